@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace FlowRunner.Cli;
+
+/// <summary>The list of top-level `flowrunner` commands and `flowrunner bench` benchmarks; each lives in its own file under Commands/ or Bench/.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> TopLevel()
+    {
+        yield return Commands.RunCommand.Create();
+        yield return Commands.ValidateCommand.Create();
+        yield return Commands.StagesCommand.Create();
+        yield return Commands.BenchCommand.Create();
+    }
+
+    /// <summary>Benchmarks under `flowrunner bench NAME`: name, description, body (writes its figures to the console, returns an exit code).</summary>
+    public static IEnumerable<(string Name, string Description, Func<BenchOptions, CancellationToken, Task<int>> Run)> Benchmarks()
+    {
+        yield return ("engine", "per-stage overhead of the engine on 200 no-op stages, cold and cached", Bench.EngineBench.RunAsync);
+    }
+}
+
+/// <summary>Options every benchmark accepts.</summary>
+internal sealed record BenchOptions(bool Quick, string WorkDirectory);

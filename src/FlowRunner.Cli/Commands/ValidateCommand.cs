@@ -1,0 +1,33 @@
+using System.CommandLine;
+using FlowRunner.Cli.Terminal;
+using FlowRunner.Engine.Recipes;
+
+namespace FlowRunner.Cli.Commands;
+
+/// <summary>`flowrunner validate RECIPE`: reports every error of a recipe with file, line and column, and runs nothing.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var recipe = RecipeArguments.Recipe();
+        var set = RecipeArguments.Set();
+        var cmd = new Command("validate", "Check a recipe (keys, stage kinds, adapters, needs, option types) without running anything.") { recipe, set };
+        cmd.SetAction(r =>
+        {
+            using var services = GlobalOptions.Services(r);
+            try
+            {
+                var plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, GlobalOptions.Registry(services));
+                var stages = plan.Stages[plan.Points[0].Id];
+                Console.WriteLine($"{plan.Recipe.File}: ok: recipe '{plan.Recipe.Name}', {stages.Count} stage(s), {plan.Points.Count} design point(s)" +
+                                         (plan.TechFile is null ? "" : $", tech {plan.Recipe.Tech} ({plan.TechFile})"));
+                return 0;
+            }
+            catch (RecipeException e)
+            {
+                return ErrorReport.Recipe(e);
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using FlowRunner.Engine;
+using FlowRunner.Engine.Registry;
+using FlowRunner.Stages;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowRunner.Cli;
+
+/// <summary>Options every command accepts, and the service container built from them.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string> Workspace = new("--workspace", "-C")
+    {
+        Description = "Folder that holds runs/ and .flowrunner/ (cache, results, datasets). Default: the current folder.",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.CurrentDirectory,
+    };
+
+    public static readonly Option<string?> Plugins = new("--plugins")
+    {
+        Description = "Folder of plug-in assemblies. Default: $FLOWRUNNER_PLUGINS, else plugins/ in the workspace.",
+        Recursive = true,
+    };
+
+    public static string WorkspaceOf(ParseResult r) => Path.GetFullPath(r.GetValue(Workspace) ?? Environment.CurrentDirectory);
+
+    /// <summary>The container with built-in stages, plug-ins and the engine; plug-in problems are printed as warnings.</summary>
+    public static ServiceProvider Services(ParseResult r)
+    {
+        var folder = r.GetValue(Plugins) ?? Environment.GetEnvironmentVariable("FLOWRUNNER_PLUGINS") ?? Path.Combine(WorkspaceOf(r), "plugins");
+        var services = new ServiceCollection();
+        services.AddBuiltInStages();
+        var report = services.AddFlowRunnerEngine(Path.GetFullPath(folder));
+        foreach (var p in report.Problems) Console.Error.WriteLine($"warning: {p}");
+        return services.BuildServiceProvider();
+    }
+
+    public static StageRegistry Registry(ServiceProvider sp) => sp.GetRequiredService<StageRegistry>();
+}

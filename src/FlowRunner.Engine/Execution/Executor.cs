@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using FlowRunner.Abstractions;
+using FlowRunner.Engine.Cache;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Registry;
+using FlowRunner.Engine.Sweeps;
+using FlowRunner.Engine.Tools;
+
+namespace FlowRunner.Engine.Execution;
+
+/// <summary>Runs a <see cref="RunPlan"/> on this machine: every stage of every design point in dependency order, up to `jobs` at once,
+/// reusing cached outputs, and writing the run folder (runs/&lt;recipe&gt;/&lt;run-id&gt;/) with run.json.</summary>
+public sealed class Executor(StageRegistry registry, ExecutorOptions options, IRunObserver observer)
+{
+    private static readonly IReadOnlySet<string> NotHashed = new HashSet<string> { "stage.log", StageRecord.FileName, "replay.sh" };
+
+    public async Task<RunSummary> RunAsync(RunPlan plan, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var started = DateTimeOffset.Now;
+        var runId = options.RunId ?? NewRunId();
+        var runDir = Path.Combine(options.RunsDirectory, plan.Recipe.Name, runId);
+        Directory.CreateDirectory(runDir);
+        var cache = new StageCache(Path.Combine(options.StateDirectory, "cache"));
+        cache.SweepAbandoned();
+        var dataDir = Path.Combine(options.StateDirectory, "data");
+        var techHash = plan.TechFile is null ? "" : ContentHash.OfFile(plan.TechFile);
+        var points = plan.Points.Where(p => options.OnlyPoints?.Contains(p.Id) ?? true).ToList();
+        var forced = ForcedStages(plan);
+
+        var run = new RunState(plan, runId, runDir, points, started, clock, cache, dataDir, techHash, forced,
+            new SemaphoreSlim(Math.Max(1, options.Jobs)));
+        observer.RunStarted(runId, runDir, points.Count, points.Sum(p => plan.Stages[p.Id].Count));
+        WriteManifest(run, "running", force: true);
+
+        var all = new List<Task<StageRecord>>();
+        foreach (var p in points)
+        {
+            var byId = new Dictionary<string, Task<StageRecord>>();
+            foreach (var rs in plan.Stages[p.Id])
+            {
+                var deps = rs.Upstream.Select(u => byId[u]).ToArray();
+                var t = Task.Run(() => RunStageAsync(run, p, rs, deps, ct), CancellationToken.None);
+                byId[rs.Id] = t;
+                all.Add(t);
+            }
+        }
+        var records = await Task.WhenAll(all);
+        var status = ct.IsCancellationRequested ? "cancelled" : records.All(r => r.Succeeded) ? "succeeded" : "failed";
+        WriteManifest(run, status, force: true);
+        var summary = new RunSummary(runId, runDir, status, records, clock.Elapsed);
+        observer.RunFinished(summary);
+        return summary;
+    }
+
+    public static string NewRunId() => $"{DateTime.Now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+
+    private HashSet<string> ForcedStages(RunPlan plan)
+    {
+        var ids = plan.Recipe.Stages.Select(s => s.Id).ToList();
+        if (options.Force) return ids.ToHashSet();
+        if (options.FromStage is not { } from) return [];
+        if (!ids.Contains(from))
+            throw new ArgumentException($"--from {from}: the recipe has no stage '{from}' (stages: {string.Join(", ", ids)})");
+        var stages = plan.Stages[plan.Points[0].Id];
+        return stages.Where(s => s.Id == from || s.Upstream.Contains(from)).Select(s => s.Id).ToHashSet();
+    }
+
+    private sealed record RunState(RunPlan Plan, string RunId, string RunDir, List<DesignPoint> Points, DateTimeOffset Started, Stopwatch Clock,
+        StageCache Cache, string DataDir, string TechHash, HashSet<string> Forced, SemaphoreSlim Slots)
+    {
+        public ConcurrentDictionary<string, Lazy<Task<StageRecord>>> InFlight { get; } = new();
+        public ConcurrentDictionary<(string Point, string Stage), StageRecord> Records { get; } = new();
+        public object ManifestLock { get; } = new();
+        public long LastManifestTicks { get; set; }
+    }
+
+    private async Task<StageRecord> RunStageAsync(RunState run, DesignPoint point, ResolvedStage rs, Task<StageRecord>[] deps, CancellationToken ct)
+    {
+        var upstream = await Task.WhenAll(deps);
+        var record = await DecideAsync(run, point, rs, upstream, ct);
+        run.Records[(point.Id, rs.Id)] = record;
+        observer.StageFinished(record);
+        WriteManifest(run, "running", force: false);
+        return record;
+    }
+
+    private async Task<StageRecord> DecideAsync(RunState run, DesignPoint point, ResolvedStage rs, StageRecord[] upstream, CancellationToken ct)
+    {
+        var now = DateTimeOffset.Now;
+        StageRecord Ended(string status, string? error, string adapter = "") => new()
+        {
+            PointId = point.Id, StageId = rs.Id, Kind = rs.Spec.Kind, Adapter = adapter, Status = status, Error = error, Started = now, Ended = DateTimeOffset.Now,
+        };
+
+        if (ct.IsCancellationRequested) return Ended(StageStatus.Cancelled, "the run was cancelled");
+        var bad = upstream.FirstOrDefault(u => !u.Succeeded);
+        if (bad is not null) return Ended(StageStatus.Skipped, $"upstream stage '{bad.StageId}' {bad.Status}");
+
+        IToolAdapter adapter;
+        IReadOnlyList<ToolInfo> tools;
+        try
+        {
+            (adapter, tools) = await registry.ResolveAsync(rs.Spec.Kind, rs.Spec.Tool, ct);
+        }
+        catch (StageFailedException e)
+        {
+            return Ended(StageStatus.Failed, e.Message);
+        }
+
+        var key = CacheKey.Compute(rs, adapter, tools, run.TechHash, run.Plan.Recipe.Directory, upstream);
+        var runStageDir = Path.Combine(run.RunDir, point.Id, rs.Id);
+        if (!run.Forced.Contains(rs.Id) && run.Cache.TryGet(key) is { } hit)
+            return Reuse(hit, point, run, key, runStageDir, now);
+
+        // Design points that share a stage's inputs share its key: the first one runs it, the others wait and reuse it.
+        var lazy = run.InFlight.GetOrAdd(key, _ => new Lazy<Task<StageRecord>>(
+            () => ComputeAsync(run, point, rs, adapter, tools, key, upstream, runStageDir, ct)));
+        var record = await lazy.Value;
+        if (record.PointId == point.Id || !record.Succeeded) return record with { PointId = point.Id };
+        return Reuse(record, point, run, key, runStageDir, now);
+    }
+
+    private StageRecord Reuse(StageRecord cached, DesignPoint point, RunState run, string key, string runStageDir, DateTimeOffset started)
+    {
+        var cacheDir = run.Cache.PathOf(key);
+        MirrorInto(cacheDir, runStageDir);
+        return cached with
+        {
+            PointId = point.Id, Status = StageStatus.Cached, Started = started, Ended = DateTimeOffset.Now,
+            DurationSeconds = (DateTimeOffset.Now - started).TotalSeconds, Directory = runStageDir, CacheDirectory = cacheDir,
+        };
+    }
+
+    private static void MirrorInto(string source, string target)
+    {
+        if (Directory.Exists(target)) Directory.Delete(target, true);
+        FileLinker.MirrorDirectory(source, target);
+    }
+
+    private async Task<StageRecord> ComputeAsync(RunState run, DesignPoint point, ResolvedStage rs, IToolAdapter adapter, IReadOnlyList<ToolInfo> tools,
+        string key, StageRecord[] upstream, string runStageDir, CancellationToken ct)
+    {
+        try
+        {
+            await run.Slots.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return new StageRecord
+            {
+                PointId = point.Id, StageId = rs.Id, Kind = rs.Spec.Kind, Adapter = adapter.Id, Status = StageStatus.Cancelled,
+                Error = "the run was cancelled", Started = DateTimeOffset.Now, Ended = DateTimeOffset.Now,
+            };
+        }
+        var started = DateTimeOffset.Now;
+        var sw = Stopwatch.StartNew();
+        var tmp = run.Cache.NewTempDirectory(key);
+        var baseRecord = new StageRecord
+        {
+            PointId = point.Id, StageId = rs.Id, Kind = rs.Spec.Kind, Adapter = adapter.Id, Tools = tools, CacheKey = key,
+            Status = StageStatus.Done, Started = started,
+        };
+        try
+        {
+            observer.StageStarted(point.Id, rs.Id, rs.Spec.Kind, adapter.Id);
+            StageResult result;
+            using (var log = new StageLog(Path.Combine(tmp, "stage.log"), point.Id, rs.Id, observer))
+            {
+                log.Info($"stage '{rs.Id}' ({rs.Spec.Kind}) of {run.Plan.Recipe.Name} point {point.Id} [{point.Label}] with adapter '{adapter.Id}'");
+                foreach (var t in tools) log.Info($"tool {t}");
+                log.Info("options " + JsonSerializer.Serialize(rs.Options, PlainJson.Options).ReplaceLineEndings(" "));
+                log.Info($"cache key {key}");
+                var ctx = new StageContext
+                {
+                    StageId = rs.Id, Kind = rs.Spec.Kind, AdapterId = adapter.Id, PointId = point.Id, Directory = tmp,
+                    Options = new StageOptions(rs.Id, rs.Options), Parameters = point.Params,
+                    Inputs = upstream.Select(u => new StageOutput(u.StageId, u.Kind, u.Adapter, u.CacheDirectory!, u.Metrics, u.Artifacts)).ToList(),
+                    Needs = rs.Spec.Needs.Select(n => n.Id).ToList(),
+                    TechName = run.Plan.Recipe.Tech, TechFile = run.Plan.TechFile, RecipeDirectory = run.Plan.Recipe.Directory,
+                    DataDirectory = run.DataDir, Seed = rs.Seed, Log = log, Locator = registry.Locator,
+                    Tools = new ToolRunner(tmp, log, rs.Retry, registry.Locator),
+                };
+                try
+                {
+                    result = await adapter.RunAsync(ctx, ct);
+                    foreach (var a in result.Artifacts)
+                        if (!File.Exists(ctx.PathOf(a.RelativePath)) && !Directory.Exists(ctx.PathOf(a.RelativePath)))
+                            throw new StageFailedException($"adapter '{adapter.Id}' reported artifact '{a.Name}' at '{a.RelativePath}' but did not write it");
+                    foreach (var m in result.Metrics.Where(m => !double.IsFinite(m.Value)))
+                        log.Warn($"metric {m.Name} is {m.Value}");
+                    log.Info($"finished in {sw.Elapsed.TotalSeconds:F3} s: {string.Join(", ", result.Metrics)}");
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    log.Warn("cancelled");
+                    return Keep(tmp, runStageDir, baseRecord with { Status = StageStatus.Cancelled, Error = "the run was cancelled", Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds });
+                }
+                catch (Exception e)
+                {
+                    var message = e is StageFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                    log.Warn("failed: " + message);
+                    if (e is not StageFailedException) log.Info(e.ToString());
+                    return Keep(tmp, runStageDir, baseRecord with { Status = StageStatus.Failed, Error = message, Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds });
+                }
+            }
+
+            File.WriteAllText(Path.Combine(tmp, "metrics.json"), JsonSerializer.Serialize(result.Metrics.ToList(), EngineJson.Default.ListMetric));
+            var done = baseRecord with
+            {
+                Metrics = result.Metrics, Artifacts = result.Artifacts, OutputHash = ContentHash.OfDirectory(tmp, NotHashed),
+                Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds,
+            };
+            File.WriteAllText(Path.Combine(tmp, StageRecord.FileName), JsonSerializer.Serialize(done, EngineJson.Default.StageRecord));
+            var final = run.Cache.Commit(tmp, key);
+            MirrorInto(final, runStageDir);
+            return done with { Directory = runStageDir, CacheDirectory = final };
+        }
+        finally
+        {
+            run.Slots.Release();
+        }
+    }
+
+    /// <summary>A failed or cancelled stage's folder goes to the run folder (never the cache) so its log can be read.</summary>
+    private static StageRecord Keep(string tmp, string runStageDir, StageRecord record)
+    {
+        if (Directory.Exists(runStageDir)) Directory.Delete(runStageDir, true);
+        Directory.CreateDirectory(Path.GetDirectoryName(runStageDir)!);
+        Directory.Move(tmp, runStageDir);
+        var r = record with { Directory = runStageDir };
+        File.WriteAllText(Path.Combine(runStageDir, StageRecord.FileName), JsonSerializer.Serialize(r, EngineJson.Default.StageRecord));
+        return r;
+    }
+
+    private void WriteManifest(RunState run, string status, bool force)
+    {
+        lock (run.ManifestLock)
+        {
+            // During a run the manifest is refreshed at most once a second: enough to resume from, cheap on large sweeps.
+            var now = run.Clock.ElapsedMilliseconds;
+            if (!force && now - run.LastManifestTicks < 1000) return;
+            run.LastManifestTicks = now;
+            var manifest = new RunManifest
+            {
+                RunId = run.RunId, Recipe = run.Plan.Recipe.Name, RecipeFile = run.Plan.Recipe.File, Status = status,
+                FlowRunnerVersion = typeof(Executor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
+                Host = Environment.MachineName, Os = RuntimeInformation.OSDescription, DotnetVersion = RuntimeInformation.FrameworkDescription,
+                CommandLine = options.CommandLine, Started = run.Started,
+                Ended = status == "running" ? null : DateTimeOffset.Now,
+                DurationSeconds = status == "running" ? null : run.Clock.Elapsed.TotalSeconds,
+                Jobs = options.Jobs, TechFile = run.Plan.TechFile,
+                Resolved = ResolvedRecipe(run.Plan),
+                Points = run.Points.Select(p => new PointManifest(p.Id, p.Label, p.Params,
+                    run.Plan.Stages[p.Id].Select(s => run.Records.GetValueOrDefault((p.Id, s.Id))).OfType<StageRecord>().ToList())).ToList(),
+            };
+            var file = Path.Combine(run.RunDir, "run.json");
+            var tmp = file + ".tmp";
+            File.WriteAllText(tmp, JsonSerializer.Serialize(manifest, PlainJson.Options));
+            File.Move(tmp, file, overwrite: true);
+        }
+    }
+
+    private static object ResolvedRecipe(RunPlan plan)
+    {
+        var root = (OrderedMap)plan.Recipe.Root.ToPlain()!;
+        root.Remove("extends");
+        root["params"] = plan.Recipe.Params;
+        var first = plan.Points[0].Id;
+        root["stages"] = plan.Stages[first].Select(s => new OrderedMap
+        {
+            ["id"] = s.Id, ["kind"] = s.Spec.Kind, ["tool"] = s.Spec.Tool,
+            ["needs"] = s.Spec.Needs.Select(n => (object?)n.Id).ToList(), ["with"] = s.Options,
+        }).ToList();
+        return root;
+    }
+}

@@ -1,0 +1,49 @@
+namespace FlowRunner.Engine.Execution;
+
+/// <summary>Receives run events for progress displays and logs; called from many threads at once.</summary>
+public interface IRunObserver
+{
+    void RunStarted(string runId, string runDirectory, int points, int stages) { }
+    void StageStarted(string pointId, string stageId, string kind, string adapter) { }
+    void StageProgress(string pointId, string stageId, double fraction, string status) { }
+    void StageMessage(string pointId, string stageId, string level, string message) { }
+    void StageFinished(StageRecord record) { }
+    void RunFinished(RunSummary summary) { }
+}
+
+/// <summary>An observer that ignores everything.</summary>
+public sealed class NullRunObserver : IRunObserver
+{
+    public static readonly NullRunObserver Instance = new();
+}
+
+/// <summary>How a run ended: its folder, every stage record and the exit code (0 all done, 1 a stage failed).</summary>
+public sealed record RunSummary(string RunId, string RunDirectory, string Status, IReadOnlyList<StageRecord> Stages, TimeSpan Duration)
+{
+    public int ExitCode => Status == "succeeded" ? 0 : 1;
+    public int Count(string status) => Stages.Count(s => s.Status == status);
+}
+
+/// <summary>Settings of one run: workspace (where runs/ and .flowrunner/ live), parallel jobs, cache bypass.</summary>
+public sealed record ExecutorOptions
+{
+    public string Workspace { get; init; } = Environment.CurrentDirectory;
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Run every stage again, ignoring the cache (results still go into it).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Run this stage and everything downstream of it again.</summary>
+    public string? FromStage { get; init; }
+
+    /// <summary>Run only these design points (ids); null runs all.</summary>
+    public IReadOnlySet<string>? OnlyPoints { get; init; }
+
+    /// <summary>A fixed run id (to write into a given run folder, e.g. from a Slurm array task); null makes a new one.</summary>
+    public string? RunId { get; init; }
+
+    public string CommandLine { get; init; } = Environment.CommandLine;
+
+    public string RunsDirectory => Path.Combine(Workspace, "runs");
+    public string StateDirectory => Path.Combine(Workspace, ".flowrunner");
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using CliWrap;
+using FlowRunner.Abstractions;
+using FlowRunner.Engine.Recipes;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace FlowRunner.Engine.Tools;
+
+/// <summary>Runs a stage's external programs with CliWrap under a Polly pipeline (timeout per attempt, retries with back-off for transient failures);
+/// streams their output into stage.log and appends each call to the stage's replay.sh.</summary>
+public sealed class ToolRunner(string stageDirectory, IStageLog log, RetrySpec retry, IToolLocator locator) : IToolRunner
+{
+    private readonly object _replayLock = new();
+
+    public async Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var path = locator.Find(invocation.Tool)
+            ?? throw new ToolFailedException($"'{invocation.Tool}' is not installed (not on PATH; FLOWRUNNER_TOOL_{invocation.Tool.ToUpperInvariant()} can point at it)", null);
+        var workDir = invocation.WorkingDirectory ?? stageDirectory;
+        AppendReplay(invocation, path, workDir);
+
+        var transient = invocation.IsTransient ?? DefaultTransient;
+        var attempts = 0;
+        var builder = new ResiliencePipelineBuilder<ToolResult>();
+        if (retry.Attempts > 1)
+            builder.AddRetry(new RetryStrategyOptions<ToolResult>
+            {
+                MaxRetryAttempts = retry.Attempts - 1,
+                Delay = TimeSpan.FromSeconds(retry.BackoffSeconds),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                ShouldHandle = new PredicateBuilder<ToolResult>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => !invocation.SuccessExitCodes.Contains(r.ExitCode) && transient(r)),
+                OnRetry = a =>
+                {
+                    var why = a.Outcome.Exception is TimeoutRejectedException ? $"timed out after {retry.TimeoutSeconds:G4} s" : $"exit code {a.Outcome.Result?.ExitCode}";
+                    log.Warn($"{invocation.Tool} {why}; retrying in {a.RetryDelay.TotalSeconds:G3} s (attempt {a.AttemptNumber + 2} of {retry.Attempts})");
+                    return default;
+                },
+            });
+        builder.AddTimeout(TimeSpan.FromSeconds(Math.Clamp(retry.TimeoutSeconds, 0.01, 86400)));
+        var pipeline = builder.Build();
+
+        var started = Stopwatch.StartNew();
+        ToolResult result;
+        try
+        {
+            result = await pipeline.ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await RunOnceAsync(invocation, path, workDir, token);
+            }, cancellationToken);
+        }
+        catch (TimeoutRejectedException)
+        {
+            var r = new ToolResult(-1, _lastOut, _lastErr, started.Elapsed, true, attempts);
+            throw new ToolFailedException($"{invocation.Tool} timed out after {retry.TimeoutSeconds:G4} s on each of {attempts} attempt(s); the process tree was killed.{Tail(r)}", r);
+        }
+        result = result with { Attempts = attempts };
+        if (!invocation.SuccessExitCodes.Contains(result.ExitCode))
+            throw new ToolFailedException($"{invocation.Tool} failed with exit code {result.ExitCode}{(attempts > 1 ? $" after {attempts} attempts" : "")}.{Tail(result)}", result);
+        return result;
+    }
+
+    private string _lastOut = "";
+    private string _lastErr = "";
+
+    private async Task<ToolResult> RunOnceAsync(ToolInvocation inv, string path, string workDir, CancellationToken token)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var cmd = Cli.Wrap(path)
+            .WithArguments(inv.Arguments)
+            .WithWorkingDirectory(workDir)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.Merge(PipeTarget.ToStringBuilder(stdout), PipeTarget.ToDelegate(l => log.Info($"[{inv.Tool}] {l}"))))
+            .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStringBuilder(stderr), PipeTarget.ToDelegate(l => log.Info($"[{inv.Tool}:err] {l}"))));
+        if (inv.StandardInput is not null) cmd = cmd.WithStandardInputPipe(PipeSource.FromString(inv.StandardInput));
+        if (inv.Environment is not null) cmd = cmd.WithEnvironmentVariables(inv.Environment);
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            // Cancelling the token (Ctrl-C or the Polly timeout) makes CliWrap kill the process and its children.
+            var r = await cmd.ExecuteAsync(token);
+            return new ToolResult(r.ExitCode, stdout.ToString(), stderr.ToString(), sw.Elapsed, false, 1);
+        }
+        finally
+        {
+            _lastOut = stdout.ToString();
+            _lastErr = stderr.ToString();
+        }
+    }
+
+    /// <summary>Hangs (timeouts) and deaths by signal (exit code above 128: crash, abort, kill) are worth another try.</summary>
+    public static bool DefaultTransient(ToolResult r) => r.TimedOut || r.ExitCode > 128;
+
+    private static string Tail(ToolResult r)
+    {
+        var lines = (r.StandardOutput + "\n" + r.StandardError).Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(15).ToList();
+        return lines.Count == 0 ? " It printed nothing." : " Last lines of its output:" + Environment.NewLine + string.Join(Environment.NewLine, lines.Select(l => "  | " + l));
+    }
+
+    private void AppendReplay(ToolInvocation inv, string path, string workDir)
+    {
+        var file = Path.Combine(stageDirectory, "replay.sh");
+        var sb = new StringBuilder();
+        lock (_replayLock)
+        {
+            if (!File.Exists(file))
+            {
+                sb.AppendLine("#!/bin/sh");
+                sb.AppendLine("# Re-runs this stage's external tools by hand, outside FlowRunner, in the order FlowRunner ran them.");
+                sb.AppendLine("set -e");
+                sb.AppendLine("cd \"$(dirname \"$0\")\"");
+            }
+            sb.AppendLine($"# {inv.Tool} was {path}");
+            var command = string.Join(' ', new[] { inv.Tool }.Concat(inv.Arguments).Select(ShellQuote));
+            if (inv.Environment is not null)
+                command = string.Join(' ', inv.Environment.Select(kv => $"{kv.Key}={ShellQuote(kv.Value ?? "")}")) + " " + command;
+            var rel = Path.GetRelativePath(stageDirectory, workDir);
+            if (rel != ".") command = $"(cd {ShellQuote(rel.StartsWith("..", StringComparison.Ordinal) ? workDir : rel)} && {command})";
+            if (inv.StandardInput is not null)
+                command += " <<'FLOWRUNNER_EOF'\n" + inv.StandardInput.TrimEnd('\n') + "\nFLOWRUNNER_EOF";
+            sb.AppendLine(command);
+            File.AppendAllText(file, sb.ToString());
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+    }
+
+    /// <summary>Quotes a word for POSIX sh: plain words stay as they are, others go in single quotes.</summary>
+    public static string ShellQuote(string s) =>
+        s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+%@".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+}

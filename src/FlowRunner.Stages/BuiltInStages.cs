@@ -1,0 +1,18 @@
+using FlowRunner.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowRunner.Stages;
+
+/// <summary>Registers every built-in stage kind and its adapters with the service container.</summary>
+public static class BuiltInStages
+{
+    public static IServiceCollection AddBuiltInStages(this IServiceCollection services)
+    {
+        // One line per stage kind and per adapter; each stage folder owns its classes.
+        return services;
+    }
+
+    private static IServiceCollection Stage<T>(this IServiceCollection s) where T : class, IStage => s.AddSingleton<IStage, T>();
+
+    private static IServiceCollection Adapter<T>(this IServiceCollection s) where T : class, IToolAdapter => s.AddSingleton<IToolAdapter, T>();
+}
