@@ -10,6 +10,8 @@ internal static class CommandCatalog
         yield return Commands.RunCommand.Create();
         yield return Commands.ValidateCommand.Create();
         yield return Commands.StagesCommand.Create();
+        yield return Commands.ResultsCommand.Create();
+        yield return Commands.BestCommand.Create();
         yield return Commands.BenchCommand.Create();
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Results;
 
 namespace FlowRunner.Cli.Commands;
 
@@ -52,7 +53,8 @@ internal static class RunCommand
                 OnlyPoints = only.Length > 0 ? only.ToHashSet() : null,
                 RunId = r.GetValue(runId),
             };
-            var executor = new Executor(registry, options, progress);
+            using var store = new ResultsStore(ResultsStore.DefaultPath(options.Workspace));
+            var executor = new Executor(registry, options, new CompositeRunObserver(progress, new ResultsRecorder(store, plan, options.CommandLine)));
             RunSummary summary;
             try
             {
