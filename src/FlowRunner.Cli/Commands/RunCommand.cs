@@ -3,6 +3,7 @@ using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Results;
+using FlowRunner.Stages.RunReport;
 
 namespace FlowRunner.Cli.Commands;
 
@@ -65,6 +66,8 @@ internal static class RunCommand
                 return ErrorReport.Usage(e.Message);
             }
             progress.PrintSummary(summary);
+            var report = RunReportWriter.Write(plan, summary);
+            Console.WriteLine($"report: {report}");
             return summary.ExitCode;
         });
         return cmd;

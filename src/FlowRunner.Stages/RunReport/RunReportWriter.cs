@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using FlowRunner.Engine.Execution;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Results;
+using FlowRunner.Engine.Selection;
+
+namespace FlowRunner.Stages.RunReport;
+
+/// <summary>Writes a run's self-contained report.html (inline CSS and SVG, no script, no network) and results.csv into the run folder:
+/// the best point, the PPA table, the Pareto scatter, the accuracy heat-map, the best point's floor plan, failures and stage timings.</summary>
+public static class RunReportWriter
+{
+    /// <summary>Metrics shown first in the PPA table, in this order, when a run has them.</summary>
+    public static readonly IReadOnlyList<string> PpaMetrics =
+    [
+        "accuracy", "qat_accuracy", "latency_us", "power_mw", "area_um2", "energy_per_inference_uj",
+        "speedup_vs_software", "energy_ratio_vs_software", "logic_area_um2", "memory_area_um2", "die_area_um2",
+    ];
+
+    public static IReadOnlyList<PointResult> Points(RunPlan plan, RunSummary summary)
+    {
+        var result = new List<PointResult>();
+        foreach (var p in plan.Points)
+        {
+            var records = summary.Stages.Where(s => s.PointId == p.Id).ToList();
+            if (records.Count == 0) continue;
+            var pr = new PointResult(summary.RunId, plan.Recipe.Name, p.Id, p.Label, p.Params);
+            foreach (var r in records)
+            {
+                pr.Stages.Add(new StageRow(r.StageId, r.Kind, r.Status, r.Error, r.Directory, r.Adapter, r.DurationSeconds));
+                foreach (var m in r.Metrics) { pr.Metrics[m.Name] = m.Value; pr.Units[m.Name] = m.Unit; }
+            }
+            result.Add(pr);
+        }
+        return result;
+    }
+
+    /// <summary>Writes report.html and results.csv; returns the report's path.</summary>
+    public static string Write(RunPlan plan, RunSummary summary)
+    {
+        var points = Points(plan, summary);
+        Objective objective;
+        try { objective = Objective.From(plan.Recipe.Sweep); }
+        catch (RecipeException) { objective = Objective.Default; }
+        var (best, why) = Selector.Best(points, objective);
+        var front = Selector.ParetoFront(points, Selector.DefaultParetoGoals).Select(p => p.PointId).ToHashSet();
+        File.WriteAllText(Path.Combine(summary.RunDirectory, "results.csv"), Csv(points));
+
+        var h = new StringBuilder();
+        h.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+            .Append(E($"{plan.Recipe.Name} {summary.RunId}")).Append("</title><style>")
+            .Append("body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
+            .Append("th{background:#f0f0f0}td.l,th.l{text-align:left}.ok{color:#2a7d2a}.failed{color:#c0392b}.cached{color:#2155a5}section{margin-bottom:28px}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}")
+            .Append(".figs{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}</style></head><body>");
+        h.Append("<h1>").Append(E(plan.Recipe.Name)).Append("</h1><p>run <b>").Append(E(summary.RunId)).Append("</b> · ")
+            .Append(E(summary.Status)).Append(" · ").Append(points.Count).Append(" design point(s) · ")
+            .Append(summary.Stages.Count(s => s.Status == StageStatus.Done)).Append(" stage(s) run, ")
+            .Append(summary.Stages.Count(s => s.Status == StageStatus.Cached)).Append(" cached, ")
+            .Append(summary.Stages.Count(s => s.Status == StageStatus.Failed)).Append(" failed · ")
+            .Append(summary.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)).Append(" s · ")
+            .Append(E(DateTime.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</p>");
+
+        h.Append("<section id=\"best\"><h2>Best design point</h2>");
+        h.Append(best is null ? $"<p class=\"failed\">No winner: {E(why)}</p>" : $"<p><b>{E(best.PointId)}</b> [{E(best.Label)}]: {E(why)}.</p>");
+        h.Append("</section>");
+
+        h.Append("<section id=\"ppa\"><h2>Power, performance, area and accuracy</h2>").Append(PpaTable(points, best, front)).Append("</section>");
+
+        h.Append("<section id=\"plots\"><h2>Plots</h2><div class=\"figs\">");
+        var dots = points.Where(p => p.Succeeded).Select(p => new SvgScatter.Dot(
+            p.Metrics.GetValueOrDefault("energy_per_inference_uj", double.NaN), p.Metrics.GetValueOrDefault("accuracy", double.NaN),
+            p.Metrics.GetValueOrDefault("area_um2", 1), $"{p.PointId} [{p.Label}]", front.Contains(p.PointId), p == best)).ToList();
+        h.Append("<figure><figcaption>Pareto: accuracy against energy per inference (marker size: area; blue: Pareto front; red: best)</figcaption>")
+            .Append(SvgScatter.Render(dots, "energy per inference (uJ)", "accuracy", "area um2")).Append("</figure>");
+        if (FindSvg(summary, best?.PointId, "accuracy.sweep") is { } heat)
+            h.Append("<figure><figcaption>Accuracy heat-map: integer x fractional bits, saturation and wrap-around</figcaption>").Append(heat).Append("</figure>");
+        if (FindSvg(summary, best?.PointId, "floorplan") is { } fp)
+            h.Append("<figure><figcaption>Floor plan of the best point</figcaption>").Append(fp).Append("</figure>");
+        h.Append("</div></section>");
+
+        var failed = summary.Stages.Where(s => s.Status == StageStatus.Failed).ToList();
+        if (failed.Count > 0)
+        {
+            h.Append("<section id=\"failures\"><h2>Failures</h2>");
+            foreach (var f in failed)
+            {
+                h.Append("<h3 class=\"failed\">").Append(E($"{f.PointId}/{f.StageId} ({f.Kind}, {f.Adapter})")).Append("</h3><pre>").Append(E(f.Error ?? ""));
+                var log = f.Directory is null ? null : Path.Combine(f.Directory, "stage.log");
+                if (log is not null && File.Exists(log)) h.Append("\n\n").Append(E(string.Join("\n", File.ReadLines(log).TakeLast(12))));
+                h.Append("</pre>");
+            }
+            h.Append("</section>");
+        }
+
+        h.Append("<section id=\"timings\"><h2>Stage timings (s)</h2>").Append(Timings(summary)).Append("</section>");
+        h.Append("</body></html>");
+        var path = Path.Combine(summary.RunDirectory, "report.html");
+        File.WriteAllText(path, h.ToString());
+        return path;
+    }
+
+    private static string PpaTable(IReadOnlyList<PointResult> points, PointResult? best, HashSet<string> front)
+    {
+        var pars = points.SelectMany(p => p.Params.Keys).Distinct().Where(k => points.Select(p => Interpolator.Format(p.Params.GetValueOrDefault(k))).Distinct().Count() > 1 || points.Count == 1).ToList();
+        var all = points.SelectMany(p => p.Metrics.Keys).Distinct().ToList();
+        var metrics = PpaMetrics.Where(all.Contains).ToList();
+        if (metrics.Count == 0) metrics = all.Take(10).ToList();
+        var sb = new StringBuilder("<table><tr><th class=\"l\">point</th><th class=\"l\">status</th>");
+        foreach (var k in pars) sb.Append("<th>").Append(E(k)).Append("</th>");
+        foreach (var m in metrics) sb.Append("<th>").Append(E(m)).Append("</th>");
+        sb.Append("</tr>");
+        foreach (var p in points)
+        {
+            var status = p.Succeeded ? (p == best ? "best" : front.Contains(p.PointId) ? "Pareto" : "ok") : "failed";
+            sb.Append("<tr><td class=\"l\">").Append(E(p.PointId)).Append("</td><td class=\"l ").Append(p.Succeeded ? "ok" : "failed").Append("\">").Append(status).Append("</td>");
+            foreach (var k in pars) sb.Append("<td>").Append(E(Interpolator.Format(p.Params.GetValueOrDefault(k)))).Append("</td>");
+            foreach (var m in metrics) sb.Append("<td>").Append(p.Metrics.TryGetValue(m, out var v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "").Append("</td>");
+            sb.Append("</tr>");
+        }
+        return sb.Append("</table>").ToString();
+    }
+
+    private static string Timings(RunSummary s)
+    {
+        var stages = s.Stages.Select(r => r.StageId).Distinct().ToList();
+        var sb = new StringBuilder("<table><tr><th class=\"l\">point</th>");
+        foreach (var st in stages) sb.Append("<th>").Append(E(st)).Append("</th>");
+        sb.Append("</tr>");
+        foreach (var g in s.Stages.GroupBy(r => r.PointId))
+        {
+            sb.Append("<tr><td class=\"l\">").Append(E(g.Key)).Append("</td>");
+            foreach (var st in stages)
+            {
+                var r = g.FirstOrDefault(x => x.StageId == st);
+                sb.Append("<td class=\"").Append(r?.Status ?? "").Append("\" title=\"").Append(E($"{r?.Status} {r?.Adapter}")).Append("\">")
+                    .Append(r is null ? "" : r.Status == StageStatus.Cached ? "cached" : r.DurationSeconds.ToString("F2", CultureInfo.InvariantCulture)).Append("</td>");
+            }
+            sb.Append("</tr>");
+        }
+        return sb.Append("</table>").ToString();
+    }
+
+    /// <summary>The first SVG artifact of a stage of the given kind (preferring the best point), inlined without its XML declaration.</summary>
+    private static string? FindSvg(RunSummary s, string? preferPoint, string kind)
+    {
+        var candidates = s.Stages.Where(r => r.Succeeded && RunPlanner.Matches(r.Kind, kind) && r.Directory is not null)
+            .OrderBy(r => r.PointId == preferPoint ? 0 : 1).ThenBy(r => r.PointId, StringComparer.Ordinal);
+        foreach (var r in candidates)
+            foreach (var a in r.Artifacts.Where(a => a.RelativePath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)))
+            {
+                var f = Path.Combine(r.Directory!, a.RelativePath);
+                if (!File.Exists(f)) continue;
+                var text = File.ReadAllText(f);
+                var i = text.IndexOf("<svg", StringComparison.Ordinal);
+                return i >= 0 ? text[i..] : null;
+            }
+        return null;
+    }
+
+    private static string Csv(IReadOnlyList<PointResult> points)
+    {
+        var pars = points.SelectMany(p => p.Params.Keys).Distinct().ToList();
+        var metrics = points.SelectMany(p => p.Metrics.Keys).Distinct().ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join(",", new[] { "point", "status" }.Concat(pars).Concat(metrics)));
+        foreach (var p in points)
+            sb.AppendLine(string.Join(",", new[] { p.PointId, p.Succeeded ? "ok" : "failed" }
+                .Concat(pars.Select(k => Interpolator.Format(p.Params.GetValueOrDefault(k))))
+                .Concat(metrics.Select(m => p.Metrics.TryGetValue(m, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""))
+                .Select(x => x.IndexOfAny([',', '"']) >= 0 ? "\"" + x.Replace("\"", "\"\"") + "\"" : x)));
+        return sb.ToString();
+    }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+}
