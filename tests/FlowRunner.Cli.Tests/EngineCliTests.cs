@@ -9,6 +9,9 @@ public class EngineCliTests
 {
     private static readonly Lazy<Task<string>> Plugin = new(BuildPluginAsync);
 
+    /// <summary>The sample plug-in, built once for all tests.</summary>
+    public static Task<string> PluginFolder() => Plugin.Value;
+
     /// <summary>Builds tests/fixtures/SamplePlugin into a fresh plug-in folder, as a user would with `dotnet build -o plugins/...`.</summary>
     private static async Task<string> BuildPluginAsync()
     {

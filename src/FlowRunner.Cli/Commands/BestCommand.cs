@@ -50,7 +50,7 @@ internal static class BestCommand
                 Console.Error.WriteLine($"error: no winner in run {run.RunId}: {why}");
                 return 1;
             }
-            AnsiConsole.MarkupLine($"best of run [bold]{run.RunId}[/]: [green]{best.PointId}[/] [{Markup.Escape(best.Label)}] ({Markup.Escape(why)})");
+            AnsiConsole.MarkupLine($"best of run [bold]{run.RunId}[/]: [green]{best.PointId}[/] {Markup.Escape($"[{best.Label}] ({why})")}");
             var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value", "unit");
             foreach (var (k, v) in best.Metrics.OrderBy(kv => kv.Key)) table.AddRow(Markup.Escape(k), v.ToString("G6"), Markup.Escape(best.Units.GetValueOrDefault(k, "")));
             AnsiConsole.Write(table);

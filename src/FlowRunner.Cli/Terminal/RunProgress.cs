@@ -15,6 +15,7 @@ internal sealed class RunProgress(ProgressMode mode) : IRunObserver
     private readonly ConcurrentDictionary<(string, string), (string Kind, string Adapter, Stopwatch Clock, double Fraction, string Status)> _running = new();
     private readonly ConcurrentQueue<string> _recent = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<string, (int Finished, bool Failed, bool AllCached)> _pointState = new();
     private int _total, _points, _done, _cached, _failed, _skipped;
     private string _runId = "";
 
@@ -69,6 +70,8 @@ internal sealed class RunProgress(ProgressMode mode) : IRunObserver
     public void StageFinished(StageRecord r)
     {
         _running.TryRemove((r.PointId, r.StageId), out _);
+        _pointState.AddOrUpdate(r.PointId, _ => (1, !r.Succeeded, r.Status == StageStatus.Cached),
+            (_, s) => (s.Finished + 1, s.Failed || !r.Succeeded, s.AllCached && r.Status == StageStatus.Cached));
         switch (r.Status)
         {
             case StageStatus.Done: Interlocked.Increment(ref _done); break;
@@ -116,6 +119,14 @@ internal sealed class RunProgress(ProgressMode mode) : IRunObserver
             table.AddRow(Esc(_points > 1 ? $"{point}/{stage}" : stage), Esc(r.Adapter), Esc($"{bar} {r.Fraction:P0} {r.Status}"), $"{r.Clock.Elapsed.TotalSeconds:F1}s");
         }
         var rows = new List<IRenderable> { head };
+        if (_points > 1)
+        {
+            var perPoint = _total / Math.Max(1, _points);
+            var states = _pointState.Values.ToList();
+            var complete = states.Where(x => x.Finished >= perPoint).ToList();
+            rows.Add(new Markup($"design points: {complete.Count(x => !x.Failed)}/{_points} done ({complete.Count(x => x.AllCached)} from cache) · " +
+                                $"{states.Count(x => x.Finished < perPoint)} running · [red]{states.Count(x => x.Failed)} failed[/]"));
+        }
         if (_running.Count > 0) rows.Add(table);
         rows.AddRange(_recent.Select(m => new Markup(m)));
         return new Rows(rows);
