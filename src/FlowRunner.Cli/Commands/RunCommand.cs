@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Regression;
 using FlowRunner.Engine.Results;
 using FlowRunner.Stages.RunReport;
 
@@ -21,10 +22,11 @@ internal static class RunCommand
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live display (automatic under CI or when piped)" };
         var points = new Option<string[]>("--point") { Description = "Run only these design points (ids such as p003); repeatable", DefaultValueFactory = _ => [] };
         var runId = new Option<string?>("--run-id") { Description = "Write into this run id instead of a new one" };
+        var failOnRegression = new Option<bool>("--fail-on-regression") { Description = "Exit 3 when a metric moved beyond the recipe's `regression:` limits since the previous run" };
 
         var cmd = new Command("run", "Run a recipe: every stage of every design point, in parallel where the graph allows, reusing cached results.")
         {
-            recipe, set, jobs, force, from, quiet, plain, points, runId,
+            recipe, set, jobs, force, from, quiet, plain, points, runId, failOnRegression,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -66,9 +68,12 @@ internal static class RunCommand
                 return ErrorReport.Usage(e.Message);
             }
             progress.PrintSummary(summary);
-            var report = RunReportWriter.Write(plan, summary);
+            var verdict = RegressionVerdict.Compare(store, plan, summary.RunId, MetricLimit.From(plan.Recipe.Regression, []));
+            verdict.Write(summary.RunDirectory);
+            Console.WriteLine(verdict.Summary());
+            var report = RunReportWriter.Write(plan, summary, verdict);
             Console.WriteLine($"report: {report}");
-            return summary.ExitCode;
+            return summary.ExitCode != 0 ? summary.ExitCode : r.GetValue(failOnRegression) && verdict.Failed ? 3 : 0;
         });
         return cmd;
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Regression;
 using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Selection;
 
@@ -38,7 +39,7 @@ public static class RunReportWriter
     }
 
     /// <summary>Writes report.html and results.csv; returns the report's path.</summary>
-    public static string Write(RunPlan plan, RunSummary summary)
+    public static string Write(RunPlan plan, RunSummary summary, RegressionVerdict? regression = null)
     {
         var points = Points(plan, summary);
         Objective objective;
@@ -94,6 +95,8 @@ public static class RunReportWriter
             h.Append("</section>");
         }
 
+        if (regression is not null) h.Append(RegressionSection(regression));
+
         h.Append("<section id=\"timings\"><h2>Stage timings (s)</h2>").Append(Timings(summary)).Append("</section>");
         h.Append("</body></html>");
         var path = Path.Combine(summary.RunDirectory, "report.html");
@@ -120,6 +123,22 @@ public static class RunReportWriter
             sb.Append("</tr>");
         }
         return sb.Append("</table>").ToString();
+    }
+
+    private static string RegressionSection(RegressionVerdict v)
+    {
+        var sb = new StringBuilder("<section id=\"regression\"><h2>Regression against the previous run</h2>");
+        if (v.BaselineRun is null) return sb.Append("<p>No earlier run of this recipe to compare with.</p></section>").ToString();
+        sb.Append("<p class=\"").Append(v.Failed ? "failed" : "ok").Append("\">").Append(E(v.Verdict)).Append(" against run ").Append(E(v.BaselineRun))
+            .Append(": ").Append(v.Findings.Count(f => !f.Ok)).Append(" of ").Append(v.Findings.Count).Append(" metric(s) out of limits.</p>");
+        var shown = v.Findings.Where(f => !f.Ok || Math.Abs(f.Current - f.Previous) > 1e-12 * Math.Max(1, Math.Abs(f.Previous))).Take(200).ToList();
+        if (shown.Count == 0) return sb.Append("<p>No metric changed.</p></section>").ToString();
+        sb.Append("<table><tr><th class=\"l\">point</th><th class=\"l\">metric</th><th>previous</th><th>now</th><th class=\"l\">verdict</th></tr>");
+        foreach (var f in shown)
+            sb.Append("<tr><td class=\"l\">").Append(E($"{f.Point} [{f.Label}]")).Append("</td><td class=\"l\">").Append(E(f.Metric)).Append("</td><td>")
+                .Append(f.Previous.ToString("G6", CultureInfo.InvariantCulture)).Append("</td><td>").Append(f.Current.ToString("G6", CultureInfo.InvariantCulture))
+                .Append("</td><td class=\"l ").Append(f.Ok ? "ok" : "failed").Append("\">").Append(E(f.Violation ?? "ok")).Append("</td></tr>");
+        return sb.Append("</table></section>").ToString();
     }
 
     private static string Timings(RunSummary s)
