@@ -19,6 +19,7 @@ internal static class CommandCatalog
     public static IEnumerable<(string Name, string Description, Func<BenchOptions, CancellationToken, Task<int>> Run)> Benchmarks()
     {
         yield return ("engine", "per-stage overhead of the engine on 200 no-op stages, cold and cached", Bench.EngineBench.RunAsync);
+        yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
     }
 }
 

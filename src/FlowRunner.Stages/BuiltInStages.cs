@@ -9,6 +9,8 @@ public static class BuiltInStages
     public static IServiceCollection AddBuiltInStages(this IServiceCollection services)
     {
         // One line per stage kind and per adapter; each stage folder owns its classes.
+        services.Stage<Memory.MemoryGenerateStage>();
+        services.Adapter<Memory.MemoryCompilerAdapter>();
         return services;
     }
 
