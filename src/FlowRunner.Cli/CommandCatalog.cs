@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return Commands.StagesCommand.Create();
         yield return Commands.ResultsCommand.Create();
         yield return Commands.BestCommand.Create();
+        yield return Commands.ScheduleCommand.Create();
         yield return Commands.BenchCommand.Create();
     }
 

@@ -2,9 +2,7 @@ using System.CommandLine;
 using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
-using FlowRunner.Engine.Regression;
-using FlowRunner.Engine.Results;
-using FlowRunner.Stages.RunReport;
+using FlowRunner.Cli.Running;
 
 namespace FlowRunner.Cli.Commands;
 
@@ -56,24 +54,15 @@ internal static class RunCommand
                 OnlyPoints = only.Length > 0 ? only.ToHashSet() : null,
                 RunId = r.GetValue(runId),
             };
-            using var store = new ResultsStore(ResultsStore.DefaultPath(options.Workspace));
-            var executor = new Executor(registry, options, new CompositeRunObserver(progress, new ResultsRecorder(store, plan, options.CommandLine)));
-            RunSummary summary;
             try
             {
-                summary = await progress.ShowAsync(() => executor.RunAsync(plan, ct));
+                var (summary, verdict) = await RecipeRun.ExecuteAsync(registry, plan, options, progress, ct);
+                return summary.ExitCode != 0 ? summary.ExitCode : r.GetValue(failOnRegression) && verdict.Failed ? 3 : 0;
             }
             catch (ArgumentException e)
             {
                 return ErrorReport.Usage(e.Message);
             }
-            progress.PrintSummary(summary);
-            var verdict = RegressionVerdict.Compare(store, plan, summary.RunId, MetricLimit.From(plan.Recipe.Regression, []));
-            verdict.Write(summary.RunDirectory);
-            Console.WriteLine(verdict.Summary());
-            var report = RunReportWriter.Write(plan, summary, verdict);
-            Console.WriteLine($"report: {report}");
-            return summary.ExitCode != 0 ? summary.ExitCode : r.GetValue(failOnRegression) && verdict.Failed ? 3 : 0;
         });
         return cmd;
     }

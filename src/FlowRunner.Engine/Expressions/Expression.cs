@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace FlowRunner.Engine.Expressions;
 
-/// <summary>A small boolean/arithmetic expression over named values, as written in recipes and on the command line:
-/// `int <= word`, `accuracy >= 0.97 and area_um2 < 1e6`, `word * lanes <= 64`, `name == "mnist"`.</summary>
+/// <summary>A small boolean and arithmetic expression over named values, as written in recipes and on the command line:
+/// `int &lt;= word`, `accuracy &gt;= 0.97 and area_um2 &lt; 1e6`, `name == "mnist"`.</summary>
 /// <remarks>Operators: or and not, == != &lt; &lt;= &gt; &gt;=, + - * / %, unary -, parentheses; numbers, "strings", true/false, names.</remarks>
 public sealed class Expression
 {

@@ -63,6 +63,7 @@ public static class RunPlanner
                             errors.Add(new RecipeError(s.Mark, $"stage '{s.Id}' ({s.Kind}) reads the output of a '{consumed}' stage; add one to its `needs:`"));
 
         Regression.MetricLimit.From(recipe.Regression, errors);
+        Schedules.ScheduleSpec.From(recipe.Schedule, errors);
         var points = SweepExpander.Expand(recipe, errors);
         if (order is null || upstream is null || points.Count == 0) return null;
 
