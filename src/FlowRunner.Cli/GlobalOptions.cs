@@ -25,9 +25,12 @@ internal static class GlobalOptions
     public static string WorkspaceOf(ParseResult r) => Path.GetFullPath(r.GetValue(Workspace) ?? Environment.CurrentDirectory);
 
     /// <summary>The container with built-in stages, plug-ins and the engine; plug-in problems are printed as warnings.</summary>
+    public static string PluginFolderOf(ParseResult r) =>
+        Path.GetFullPath(r.GetValue(Plugins) ?? Environment.GetEnvironmentVariable("FLOWRUNNER_PLUGINS") ?? Path.Combine(WorkspaceOf(r), "plugins"));
+
     public static ServiceProvider Services(ParseResult r)
     {
-        var folder = r.GetValue(Plugins) ?? Environment.GetEnvironmentVariable("FLOWRUNNER_PLUGINS") ?? Path.Combine(WorkspaceOf(r), "plugins");
+        var folder = PluginFolderOf(r);
         var services = new ServiceCollection();
         services.AddBuiltInStages();
         var report = services.AddFlowRunnerEngine(Path.GetFullPath(folder));

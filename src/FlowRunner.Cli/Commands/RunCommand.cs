@@ -3,6 +3,7 @@ using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Cli.Running;
+using FlowRunner.Engine.Cluster;
 
 namespace FlowRunner.Cli.Commands;
 
@@ -20,11 +21,15 @@ internal static class RunCommand
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live display (automatic under CI or when piped)" };
         var points = new Option<string[]>("--point") { Description = "Run only these design points (ids such as p003); repeatable", DefaultValueFactory = _ => [] };
         var runId = new Option<string?>("--run-id") { Description = "Write into this run id instead of a new one" };
+        var executorOption = new Option<string?>("--executor") { Description = "local (default) or slurm: submit design points as a Slurm job array (overrides the recipe's `executor:`)" };
+        executorOption.AcceptOnlyFromAmong("local", "slurm");
+        var task = new Option<bool>("--task") { Description = "Run as one task of a cluster run (writes run.<point>.json; no report)", Hidden = true };
+        var sbatch = new Option<string[]>("--sbatch") { Description = "Extra sbatch argument for --executor slurm, e.g. --sbatch=--partition=gpu (repeatable)", DefaultValueFactory = _ => [] };
         var failOnRegression = new Option<bool>("--fail-on-regression") { Description = "Exit 3 when a metric moved beyond the recipe's `regression:` limits since the previous run" };
 
         var cmd = new Command("run", "Run a recipe: every stage of every design point, in parallel where the graph allows, reusing cached results.")
         {
-            recipe, set, jobs, force, from, quiet, plain, points, runId, failOnRegression,
+            recipe, set, jobs, force, from, quiet, plain, points, runId, failOnRegression, executorOption, task, sbatch,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -54,9 +59,25 @@ internal static class RunCommand
                 OnlyPoints = only.Length > 0 ? only.ToHashSet() : null,
                 RunId = r.GetValue(runId),
             };
+            var executorKind = r.GetValue(executorOption) ?? plan.Recipe.Executor ?? "local";
+            if (executorKind is not ("local" or "slurm")) return ErrorReport.Usage($"executor '{executorKind}' is not known (local or slurm)");
+            if (r.GetValue(task))
+            {
+                if (only.Length != 1 || options.RunId is null) return ErrorReport.Usage("--task needs exactly one --point and a --run-id");
+                var summary = await new Executor(registry, options with { ManifestName = $"run.{only[0]}.json" }, progress).RunAsync(plan, ct);
+                progress.PrintSummary(summary);
+                return summary.ExitCode;
+            }
+            if (executorKind == "slurm")
+            {
+                var slurm = new SlurmOptions(SelfCommand(), options.Workspace, plan.Recipe.File, r.GetValue(set)!, options.Jobs, r.GetValue(sbatch)!, TimeSpan.FromSeconds(1), GlobalOptions.PluginFolderOf(r));
+                var summary = await RecipeRun.ExecuteAsync(plan, options, progress, (o, c) => new SlurmExecutor(slurm, o).RunAsync(plan, c), ct);
+                return summary.Summary.ExitCode != 0 ? summary.Summary.ExitCode : r.GetValue(failOnRegression) && summary.Verdict.Failed ? 3 : 0;
+            }
             try
             {
-                var (summary, verdict) = await RecipeRun.ExecuteAsync(registry, plan, options, progress, ct);
+                var (summary, verdict) = await RecipeRun.ExecuteAsync(plan, options, progress,
+                    (o, c) => new Executor(registry, options, o).RunAsync(plan, c), ct);
                 return summary.ExitCode != 0 ? summary.ExitCode : r.GetValue(failOnRegression) && verdict.Failed ? 3 : 0;
             }
             catch (ArgumentException e)
@@ -65,5 +86,13 @@ internal static class RunCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>How a node starts this same flowrunner: FLOWRUNNER_COMMAND (words split on spaces), else this process's own command.</summary>
+    private static IReadOnlyList<string> SelfCommand()
+    {
+        if (Environment.GetEnvironmentVariable("FLOWRUNNER_COMMAND") is { Length: > 0 } c) return c.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var host = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(RunCommand).Assembly.Location] : [host];
     }
 }

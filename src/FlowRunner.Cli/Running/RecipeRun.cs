@@ -2,7 +2,6 @@ using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Regression;
-using FlowRunner.Engine.Registry;
 using FlowRunner.Engine.Results;
 using FlowRunner.Stages.RunReport;
 
@@ -13,12 +12,13 @@ namespace FlowRunner.Cli.Running;
 internal static class RecipeRun
 {
     /// <summary>The run's summary and regression verdict; throws <see cref="ArgumentException"/> for bad options such as an unknown --from stage.</summary>
-    public static async Task<(RunSummary Summary, RegressionVerdict Verdict)> ExecuteAsync(
-        StageRegistry registry, RunPlan plan, ExecutorOptions options, RunProgress progress, CancellationToken ct)
+    /// <param name="execute">Runs the plan with the given observer: the local executor, or the Slurm one.</param>
+    public static async Task<(RunSummary Summary, RegressionVerdict Verdict)> ExecuteAsync(RunPlan plan, ExecutorOptions options, RunProgress progress,
+        Func<IRunObserver, CancellationToken, Task<RunSummary>> execute, CancellationToken ct)
     {
         using var store = new ResultsStore(ResultsStore.DefaultPath(options.Workspace));
-        var executor = new Executor(registry, options, new CompositeRunObserver(progress, new ResultsRecorder(store, plan, options.CommandLine)));
-        var summary = await progress.ShowAsync(() => executor.RunAsync(plan, ct));
+        var observer = new CompositeRunObserver(progress, new ResultsRecorder(store, plan, options.CommandLine));
+        var summary = await progress.ShowAsync(() => execute(observer, ct));
         progress.PrintSummary(summary);
         var verdict = RegressionVerdict.Compare(store, plan, summary.RunId, MetricLimit.From(plan.Recipe.Regression, []));
         verdict.Write(summary.RunDirectory);

@@ -258,7 +258,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 Points = run.Points.Select(p => new PointManifest(p.Id, p.Label, p.Params,
                     run.Plan.Stages[p.Id].Select(s => run.Records.GetValueOrDefault((p.Id, s.Id))).OfType<StageRecord>().ToList())).ToList(),
             };
-            var file = Path.Combine(run.RunDir, "run.json");
+            var file = Path.Combine(run.RunDir, options.ManifestName);
             var tmp = file + ".tmp";
             File.WriteAllText(tmp, JsonSerializer.Serialize(manifest, PlainJson.Options));
             File.Move(tmp, file, overwrite: true);

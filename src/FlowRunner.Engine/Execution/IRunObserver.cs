@@ -44,6 +44,9 @@ public sealed record ExecutorOptions
 
     public string CommandLine { get; init; } = Environment.CommandLine;
 
+    /// <summary>File name of the run manifest in the run folder; a cluster task writes its own (run.&lt;point&gt;.json) and the controller merges them.</summary>
+    public string ManifestName { get; init; } = "run.json";
+
     public string RunsDirectory => Path.Combine(Workspace, "runs");
     public string StateDirectory => Path.Combine(Workspace, ".flowrunner");
 }
