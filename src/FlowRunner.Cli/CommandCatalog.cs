@@ -13,12 +13,14 @@ internal static class CommandCatalog
         yield return Commands.ResultsCommand.Create();
         yield return Commands.BestCommand.Create();
         yield return Commands.ScheduleCommand.Create();
+        yield return Commands.FixedCommand.Create();
         yield return Commands.BenchCommand.Create();
     }
 
     /// <summary>Benchmarks under `flowrunner bench NAME`: name, description, body (writes its figures to the console, returns an exit code).</summary>
     public static IEnumerable<(string Name, string Description, Func<BenchOptions, CancellationToken, Task<int>> Run)> Benchmarks()
     {
+        yield return ("numerics", "fixed-point quantize-and-saturate and MAC throughput, scalar and vectorized, 1 and 2 threads", Bench.NumericsBench.RunAsync);
         yield return ("engine", "per-stage overhead of the engine on 200 no-op stages, cold and cached", Bench.EngineBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
     }

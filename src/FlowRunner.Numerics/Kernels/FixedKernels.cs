@@ -1,0 +1,186 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FlowRunner.Numerics.Formats;
+using FlowRunner.Numerics.Values;
+
+namespace FlowRunner.Numerics.Kernels;
+
+/// <summary>Batch kernels on raw 64-bit integers for the hot paths of the CNN model: quantize doubles, re-quantize accumulators into an output
+/// format, multiply-accumulate. They give exactly the bits of <see cref="Quantizer"/> (property-tested); formats wider than 62 bits, and values
+/// too large for 64-bit arithmetic, fall back to the exact BigInteger path.</summary>
+public static class FixedKernels
+{
+    /// <summary>Assigns raw × 2^-fromFrac into a format (quantization, then overflow), in 64-bit arithmetic where it is exact.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Assign(long raw, int fromFrac, FixedFormat f)
+    {
+        if (!f.FitsInt64) return (long)Quantizer.Assign(raw, fromFrac, f);
+        var toFrac = f.FracBits;
+        long q;
+        if (toFrac >= fromFrac)
+        {
+            var sh = toFrac - fromFrac;
+            if (sh >= 62 || (raw != 0 && (raw > 0 ? raw : -raw) >> (62 - sh) != 0)) return (long)Quantizer.Assign(raw, fromFrac, f);
+            q = raw << sh;
+        }
+        else
+        {
+            var sh = fromFrac - toFrac;
+            if (sh >= 63) return (long)Quantizer.Assign(raw, fromFrac, f);
+            var floor = raw >> sh;
+            var dropped = raw - (floor << sh);
+            if (dropped != 0 && f.Quantization != Quantization.Trn)
+            {
+                var qb = ((dropped >> (sh - 1)) & 1) != 0;
+                var r = (dropped & ((1L << (sh - 1)) - 1)) != 0;
+                if (Quantizer.Increment(f.Quantization, qb, r, raw < 0, (floor & 1) != 0)) floor++;
+            }
+            q = floor;
+        }
+        return Overflow(q, f);
+    }
+
+    /// <summary>The format's overflow mode on a raw integer at its LSB (format at most 62 bits wide).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Overflow(long q, FixedFormat f)
+    {
+        var w = f.Width;
+        long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
+        if (q >= min && q <= max && !(f.Overflow == Formats.Overflow.SatSym && f.Signed && q == min)) return q;
+        return f.Overflow switch
+        {
+            Formats.Overflow.Wrap => f.Signed ? (q << (64 - w)) >> (64 - w) : q & max,
+            Formats.Overflow.Sat => q < min ? min : max,
+            Formats.Overflow.SatZero => 0,
+            _ => q < (f.Signed ? -max : min) ? (f.Signed ? -max : min) : q > max ? max : q,
+        };
+    }
+
+    /// <summary>Quantizes doubles into a format (as ac_fixed's constructor from double does), writing raw integers.</summary>
+    public static void Quantize(ReadOnlySpan<double> src, FixedFormat f, Span<long> dst)
+    {
+        if (dst.Length < src.Length) throw new ArgumentException("destination is shorter than the source");
+        for (var i = 0; i < src.Length; i++) dst[i] = Quantize(src[i], f);
+    }
+
+    /// <summary>One double into a format's raw integer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Quantize(double x, FixedFormat f)
+    {
+        var y = Math.ScaleB(x, f.FracBits); // exact: scaling by a power of two
+        if (!f.FitsInt64 || !(Math.Abs(y) < 4.0e18)) return (long)FixedValue.FromDouble(x, f).Raw;
+        var floor = Math.Floor(y);
+        var frac = y - floor; // exact
+        var q = (long)floor;
+        if (frac != 0 && f.Quantization != Quantization.Trn)
+            if (Quantizer.Increment(f.Quantization, frac >= 0.5, frac != 0.5, x < 0, (q & 1) != 0)) q++;
+        return Overflow(q, f);
+    }
+
+    /// <summary>Assigns raw integers at srcFrac fractional bits into a format, vectorized with System.Numerics.Vector where the shapes allow.</summary>
+    public static void Requantize(ReadOnlySpan<long> src, int srcFrac, FixedFormat f, Span<long> dst)
+    {
+        if (dst.Length < src.Length) throw new ArgumentException("destination is shorter than the source");
+        var sh = srcFrac - f.FracBits;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && f.FitsInt64 && sh is > 0 and < 62)
+        {
+            var vs = MemoryMarshal.Cast<long, Vector<long>>(src);
+            var vd = MemoryMarshal.Cast<long, Vector<long>>(dst);
+            for (var k = 0; k < vs.Length; k++) vd[k] = RequantizeVector(vs[k], sh, f);
+            i = vs.Length * Vector<long>.Count;
+        }
+        for (; i < src.Length; i++) dst[i] = Assign(src[i], srcFrac, f);
+    }
+
+    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 1..61 bits: masks are 0 or -1 lanes, so floor - mask adds one.</summary>
+    private static Vector<long> RequantizeVector(Vector<long> raw, int sh, FixedFormat f)
+    {
+        var floor = Vector.ShiftRightArithmetic(raw, sh);
+        var dropped = raw - Vector.ShiftLeft(floor, sh);
+        var qb = Vector.Equals(Vector.ShiftRightLogical(dropped, sh - 1) & Vector<long>.One, Vector<long>.One);
+        var r = ~Vector.Equals(dropped & new Vector<long>((1L << (sh - 1)) - 1), Vector<long>.Zero);
+        var s = Vector.LessThan(raw, Vector<long>.Zero);
+        var lsb = Vector.Equals(floor & Vector<long>.One, Vector<long>.One);
+        var inc = f.Quantization switch
+        {
+            Quantization.Trn => Vector<long>.Zero,
+            Quantization.TrnZero => s & (qb | r),
+            Quantization.Rnd => qb,
+            Quantization.RndZero => qb & (s | r),
+            Quantization.RndInf => qb & (~s | r),
+            Quantization.RndMinInf => qb & r,
+            Quantization.RndConv => qb & (lsb | r),
+            _ => qb & (~lsb | r),
+        };
+        var q = floor - inc;
+        var w = f.Width;
+        long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
+        var vmin = new Vector<long>(min);
+        var vmax = new Vector<long>(max);
+        return f.Overflow switch
+        {
+            Formats.Overflow.Wrap => f.Signed ? Vector.ShiftRightArithmetic(Vector.ShiftLeft(q, 64 - w), 64 - w) : q & vmax,
+            Formats.Overflow.Sat => Vector.Min(Vector.Max(q, vmin), vmax),
+            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, vmin) | Vector.GreaterThan(q, vmax), Vector<long>.Zero, q),
+            _ => Vector.Min(Vector.Max(q, new Vector<long>(f.Signed ? -max : min)), vmax),
+        };
+    }
+
+    /// <summary>`acc += a[i] * b[i]` for every i, as C++ with ac_fixed does it: each product is exact (productFrac = Fa + Fb fractional bits), and
+    /// each sum is assigned back into the accumulator format (quantization and overflow at every step). Returns the accumulator's raw value.</summary>
+    public static long MultiplyAccumulate(long acc, ReadOnlySpan<long> a, ReadOnlySpan<long> b, int productFrac, FixedFormat accFormat)
+    {
+        var accFrac = accFormat.FracBits;
+        if (productFrac <= accFrac && accFormat.FitsInt64 && accFrac - productFrac < 20)
+        {
+            var up = accFrac - productFrac;
+            for (var i = 0; i < a.Length; i++) acc = Overflow(acc + ((a[i] * b[i]) << up), accFormat);
+            return acc;
+        }
+        var f = Math.Max(accFrac, productFrac);
+        for (var i = 0; i < a.Length; i++)
+        {
+            var sum = ((BigInteger)acc << (f - accFrac)) + ((BigInteger)a[i] * b[i] << (f - productFrac));
+            acc = sum >= long.MinValue / 4 && sum <= long.MaxValue / 4 ? Assign((long)sum, f, accFormat) : (long)Quantizer.Assign(sum, f, accFormat);
+        }
+        return acc;
+    }
+
+    /// <summary>True when `acc += a * b` over n terms can neither quantize nor overflow in the accumulator, so it equals a plain integer dot
+    /// product (<see cref="Dot"/>) shifted to the accumulator's LSB.</summary>
+    public static bool MacIsExact(FixedFormat a, FixedFormat b, FixedFormat acc, int n)
+    {
+        if (acc.FracBits < a.FracBits + b.FracBits || !acc.FitsInt64) return false;
+        var worst = BigInteger.Max(BigInteger.Abs(a.MinRaw), a.MaxRaw) * BigInteger.Max(BigInteger.Abs(b.MinRaw), b.MaxRaw) * n
+                    << (acc.FracBits - a.FracBits - b.FracBits);
+        return worst <= acc.MaxRaw && -worst >= acc.MinRaw && (acc.Overflow != Formats.Overflow.SatSym || -worst > acc.MinRaw);
+    }
+
+    /// <summary>Exact integer dot product (the caller ensures it fits 64 bits; see <see cref="MacIsExact"/>).</summary>
+    public static long Dot(ReadOnlySpan<long> a, ReadOnlySpan<long> b)
+    {
+        long sum = 0;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<long>.Count)
+        {
+            var acc = Vector<long>.Zero;
+            var va = MemoryMarshal.Cast<long, Vector<long>>(a);
+            var vb = MemoryMarshal.Cast<long, Vector<long>>(b[..a.Length]);
+            for (var k = 0; k < va.Length; k++) acc += va[k] * vb[k];
+            sum = Vector.Sum(acc);
+            i = va.Length * Vector<long>.Count;
+        }
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>Scalar reference for <see cref="Dot"/>, for the benchmark's comparison.</summary>
+    public static long DotScalar(ReadOnlySpan<long> a, ReadOnlySpan<long> b)
+    {
+        long sum = 0;
+        for (var i = 0; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+}
