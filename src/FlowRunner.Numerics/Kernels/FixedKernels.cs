@@ -47,13 +47,13 @@ public static class FixedKernels
     {
         var w = f.Width;
         long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
-        if (q >= min && q <= max && !(f.Overflow == Formats.Overflow.SatSym && f.Signed && q == min)) return q;
+        if (q >= min && q <= max && !(f.Overflow == Formats.Overflow.SatSym && f.Signed && w > 1 && q == min)) return q;
         return f.Overflow switch
         {
             Formats.Overflow.Wrap => f.Signed ? (q << (64 - w)) >> (64 - w) : q & max,
             Formats.Overflow.Sat => q < min ? min : max,
             Formats.Overflow.SatZero => 0,
-            _ => q < (f.Signed ? -max : min) ? (f.Signed ? -max : min) : q > max ? max : q,
+            _ => q < (f.Signed && w > 1 ? -max : min) ? (f.Signed && w > 1 ? -max : min) : q > max ? max : q,
         };
     }
 
@@ -124,7 +124,7 @@ public static class FixedKernels
             Formats.Overflow.Wrap => f.Signed ? Vector.ShiftRightArithmetic(Vector.ShiftLeft(q, 64 - w), 64 - w) : q & vmax,
             Formats.Overflow.Sat => Vector.Min(Vector.Max(q, vmin), vmax),
             Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, vmin) | Vector.GreaterThan(q, vmax), Vector<long>.Zero, q),
-            _ => Vector.Min(Vector.Max(q, new Vector<long>(f.Signed ? -max : min)), vmax),
+            _ => Vector.Min(Vector.Max(q, new Vector<long>(f.Signed && w > 1 ? -max : min)), vmax),
         };
     }
 

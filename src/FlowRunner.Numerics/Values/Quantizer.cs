@@ -61,7 +61,8 @@ public static class Quantizer
             case Overflow.SatZero:
                 return raw < min || raw > max ? BigInteger.Zero : raw;
             case Overflow.SatSym:
-                var symMin = f.Signed ? -max : min;
+                // ac_fixed sets the most negative pattern and ORs in the LSB: -max, except at W = 1 where that leaves min itself.
+                var symMin = f.Signed && f.Width > 1 ? -max : min;
                 return raw < symMin ? symMin : raw > max ? max : raw;
             default:
                 throw new ArgumentOutOfRangeException(nameof(f));
