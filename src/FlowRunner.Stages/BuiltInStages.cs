@@ -9,6 +9,16 @@ public static class BuiltInStages
     public static IServiceCollection AddBuiltInStages(this IServiceCollection services)
     {
         // One line per stage kind and per adapter; each stage folder owns its classes.
+        services.Stage<Model.ModelTrainStage>();
+        services.Adapter<Model.ModelTrainAdapter>();
+        services.Stage<Model.ModelLoadStage>();
+        services.Adapter<Model.ModelLoadAdapter>();
+        services.Stage<Model.ModelAccuracyStage>();
+        services.Adapter<Model.ModelAccuracyAdapter>();
+        services.Stage<Model.ModelProfileStage>();
+        services.Adapter<Model.ModelProfileAdapter>();
+        services.Stage<Accuracy.AccuracySweepStage>();
+        services.Adapter<Accuracy.AccuracySweepAdapter>();
         services.Stage<Memory.MemoryGenerateStage>();
         services.Adapter<Memory.MemoryCompilerAdapter>();
         return services;
