@@ -12,7 +12,7 @@ public static class RecipeLoader
 
     public static readonly IReadOnlyList<string> RetryKeys = ["attempts", "backoff_s", "timeout_s"];
 
-    /// <summary>Loads and checks the recipe's own structure (not stage kinds: see <see cref="RecipeValidator"/>).</summary>
+    /// <summary>Loads and checks the recipe's own structure (not stage kinds: see <see cref="RunPlanner"/>).</summary>
     /// <param name="overrides">`--set key=value` pairs; keys are parameter names (optionally prefixed `params.`).</param>
     public static Recipe Load(string path, IEnumerable<string>? overrides = null)
     {

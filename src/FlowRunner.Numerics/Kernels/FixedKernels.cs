@@ -57,11 +57,42 @@ public static class FixedKernels
         };
     }
 
-    /// <summary>Quantizes doubles into a format (as ac_fixed's constructor from double does), writing raw integers.</summary>
+    /// <summary>Quantizes doubles into a format (as ac_fixed's constructor from double does), writing raw integers; vectorized where
+    /// every lane is an ordinary number whose scaled value fits 64 bits, the scalar path elsewhere.</summary>
     public static void Quantize(ReadOnlySpan<double> src, FixedFormat f, Span<long> dst)
     {
         if (dst.Length < src.Length) throw new ArgumentException("destination is shorter than the source");
-        for (var i = 0; i < src.Length; i++) dst[i] = Quantize(src[i], f);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && f.FitsInt64 && f.FracBits is > -60 and < 60)
+        {
+            var scale = new Vector<double>(Math.ScaleB(1.0, f.FracBits));
+            var limit = new Vector<double>(4.0e18);
+            var tiny = new Vector<double>(Math.ScaleB(1.0, -900));
+            var half = new Vector<double>(0.5);
+            var vs = MemoryMarshal.Cast<double, Vector<double>>(src);
+            var vd = MemoryMarshal.Cast<long, Vector<long>>(dst);
+            for (var k = 0; k < vs.Length; k++)
+            {
+                var y = vs[k] * scale; // exact: a power of two, no overflow or underflow by the checks below
+                var abs = Vector.Abs(y);
+                var subnormalRisk = Vector.LessThan(Vector.Abs(vs[k]), tiny) & ~Vector.Equals(vs[k], Vector<double>.Zero);
+                if (!Vector.LessThanAll(abs, limit) || subnormalRisk != Vector<long>.Zero)
+                {
+                    var start = k * Vector<double>.Count;
+                    for (var j = start; j < start + Vector<double>.Count; j++) dst[j] = Quantize(src[j], f);
+                    continue;
+                }
+                var floor = Vector.Floor(y);
+                var frac = y - floor;
+                var q = Vector.ConvertToInt64(floor);
+                var qb = Vector.GreaterThanOrEqual(frac, half);
+                var r = ~Vector.Equals(frac, Vector<double>.Zero) & ~Vector.Equals(frac, half);
+                var sign = Vector.LessThan(vs[k], Vector<double>.Zero);
+                vd[k] = OverflowVector(q - Increment(f.Quantization, qb, r, sign, Vector.Equals(q & Vector<long>.One, Vector<long>.One)), f);
+            }
+            i = vs.Length * Vector<double>.Count;
+        }
+        for (; i < src.Length; i++) dst[i] = Quantize(src[i], f);
     }
 
     /// <summary>One double into a format's raw integer.</summary>
@@ -103,7 +134,12 @@ public static class FixedKernels
         var r = ~Vector.Equals(dropped & new Vector<long>((1L << (sh - 1)) - 1), Vector<long>.Zero);
         var s = Vector.LessThan(raw, Vector<long>.Zero);
         var lsb = Vector.Equals(floor & Vector<long>.One, Vector<long>.One);
-        var inc = f.Quantization switch
+        return OverflowVector(floor - Increment(f.Quantization, qb, r, s, lsb), f);
+    }
+
+    /// <summary>Vector form of <see cref="Quantizer.Increment"/>: lanes of -1 where one LSB is added.</summary>
+    private static Vector<long> Increment(Quantization mode, Vector<long> qb, Vector<long> r, Vector<long> s, Vector<long> lsb) =>
+        mode switch
         {
             Quantization.Trn => Vector<long>.Zero,
             Quantization.TrnZero => s & (qb | r),
@@ -114,7 +150,10 @@ public static class FixedKernels
             Quantization.RndConv => qb & (lsb | r),
             _ => qb & (~lsb | r),
         };
-        var q = floor - inc;
+
+    /// <summary>Vector form of <see cref="Overflow(long, FixedFormat)"/>.</summary>
+    private static Vector<long> OverflowVector(Vector<long> q, FixedFormat f)
+    {
         var w = f.Width;
         long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
         var vmin = new Vector<long>(min);
