@@ -89,7 +89,7 @@ internal static class RunCommand
     }
 
     /// <summary>How a node starts this same flowrunner: FLOWRUNNER_COMMAND (words split on spaces), else this process's own command.</summary>
-    private static IReadOnlyList<string> SelfCommand()
+    internal static IReadOnlyList<string> SelfCommand()
     {
         if (Environment.GetEnvironmentVariable("FLOWRUNNER_COMMAND") is { Length: > 0 } c) return c.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var host = Environment.ProcessPath!;

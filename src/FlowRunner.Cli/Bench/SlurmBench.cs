@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using FlowRunner.Engine;
+using FlowRunner.Engine.Cluster;
+using FlowRunner.Engine.Execution;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Registry;
+using FlowRunner.Stages;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace FlowRunner.Cli.Bench;
+
+/// <summary>A 20-point sweep (one shared model, 20 bit-accurate accuracy points) through the local executor and through Slurm: both times and
+/// the Slurm overhead per point. Uses the cluster named by SLURM_CONF, or starts a private one-node cluster (needs root, slurm-wlm and munge).</summary>
+internal static class SlurmBench
+{
+    public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
+    {
+        LocalSlurmCluster? own = null;
+        if (Environment.GetEnvironmentVariable("SLURM_CONF") is not { Length: > 0 })
+        {
+            try { own = await LocalSlurmCluster.StartAsync(ct); }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                Console.Error.WriteLine($"no Slurm cluster: SLURM_CONF is not set and a private one could not start ({e.Message}); install slurm-wlm and munge and run as root");
+                return 2;
+            }
+            Environment.SetEnvironmentVariable("SLURM_CONF", own.Config);
+        }
+        try
+        {
+            var points = o.Quick ? 6 : 20;
+            var recipe = Path.Combine(o.WorkDirectory, "bench-slurm.yaml");
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "mnist-cnn.yaml"), Path.Combine(o.WorkDirectory, "mnist-cnn.yaml"), overwrite: true);
+            await File.WriteAllTextAsync(recipe, $$"""
+                name: bench-slurm
+                params: { word: 8, limit: 300 }
+                stages:
+                  - { id: model, kind: model.train, with: { network: mnist-cnn.yaml, epochs: 1, train_limit: 1000, test_limit: "${params.limit}" } }
+                  - { id: accuracy, kind: model.accuracy, needs: [model], with: { format: "ac_fixed<${params.word},4,true,AC_RND,AC_SAT>" } }
+                sweep:
+                  grid: { word: [{{string.Join(", ", Enumerable.Range(5, points))}}] }
+                """, ct);
+            var services = new ServiceCollection();
+            services.AddBuiltInStages();
+            services.AddFlowRunnerEngine(null);
+            using var sp = services.BuildServiceProvider();
+            var registry = sp.GetRequiredService<StageRegistry>();
+            var options = new ExecutorOptions { Workspace = o.WorkDirectory, Jobs = Environment.ProcessorCount };
+
+            // Fetch the dataset once, outside the timings.
+            await new Executor(registry, options, NullRunObserver.Instance).RunAsync(RunPlanner.PlanFile(recipe, ["limit=10"], registry), ct);
+
+            var local = Stopwatch.StartNew();
+            var l = await new Executor(registry, options, NullRunObserver.Instance).RunAsync(RunPlanner.PlanFile(recipe, ["limit=300"], registry), ct);
+            local.Stop();
+            var slurmOptions = new SlurmOptions(Commands.RunCommand.SelfCommand(), o.WorkDirectory, recipe, ["limit=301"], Environment.ProcessorCount, [], TimeSpan.FromMilliseconds(500));
+            var slurm = Stopwatch.StartNew();
+            var s = await new SlurmExecutor(slurmOptions, NullRunObserver.Instance).RunAsync(RunPlanner.PlanFile(recipe, ["limit=301"], registry), ct);
+            slurm.Stop();
+            var t = new Table().Border(TableBorder.Rounded).AddColumns("executor", "points", "status", "time", "per point");
+            t.AddRow("local", points.ToString(), l.Status, $"{local.Elapsed.TotalSeconds:F1} s", $"{local.Elapsed.TotalSeconds / points:F2} s");
+            t.AddRow("slurm (job array)", points.ToString(), s.Status, $"{slurm.Elapsed.TotalSeconds:F1} s", $"{slurm.Elapsed.TotalSeconds / points:F2} s");
+            AnsiConsole.Write(t);
+            Console.WriteLine($"Slurm overhead: {(slurm.Elapsed - local.Elapsed).TotalSeconds / points:F2} s per point (each task starts flowrunner and reloads the dataset on the node)");
+            return l.ExitCode == 0 && s.ExitCode == 0 ? 0 : 1;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+                Environment.SetEnvironmentVariable("SLURM_CONF", null);
+            }
+        }
+    }
+}
