@@ -59,6 +59,22 @@ public class NetworkAndInferenceTests(MnistFixture mnist) : IClassFixture<MnistF
     }
 
     [Fact]
+    public void Quantization_aware_training_beats_post_training_quantization_at_four_bits_and_matches_the_bit_accurate_model()
+    {
+        var (train, test) = mnist.All.Split(2000, 1);
+        var spec = Reference();
+        var f = FixedFormat.Parse("ac_fixed<4,3,true,AC_RND,AC_SAT>");
+        var net = Trainer.Train(spec, train.Take(3000), new TrainingOptions(Epochs: 2, Seed: 3));
+        var sample = test.Take(500);
+        var ptq = new BitAccurateNetwork(net, f).Accuracy(sample);
+        var plan = QuantizationPlan.Uniform(spec, f);
+        var qat = Trainer.Train(spec, train.Take(3000), new TrainingOptions(Epochs: 2, Seed: 3, LearningRate: 0.005, Qat: plan), start: net);
+        var bitAccurate = new BitAccurateNetwork(qat, f).Accuracy(sample);
+        Assert.True(bitAccurate > ptq + 0.2, $"QAT {bitAccurate:P1} against PTQ {ptq:P1}");
+        Assert.Equal(Trainer.Accuracy(qat, sample, plan), bitAccurate, 3); // the QAT forward pass is the bit-accurate model with a wide accumulator
+    }
+
+    [Fact]
     public void A_tiny_network_computes_exactly_what_ac_fixed_does_step_by_step()
     {
         var spec = NetworkSpec.Parse("input: [2, 2, 1]\nclasses: 2\nlayers:\n  - { type: conv2d, kernel: 2, filters: 1 }\n  - { type: relu }\n  - { type: flatten }\n  - { type: dense, units: 2 }\n", "tiny");

@@ -52,7 +52,9 @@ public sealed class FloatNetwork
 
     /// <summary>Runs the layers; <paramref name="acts"/>[i+1] receives layer i's output (acts[0] is the input). Softmax is left out: the last
     /// array holds the logits.</summary>
-    public void Forward(float[] input, float[][] acts, QuantizationPlan? q = null, float[][]? weights = null)
+    /// <param name="clipped">When given (quantization-aware training), receives per weighted layer the outputs that saturated, so the backward
+    /// pass can stop their gradient (the clipped straight-through estimator).</param>
+    public void Forward(float[] input, float[][] acts, QuantizationPlan? q = null, float[][]? weights = null, bool[][]? clipped = null)
     {
         weights ??= Weights;
         acts[0] = q?.Input is { } inFmt ? QuantizeCopy(input, inFmt) : input;
@@ -112,7 +114,15 @@ public sealed class FloatNetwork
                     Array.Copy(x, y, x.Length);
                     break;
             }
-            if (q?.Outputs[i] is { } outFmt && l.HasWeights) QuantizeInPlace(y, outFmt);
+            if (q?.Outputs[i] is { } outFmt && l.HasWeights)
+            {
+                if (clipped is not null)
+                {
+                    var mask = clipped[i] is { } m && m.Length == y.Length ? m : clipped[i] = new bool[y.Length];
+                    for (var j = 0; j < y.Length; j++) mask[j] = y[j] > outFmt.Max || y[j] < outFmt.Min;
+                }
+                QuantizeInPlace(y, outFmt);
+            }
             acts[i + 1] = y;
         }
     }
@@ -131,7 +141,7 @@ public sealed class FloatNetwork
     }
 
     /// <summary>Back-propagates the softmax cross-entropy loss of one sample, adding to the gradients.</summary>
-    public void Backward(float[][] acts, int label, float[][] gradW, float[][] gradB, float[][] weights)
+    public void Backward(float[][] acts, int label, float[][] gradW, float[][] gradB, float[][] weights, bool[][]? clipped = null)
     {
         var layers = Spec.Layers.Count;
         var logits = acts[layers];
@@ -147,6 +157,8 @@ public sealed class FloatNetwork
             var (h, w, c) = InputShape(i);
             var (oh, ow, oc) = Shapes[i];
             var gx = new float[x.Length];
+            if (clipped?[i] is { } clip && l.HasWeights)
+                for (var j = 0; j < g.Length; j++) if (clip[j]) g[j] = 0;
             switch (l.Kind)
             {
                 case LayerKind.Conv2D:

@@ -40,11 +40,12 @@ public static class Trainer
                     foreach (var g in gradW[chunk]) Array.Clear(g);
                     foreach (var g in gradB[chunk]) Array.Clear(g);
                     var acts = new float[layers + 1][];
+                    var clipped = o.Qat is null ? null : new bool[layers][];
                     for (var s = from + chunk; s < to; s += Chunks)
                     {
                         var i = order[s];
-                        net.Forward(train.Images[i], acts, o.Qat, weights);
-                        net.Backward(acts, train.Labels[i], gradW[chunk], gradB[chunk], weights);
+                        net.Forward(train.Images[i], acts, o.Qat, weights, clipped);
+                        net.Backward(acts, train.Labels[i], gradW[chunk], gradB[chunk], weights, clipped);
                     }
                 });
                 var scale = (float)(o.LearningRate / (to - from));
