@@ -27,7 +27,7 @@ public class RegressionCliTests
 
         var big = await Flowrunner.RunAsync(ws, "--plugins", plugins, "run", "r.yaml", "--set", "who=abcdefg", "--fail-on-regression");
         Assert.Equal(3, big.ExitCode);
-        Assert.Contains("letters: 8 -> 12 rose 4 (limit 1)", big.StandardOutput);
+        Assert.Contains("g.letters: 8 -> 12 rose 4 (limit 1)", big.StandardOutput);
         var runDir = Directory.GetDirectories(Path.Combine(ws, "runs", "reg")).OrderBy(d => File.GetCreationTimeUtc(Path.Combine(d, "run.json"))).Last();
         using var verdict = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "regression.json")));
         Assert.Equal("fail", verdict.RootElement.GetProperty("verdict").GetString());

@@ -1,3 +1,4 @@
+using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Results;
@@ -105,5 +106,19 @@ public class ResultsTests
         var (best, why) = Selector.Best([Point("x", 1, 1, 1, ok: false)], o);
         Assert.Null(best);
         Assert.Contains("every design point failed", why);
+    }
+}
+
+public class MetricNameTests
+{
+    [Fact]
+    public void The_earliest_stage_gives_a_metric_its_plain_name_and_every_stage_keeps_its_own()
+    {
+        var p = new PointResult("r", "x", "p000", "p000", new Dictionary<string, object?>());
+        p.Add("accuracy", "accuracy", 0.93, "");
+        p.Add("qat_accuracy", "accuracy", 0.89, "");
+        Assert.Equal(0.93, p.Metrics["accuracy"]);
+        Assert.Equal(0.89, p.Metrics["qat_accuracy.accuracy"]);
+        Assert.Equal(0.89, p.Lookup("qat_accuracy.accuracy"));
     }
 }

@@ -58,7 +58,8 @@ internal static class ResultsCommand
     private static void Print(RunRow run, IReadOnlyList<PointResult> points, string format)
     {
         var pars = points.SelectMany(p => p.Params.Keys).Distinct().ToList();
-        var metrics = points.SelectMany(p => p.Metrics.Keys).Distinct().ToList();
+        // Tables and CSV show each metric once (from the earliest stage that reports it); JSON also has every <stage>.<metric>.
+        var metrics = points.SelectMany(p => p.Metrics.Keys).Where(k => !k.Contains('.')).Distinct().ToList();
         string Value(object? v) => v switch { double d => d.ToString("G6", CultureInfo.InvariantCulture), null => "", _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" };
         string Status(PointResult p) => p.Succeeded ? "ok" : p.Stages.FirstOrDefault(s => s.Status == "failed") is { } f ? $"failed at {f.StageId}" : "incomplete";
         switch (format)

@@ -82,7 +82,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
     private async Task<StageRecord> RunStageAsync(RunState run, DesignPoint point, ResolvedStage rs, Task<StageRecord>[] deps, CancellationToken ct)
     {
         var upstream = await Task.WhenAll(deps);
-        var record = await DecideAsync(run, point, rs, upstream, ct);
+        var record = await DecideAsync(run, point, rs, upstream, ct) with { Position = run.Plan.Stages[point.Id].ToList().IndexOf(rs) };
         run.Records[(point.Id, rs.Id)] = record;
         observer.StageFinished(record);
         WriteManifest(run, "running", force: false);

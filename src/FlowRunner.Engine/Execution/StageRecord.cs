@@ -11,6 +11,10 @@ public sealed record StageRecord
     public required string PointId { get; init; }
     public required string StageId { get; init; }
     public required string Kind { get; init; }
+
+    /// <summary>The stage's place in the point's dependency order (0 first): where two stages report a metric of the same name, the earlier one
+    /// gives the plain name, and both stay reachable as &lt;stage&gt;.&lt;metric&gt;.</summary>
+    public int Position { get; init; }
     public string Adapter { get; init; } = "";
     public IReadOnlyList<ToolInfo> Tools { get; init; } = [];
     public string CacheKey { get; init; } = "";

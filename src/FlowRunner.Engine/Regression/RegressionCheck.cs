@@ -71,10 +71,12 @@ public sealed record RegressionVerdict(string Verdict, string? BaselineRun, IRea
         foreach (var now in store.Points(runId))
         {
             if (!before.TryGetValue(now.Label, out var prev)) continue;
-            foreach (var (metric, value) in now.Metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            // Metrics are compared stage by stage (<stage>.<metric>); a limit names a metric, or one stage's metric.
+            foreach (var (metric, value) in now.Metrics.Where(kv => kv.Key.Contains('.')).OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 if (!prev.Metrics.TryGetValue(metric, out var old) || !double.IsFinite(old) || !double.IsFinite(value)) continue;
-                var limit = limits.FirstOrDefault(l => l.Metric == metric);
+                var plain = metric[(metric.IndexOf('.') + 1)..];
+                var limit = limits.FirstOrDefault(l => l.Metric == metric) ?? limits.FirstOrDefault(l => l.Metric == plain);
                 findings.Add(new RegressionFinding(now.PointId, now.Label, metric, old, value, limit?.Violation(old, value)));
             }
             foreach (var limit in limits.Where(l => prev.Metrics.ContainsKey(l.Metric) && !now.Metrics.ContainsKey(l.Metric)))

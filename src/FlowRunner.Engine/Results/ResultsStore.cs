@@ -30,6 +30,7 @@ public sealed class ResultsStore : IDisposable
             CREATE TABLE IF NOT EXISTS stages (
               run_id TEXT NOT NULL, point_id TEXT NOT NULL, stage_id TEXT NOT NULL, kind TEXT NOT NULL, adapter TEXT, tools TEXT,
               status TEXT NOT NULL, cache_hit INTEGER NOT NULL, duration_s REAL, error TEXT, cache_key TEXT, output_hash TEXT, dir TEXT,
+              position INTEGER NOT NULL DEFAULT 0,
               PRIMARY KEY (run_id, point_id, stage_id));
             CREATE TABLE IF NOT EXISTS metrics (
               run_id TEXT NOT NULL, point_id TEXT NOT NULL, stage_id TEXT NOT NULL, name TEXT NOT NULL, value REAL, unit TEXT,
@@ -59,11 +60,11 @@ public sealed class ResultsStore : IDisposable
     {
         InTransaction(tx =>
         {
-            Execute(tx, "INSERT OR REPLACE INTO stages VALUES ($run,$point,$stage,$kind,$adapter,$tools,$status,$hit,$dur,$err,$key,$hash,$dir)",
+            Execute(tx, "INSERT OR REPLACE INTO stages VALUES ($run,$point,$stage,$kind,$adapter,$tools,$status,$hit,$dur,$err,$key,$hash,$dir,$pos)",
                 ("$run", runId), ("$point", r.PointId), ("$stage", r.StageId), ("$kind", r.Kind), ("$adapter", r.Adapter),
                 ("$tools", string.Join("; ", r.Tools.Select(t => $"{t.Name} {t.Version}"))), ("$status", r.Status),
                 ("$hit", r.Status == StageStatus.Cached ? 1 : 0), ("$dur", r.DurationSeconds), ("$err", r.Error),
-                ("$key", r.CacheKey), ("$hash", r.OutputHash), ("$dir", r.Directory));
+                ("$key", r.CacheKey), ("$hash", r.OutputHash), ("$dir", r.Directory), ("$pos", r.Position));
             Execute(tx, "DELETE FROM metrics WHERE run_id=$run AND point_id=$point AND stage_id=$stage", ("$run", runId), ("$point", r.PointId), ("$stage", r.StageId));
             foreach (var m in r.Metrics)
                 Execute(tx, "INSERT OR REPLACE INTO metrics VALUES ($run,$point,$stage,$name,$value,$unit)",
@@ -113,7 +114,7 @@ public sealed class ResultsStore : IDisposable
             }
             using (var cmd = _db.CreateCommand())
             {
-                cmd.CommandText = "SELECT point_id, stage_id, kind, status, error, dir, adapter, duration_s FROM stages WHERE run_id=$r ORDER BY rowid";
+                cmd.CommandText = "SELECT point_id, stage_id, kind, status, error, dir, adapter, duration_s FROM stages WHERE run_id=$r ORDER BY position, stage_id";
                 cmd.Parameters.AddWithValue("$r", runId);
                 using var rd = cmd.ExecuteReader();
                 while (rd.Read())
@@ -123,15 +124,13 @@ public sealed class ResultsStore : IDisposable
             }
             using (var cmd = _db.CreateCommand())
             {
-                cmd.CommandText = "SELECT point_id, name, value, unit FROM metrics WHERE run_id=$r ORDER BY rowid";
+                cmd.CommandText = "SELECT m.point_id, m.stage_id, m.name, m.value, m.unit FROM metrics m JOIN stages s USING (run_id, point_id, stage_id) " +
+                                  "WHERE m.run_id=$r ORDER BY s.position, m.stage_id, m.rowid";
                 cmd.Parameters.AddWithValue("$r", runId);
                 using var rd = cmd.ExecuteReader();
                 while (rd.Read())
                     if (points.TryGetValue(rd.GetString(0), out var p))
-                    {
-                        p.Metrics[rd.GetString(1)] = rd.IsDBNull(2) ? double.NaN : rd.GetDouble(2);
-                        p.Units[rd.GetString(1)] = rd.IsDBNull(3) ? "" : rd.GetString(3);
-                    }
+                        p.Add(rd.GetString(1), rd.GetString(2), rd.IsDBNull(3) ? double.NaN : rd.GetDouble(3), rd.IsDBNull(4) ? "" : rd.GetString(4));
             }
         }
         return points.Values.ToList();
@@ -192,6 +191,14 @@ public sealed record PointResult(string RunId, string Recipe, string PointId, st
     public Dictionary<string, string> Units { get; } = new();
     public List<StageRow> Stages { get; } = new();
     public bool Succeeded => Stages.Count > 0 && Stages.All(s => s.Status is StageStatus.Done or StageStatus.Cached);
+
+    /// <summary>Records a stage's metric as &lt;stage&gt;.&lt;name&gt;, and under its plain name unless an earlier stage already gave it (call in stage order).</summary>
+    public void Add(string stageId, string name, double value, string unit)
+    {
+        Metrics[$"{stageId}.{name}"] = value;
+        Units[$"{stageId}.{name}"] = unit;
+        if (Metrics.TryAdd(name, value)) Units[name] = unit;
+    }
 
     /// <summary>A name's value for expressions: a metric, else a parameter, else point/label.</summary>
     public object? Lookup(string name) =>

@@ -28,10 +28,10 @@ public static class RunReportWriter
             var records = summary.Stages.Where(s => s.PointId == p.Id).ToList();
             if (records.Count == 0) continue;
             var pr = new PointResult(summary.RunId, plan.Recipe.Name, p.Id, p.Label, p.Params);
-            foreach (var r in records)
+            foreach (var r in records.OrderBy(r => r.Position))
             {
                 pr.Stages.Add(new StageRow(r.StageId, r.Kind, r.Status, r.Error, r.Directory, r.Adapter, r.DurationSeconds));
-                foreach (var m in r.Metrics) { pr.Metrics[m.Name] = m.Value; pr.Units[m.Name] = m.Unit; }
+                foreach (var m in r.Metrics) pr.Add(r.StageId, m.Name, m.Value, m.Unit);
             }
             result.Add(pr);
         }
@@ -107,7 +107,7 @@ public static class RunReportWriter
     private static string PpaTable(IReadOnlyList<PointResult> points, PointResult? best, HashSet<string> front)
     {
         var pars = points.SelectMany(p => p.Params.Keys).Distinct().Where(k => points.Select(p => Interpolator.Format(p.Params.GetValueOrDefault(k))).Distinct().Count() > 1 || points.Count == 1).ToList();
-        var all = points.SelectMany(p => p.Metrics.Keys).Distinct().ToList();
+        var all = points.SelectMany(p => p.Metrics.Keys).Distinct().Where(k => !k.Contains('.')).ToList();
         var metrics = PpaMetrics.Where(all.Contains).ToList();
         if (metrics.Count == 0) metrics = all.Take(10).ToList();
         var sb = new StringBuilder("<table><tr><th class=\"l\">point</th><th class=\"l\">status</th>");
@@ -181,7 +181,7 @@ public static class RunReportWriter
     private static string Csv(IReadOnlyList<PointResult> points)
     {
         var pars = points.SelectMany(p => p.Params.Keys).Distinct().ToList();
-        var metrics = points.SelectMany(p => p.Metrics.Keys).Distinct().ToList();
+        var metrics = points.SelectMany(p => p.Metrics.Keys).Distinct().Where(k => k.Contains('.')).ToList();
         var sb = new StringBuilder();
         sb.AppendLine(string.Join(",", new[] { "point", "status" }.Concat(pars).Concat(metrics)));
         foreach (var p in points)
