@@ -1,7 +1,6 @@
 using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
-using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Selection;
 using FlowRunner.Engine.Tests.Support;
 
