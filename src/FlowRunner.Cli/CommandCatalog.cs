@@ -21,7 +21,7 @@ internal static class CommandCatalog
     public static IEnumerable<(string Name, string Description, Func<BenchOptions, CancellationToken, Task<int>> Run)> Benchmarks()
     {
         yield return ("numerics", "fixed-point quantize-and-saturate and MAC throughput, scalar and vectorized, 1 and 2 threads", Bench.NumericsBench.RunAsync);
-        yield return ("model", "10,000 bit-accurate inferences of the reference network at ac_fixed<8,4,true,AC_RND,AC_SAT> on all cores, float beside it", Bench.ModelBench.RunAsync);
+        yield return ("model", "10,000 bit-accurate inferences of the reference network at ac_fixed<8,4,true,AC_RND,AC_SAT> on all cores, float beside it; accuracy of PTQ at 16..1 integer bits and QAT at 3-4 bits", Bench.ModelBench.RunAsync);
         yield return ("slurm", "a 20-point sweep through the local executor and through Slurm (a private one-node cluster unless SLURM_CONF is set)", Bench.SlurmBench.RunAsync);
         yield return ("engine", "per-stage overhead of the engine on 200 no-op stages, cold and cached", Bench.EngineBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);

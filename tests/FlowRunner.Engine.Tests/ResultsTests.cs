@@ -41,6 +41,32 @@ public class ResultsTests
     }
 
     [Fact]
+    public async Task A_store_written_by_the_first_schema_is_upgraded_and_keeps_its_runs()
+    {
+        using var ws = new Workspace();
+        var db = ResultsStore.DefaultPath(ws.Root);
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            old.Open();
+            using var cmd = old.CreateCommand();
+            // The schema of the first release: stages without `position`.
+            cmd.CommandText = """
+                CREATE TABLE runs (run_id TEXT PRIMARY KEY, recipe TEXT NOT NULL, recipe_file TEXT, run_dir TEXT, status TEXT NOT NULL,
+                  started TEXT NOT NULL, ended TEXT, host TEXT, command_line TEXT);
+                CREATE TABLE stages (run_id TEXT NOT NULL, point_id TEXT NOT NULL, stage_id TEXT NOT NULL, kind TEXT NOT NULL, adapter TEXT,
+                  tools TEXT, status TEXT NOT NULL, cache_hit INTEGER NOT NULL, duration_s REAL, error TEXT, cache_key TEXT, output_hash TEXT,
+                  dir TEXT, PRIMARY KEY (run_id, point_id, stage_id));
+                INSERT INTO runs VALUES ('old', 'rs', NULL, NULL, 'succeeded', '2026-01-01T00:00:00Z', NULL, NULL, NULL);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        using var store = new ResultsStore(db);
+        await RunWithStore(ws, ws.Write("r.yaml", Sweep), store);
+        Assert.Equal(2, store.Runs("rs").Count);
+    }
+
+    [Fact]
     public async Task Two_runs_writing_the_same_store_at_once_lose_nothing()
     {
         using var ws = new Workspace();

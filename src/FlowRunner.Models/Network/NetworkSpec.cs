@@ -1,119 +1,115 @@
-using System.Globalization;
 using FlowRunner.Numerics.Formats;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace FlowRunner.Models.Network;
 
-/// <summary>The layer kinds a network description may use.</summary>
-public enum LayerKind { Conv2D, ReLU, MaxPool2D, Flatten, Dense, Softmax }
-
-/// <summary>One layer of a network description: its kind, shape parameters and optional per-layer number formats.</summary>
-public sealed record LayerSpec(LayerKind Kind, string Name, int Kernel = 0, int Filters = 0, int Units = 0, bool Bias = false, int Pool = 2)
+/// <summary>A network description: input shape, classes, layers and the network-wide default formats. It is read from YAML by
+/// <see cref="NetworkSpecParser"/>; the format is documented at the top of flows/models/mnist-cnn.yaml.</summary>
+public sealed class NetworkSpec
 {
-    /// <summary>Per-layer formats (weights, inputs, accumulator, outputs); null takes the network-wide ones.</summary>
-    public FixedFormat? WeightFormat { get; init; }
-    public FixedFormat? InputFormat { get; init; }
-    public FixedFormat? AccumFormat { get; init; }
-    public FixedFormat? OutputFormat { get; init; }
-
-    public bool HasWeights => Kind is LayerKind.Conv2D or LayerKind.Dense;
-}
-
-/// <summary>A network description (YAML): input shape, classes and layers. See flows/models/mnist-cnn.yaml for the documented format.</summary>
-public sealed record NetworkSpec(string Name, int Height, int Width, int Channels, int Classes, IReadOnlyList<LayerSpec> Layers)
-{
-    public static readonly IReadOnlyList<string> LayerKeys = ["type", "name", "kernel", "filters", "units", "bias", "pool", "weight_format", "input_format", "accum_format", "output_format"];
-
-    public static NetworkSpec Load(string file)
+    /// <param name="classes">Outputs of the last layer; 0 takes them from the layers.</param>
+    public NetworkSpec(string name, TensorShape input, int classes, IReadOnlyList<LayerSpec> layers,
+        FixedFormat? defaultFormat = null, FixedFormat? defaultAccumulator = null, string? source = null, LogitsFormat? defaultLogits = null)
     {
-        if (!File.Exists(file)) throw new ModelFormatException($"{file}: network description not found");
-        return Parse(File.ReadAllText(file), file);
+        if (layers.Count == 0) throw new ModelFormatException($"network '{name}': no layers");
+        Name = name;
+        Input = input;
+        Layers = layers;
+        DefaultFormat = defaultFormat;
+        DefaultAccumulator = defaultAccumulator;
+        DefaultLogits = defaultLogits;
+        Source = source;
+        Shapes = ComputeShapes();
+        Classes = classes > 0 ? classes : OutputShape.Size;
+        if (OutputShape.Size != Classes) throw new ModelFormatException($"network '{Name}': the last layer gives {OutputShape.Size} values, but the network has {Classes} classes");
     }
 
-    /// <summary>Parses a description; errors name the file, line and key.</summary>
-    public static NetworkSpec Parse(string text, string file)
+    public string Name { get; }
+    public TensorShape Input { get; }
+    public int Classes { get; }
+    public IReadOnlyList<LayerSpec> Layers { get; }
+
+    /// <summary>`format:` of the description: inputs, weights and outputs of layers without their own; a run's `format` option overrides it.</summary>
+    public FixedFormat? DefaultFormat { get; }
+
+    /// <summary>`accum_format:` of the description; null means full precision unless the run sets one.</summary>
+    public FixedFormat? DefaultAccumulator { get; }
+
+    /// <summary>`logits_format:` of the description (a format or "accumulator"); null: the default format.</summary>
+    public LogitsFormat? DefaultLogits { get; }
+
+    /// <summary>The YAML text the description was read from (embedded in weights files), or null when built in code.</summary>
+    public string? Source { get; }
+
+    /// <summary>The shape after each layer.</summary>
+    public IReadOnlyList<TensorShape> Shapes { get; }
+
+    public TensorShape InputShape(int layer) => layer == 0 ? Input : Shapes[layer - 1];
+
+    public TensorShape OutputShape => Shapes[^1];
+
+    /// <summary>Terms of one output's multiply-accumulate: kernel² × input channels for Conv2D, the input size for Dense, 0 otherwise.</summary>
+    public int FanIn(int layer)
     {
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
-        catch (YamlException e) { throw new ModelFormatException($"{file}:{e.Start.Line}:{e.Start.Column}: YAML syntax: {e.Message}"); }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) throw new ModelFormatException($"{file}: not a network description (a map with input, classes and layers)");
-        string At(YamlNode n) => $"{file}:{n.Start.Line}:{n.Start.Column}";
-        YamlNode? Get(YamlMappingNode m, string k) => m.Children.TryGetValue(new YamlScalarNode(k), out var v) ? v : null;
-        int Int(YamlNode n, string what)
-        {
-            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0) return v;
-            throw new ModelFormatException($"{At(n)}: {what} must be a positive integer");
-        }
-        FixedFormat? Fmt(YamlMappingNode m, string k)
-        {
-            if (Get(m, k) is not YamlScalarNode s) return null;
-            try { return FixedFormat.Parse(s.Value ?? ""); }
-            catch (FixedFormatException e) { throw new ModelFormatException($"{At(s)}: {k}: {e.Message}"); }
-        }
-        if (Get(root, "input") is not YamlSequenceNode input || input.Children.Count != 3)
-            throw new ModelFormatException($"{file}: `input:` must be [height, width, channels]");
-        var classes = Get(root, "classes") is { } c ? Int(c, "classes") : 10;
-        if (Get(root, "layers") is not YamlSequenceNode layers || layers.Children.Count == 0) throw new ModelFormatException($"{file}: `layers:` must list the layers");
-        var list = new List<LayerSpec>();
-        foreach (var node in layers.Children)
-        {
-            if (node is not YamlMappingNode m) throw new ModelFormatException($"{At(node)}: each layer is a map with `type:`");
-            foreach (var k in m.Children.Keys.OfType<YamlScalarNode>().Where(k => !LayerKeys.Contains(k.Value)))
-                throw new ModelFormatException($"{At(k)}: unknown layer key '{k.Value}' (keys: {string.Join(", ", LayerKeys)})");
-            var type = (Get(m, "type") as YamlScalarNode)?.Value?.ToLowerInvariant();
-            var kind = type switch
-            {
-                "conv2d" => LayerKind.Conv2D, "relu" => LayerKind.ReLU, "maxpool2d" => LayerKind.MaxPool2D, "flatten" => LayerKind.Flatten,
-                "dense" => LayerKind.Dense, "softmax" => LayerKind.Softmax,
-                _ => throw new ModelFormatException($"{At(m)}: unsupported layer type '{type}' (conv2d, relu, maxpool2d, flatten, dense, softmax)"),
-            };
-            var name = (Get(m, "name") as YamlScalarNode)?.Value ?? $"{type}{list.Count(l => l.Kind == kind) + 1}";
-            list.Add(new LayerSpec(kind, name,
-                Kernel: kind == LayerKind.Conv2D ? Int(Get(m, "kernel") ?? throw new ModelFormatException($"{At(m)}: conv2d needs `kernel:`"), "kernel") : 0,
-                Filters: kind == LayerKind.Conv2D ? Int(Get(m, "filters") ?? throw new ModelFormatException($"{At(m)}: conv2d needs `filters:`"), "filters") : 0,
-                Units: kind == LayerKind.Dense ? Int(Get(m, "units") ?? throw new ModelFormatException($"{At(m)}: dense needs `units:`"), "units") : 0,
-                Bias: (Get(m, "bias") as YamlScalarNode)?.Value is "true",
-                Pool: Get(m, "pool") is { } p ? Int(p, "pool") : 2)
-            {
-                WeightFormat = Fmt(m, "weight_format"), InputFormat = Fmt(m, "input_format"), AccumFormat = Fmt(m, "accum_format"), OutputFormat = Fmt(m, "output_format"),
-            });
-        }
-        var spec = new NetworkSpec((Get(root, "name") as YamlScalarNode)?.Value ?? Path.GetFileNameWithoutExtension(file),
-            Int(input.Children[0], "height"), Int(input.Children[1], "width"), Int(input.Children[2], "channels"), classes, list);
-        spec.Shapes(); // checks that the layers fit together
-        return spec;
+        var l = Layers[layer];
+        var s = InputShape(layer);
+        return l.Kind switch { LayerKind.Conv2D => l.Kernel * l.Kernel * s.C, LayerKind.Dense => s.Size, _ => 0 };
     }
 
-    /// <summary>The (height, width, channels) after each layer; a layer that does not fit its input is an error naming it.</summary>
-    public IReadOnlyList<(int H, int W, int C)> Shapes()
+    /// <summary>Weights of a layer: filters × kernel² × channels (Conv2D), units × inputs (Dense), 0 otherwise.</summary>
+    public int WeightCount(int layer) => Layers[layer].Kind switch
     {
-        var shapes = new List<(int, int, int)>();
-        var (h, w, c) = (Height, Width, Channels);
-        foreach (var l in Layers)
+        LayerKind.Conv2D => Layers[layer].Filters * FanIn(layer),
+        LayerKind.Dense => Layers[layer].Units * FanIn(layer),
+        _ => 0,
+    };
+
+    public int BiasCount(int layer) => Layers[layer] is { Bias: true } l ? (l.Kind == LayerKind.Conv2D ? l.Filters : l.Units) : 0;
+
+    /// <summary>Multiply-accumulates of one inference.</summary>
+    public long MacCount => Enumerable.Range(0, Layers.Count).Where(i => Layers[i].HasWeights).Sum(i => (long)Shapes[i].Size * FanIn(i));
+
+    /// <summary>Index of the last layer with weights: its output (before a softmax) are the logits.</summary>
+    public int LogitsLayer => Enumerable.Range(0, Layers.Count).Last(i => Layers[i].HasWeights);
+
+    private IReadOnlyList<TensorShape> ComputeShapes()
+    {
+        var shapes = new List<TensorShape>();
+        var s = Input;
+        if (s.H <= 0 || s.W <= 0 || s.C <= 0) throw new ModelFormatException($"network '{Name}': input shape {s} must be positive");
+        for (var i = 0; i < Layers.Count; i++)
         {
+            var l = Layers[i];
+            var at = $"network '{Name}', layer {i + 1} '{l.Name}'";
             switch (l.Kind)
             {
                 case LayerKind.Conv2D:
-                    if (l.Kernel > h || l.Kernel > w) throw new ModelFormatException($"layer '{l.Name}': a {l.Kernel}x{l.Kernel} kernel does not fit a {h}x{w} input");
-                    (h, w, c) = (h - l.Kernel + 1, w - l.Kernel + 1, l.Filters);
+                    if (l.Kernel > s.H || l.Kernel > s.W) throw new ModelFormatException($"{at}: a {l.Kernel}x{l.Kernel} kernel does not fit a {s.H}x{s.W} input");
+                    s = new TensorShape(s.H - l.Kernel + 1, s.W - l.Kernel + 1, l.Filters);
                     break;
                 case LayerKind.MaxPool2D:
-                    if (h < l.Pool || w < l.Pool) throw new ModelFormatException($"layer '{l.Name}': pool {l.Pool} does not fit a {h}x{w} input");
-                    (h, w) = (h / l.Pool, w / l.Pool);
+                    if (s.H < l.Pool || s.W < l.Pool) throw new ModelFormatException($"{at}: pool {l.Pool} does not fit a {s.H}x{s.W} input");
+                    s = new TensorShape(s.H / l.Pool, s.W / l.Pool, s.C);
                     break;
-                case LayerKind.Flatten: (h, w, c) = (1, 1, h * w * c); break;
+                case LayerKind.Flatten:
+                    s = new TensorShape(1, 1, s.Size);
+                    break;
                 case LayerKind.Dense:
-                    if (h != 1 || w != 1) throw new ModelFormatException($"layer '{l.Name}': dense needs a flat input; add a flatten layer before it");
-                    c = l.Units;
+                    if (s.H != 1 || s.W != 1) throw new ModelFormatException($"{at}: dense needs a flat input, got {s}; add a flatten layer before it");
+                    s = new TensorShape(1, 1, l.Units);
+                    break;
+                case LayerKind.Softmax:
+                    if (i != Layers.Count - 1) throw new ModelFormatException($"{at}: softmax must be the last layer");
                     break;
             }
-            shapes.Add((h, w, c));
+            shapes.Add(s);
         }
-        if (shapes[^1].Item3 != Classes) throw new ModelFormatException($"the last layer gives {shapes[^1].Item3} values, but the network has {Classes} classes");
+        if (!Layers.Any(l => l.HasWeights)) throw new ModelFormatException($"network '{Name}': no conv2d or dense layer");
         return shapes;
     }
-}
 
-/// <summary>A malformed network description, weights file or dataset; the message names the file and the place.</summary>
-public sealed class ModelFormatException(string message) : Exception(message);
+    /// <summary>Reads a description file; see <see cref="NetworkSpecParser"/>.</summary>
+    public static NetworkSpec Load(string file) => NetworkSpecParser.Load(file);
+
+    /// <summary>Parses description text; <paramref name="file"/> names it in errors.</summary>
+    public static NetworkSpec Parse(string text, string file) => NetworkSpecParser.Parse(text, file);
+}

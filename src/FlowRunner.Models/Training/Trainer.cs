@@ -3,87 +3,101 @@ using FlowRunner.Models.Network;
 
 namespace FlowRunner.Models.Training;
 
-/// <summary>Settings of a training run: mini-batch SGD with momentum on softmax cross-entropy; <see cref="Qat"/> turns on quantization-aware training.</summary>
-public sealed record TrainingOptions(int Epochs = 3, int Batch = 32, double LearningRate = 0.01, double Momentum = 0.9, int Seed = 1,
-    QuantizationPlan? Qat = null, int Threads = 2);
+/// <summary>Settings of a training run: mini-batch gradient descent on softmax cross-entropy.</summary>
+/// <param name="LearningRate">0 takes the optimizer's usual rate (<see cref="Optimizer.DefaultRate"/>).</param>
+/// <param name="Seed">Seeds the weight initialisation and the shuffling of every epoch.</param>
+/// <param name="Qat">When set, quantization-aware training: the forward pass is fake-quantized by the plan.</param>
+/// <param name="Threads">Threads for the batch; the result does not depend on it.</param>
+public sealed record TrainingOptions(int Epochs = 3, int Batch = 32, double LearningRate = 0, OptimizerKind Optimizer = OptimizerKind.Sgd,
+    double Momentum = 0.9, int Seed = 1, QuantizationPlan? Qat = null, int Threads = 2)
+{
+    public double Rate => LearningRate > 0 ? LearningRate : Training.Optimizer.DefaultRate(Optimizer);
+}
 
-/// <summary>Trains a network. Deterministic for a seed whatever the thread count: each batch is cut into a fixed number of chunks whose
-/// gradients are computed in parallel and summed in chunk order.</summary>
+/// <summary>Where a training run is: epoch (1-based), overall fraction done, and the mean loss of the epoch once it ends.</summary>
+public sealed record TrainingProgress(int Epoch, int Epochs, double Fraction, double? EpochLoss);
+
+/// <summary>Trains a network. Each mini-batch is cut into a fixed number of interleaved slices whose gradients are computed in parallel
+/// (each slice in its own buffer, its samples in order) and summed in slice order, so the weights are the same bits for a seed whatever the
+/// thread count and scheduling.</summary>
 public static class Trainer
 {
-    private const int Chunks = 4;
+    /// <summary>Slices per mini-batch; fixed so that results do not depend on the number of threads.</summary>
+    private const int Slices = 8;
 
-    public static FloatNetwork Train(NetworkSpec spec, Dataset train, TrainingOptions o, Action<double, string>? progress = null,
+    /// <summary>Trains from <paramref name="start"/> (fine-tuning, e.g. quantization-aware after float training) or from a seeded
+    /// initialisation.</summary>
+    public static FloatNetwork Train(NetworkSpec spec, Dataset train, TrainingOptions o, Action<TrainingProgress>? progress = null,
         FloatNetwork? start = null, CancellationToken ct = default)
     {
-        var net = start ?? new FloatNetwork(spec);
+        if (o.Epochs < 0 || o.Batch < 1) throw new ArgumentException($"epochs must be >= 0 and batch >= 1, got {o.Epochs} and {o.Batch}");
+        CheckFits(spec, train);
+        var net = start?.Clone() ?? new FloatNetwork(spec);
         if (start is null) net.Initialize(o.Seed);
-        var layers = spec.Layers.Count;
-        var velocityW = net.Weights.Select(w => new float[w.Length]).ToArray();
-        var velocityB = net.Biases.Select(b => new float[b.Length]).ToArray();
-        var gradW = Enumerable.Range(0, Chunks).Select(_ => net.Weights.Select(w => new float[w.Length]).ToArray()).ToArray();
-        var gradB = Enumerable.Range(0, Chunks).Select(_ => net.Biases.Select(b => new float[b.Length]).ToArray()).ToArray();
-        var rng = new Random(o.Seed + 1);
+        var optimizer = new Optimizer(net, o.Optimizer, o.Rate, o.Momentum);
+        var grads = Enumerable.Range(0, Slices).Select(_ => new FloatNetwork(spec)).ToArray();
+        var acts = Enumerable.Range(0, Slices).Select(_ => net.NewActivations()).ToArray();
+        var scratch = Enumerable.Range(0, Slices).Select(_ => net.NewActivations()).ToArray();
+        var clipped = o.Qat is { ClipGradients: true }
+            ? Enumerable.Range(0, Slices).Select(_ => acts[0].Select(a => new bool[a.Length]).ToArray()).ToArray()
+            : null;
+        var losses = new double[Slices];
+        var rng = new Random(unchecked(o.Seed * 7919 + 17));
         var order = Enumerable.Range(0, train.Count).ToArray();
         var steps = (train.Count + o.Batch - 1) / o.Batch;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Threads), CancellationToken = ct };
         for (var epoch = 0; epoch < o.Epochs; epoch++)
         {
             rng.Shuffle(order);
+            double epochLoss = 0;
             for (var step = 0; step < steps; step++)
             {
                 ct.ThrowIfCancellationRequested();
                 var from = step * o.Batch;
                 var to = Math.Min(train.Count, from + o.Batch);
-                var weights = o.Qat is null ? net.Weights : o.Qat.QuantizedWeights(net);
-                Parallel.For(0, Chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Threads) }, chunk =>
+                var forward = o.Qat is null ? net : o.Qat.Quantize(net);
+                Parallel.For(0, Slices, parallel, slice =>
                 {
-                    foreach (var g in gradW[chunk]) Array.Clear(g);
-                    foreach (var g in gradB[chunk]) Array.Clear(g);
-                    var acts = new float[layers + 1][];
-                    var clipped = o.Qat is null ? null : new bool[layers][];
-                    for (var s = from + chunk; s < to; s += Chunks)
+                    var g = grads[slice];
+                    foreach (var a in g.Weights) Array.Clear(a);
+                    foreach (var a in g.Biases) Array.Clear(a);
+                    double loss = 0;
+                    for (var s = from + slice; s < to; s += Slices)
                     {
                         var i = order[s];
-                        net.Forward(train.Images[i], acts, o.Qat, weights, clipped);
-                        net.Backward(acts, train.Labels[i], gradW[chunk], gradB[chunk], weights, clipped);
+                        forward.Forward(train.Images[i], acts[slice], o.Qat, clipped?[slice]);
+                        loss += Backprop.Accumulate(forward, acts[slice], train.Labels[i], g, scratch[slice], clipped?[slice]);
                     }
+                    losses[slice] = loss;
                 });
-                var scale = (float)(o.LearningRate / (to - from));
-                for (var l = 0; l < layers; l++)
-                {
-                    Update(net.Weights[l], velocityW[l], gradW, l, scale, (float)o.Momentum, isBias: false);
-                    Update(net.Biases[l], velocityB[l], gradB, l, scale, (float)o.Momentum, isBias: true);
-                }
-                if (step % 20 == 0) progress?.Invoke((epoch + (double)step / steps) / o.Epochs, $"epoch {epoch + 1}/{o.Epochs}");
+                for (var slice = 1; slice < Slices; slice++) Add(grads[0], grads[slice]);
+                optimizer.Step(net, grads[0], to - from);
+                epochLoss += losses.Sum();
+                if (step % 25 == 0) progress?.Invoke(new TrainingProgress(epoch + 1, o.Epochs, (epoch + (double)step / steps) / o.Epochs, null));
             }
+            progress?.Invoke(new TrainingProgress(epoch + 1, o.Epochs, (epoch + 1.0) / o.Epochs, epochLoss / train.Count));
         }
         return net;
     }
 
-    private static void Update(float[] p, float[] v, float[][][] grads, int layer, float scale, float momentum, bool isBias)
+    private static void Add(FloatNetwork into, FloatNetwork g)
     {
-        for (var k = 0; k < p.Length; k++)
+        for (var l = 0; l < into.Weights.Length; l++)
         {
-            float g = 0;
-            for (var c = 0; c < Chunks; c++) g += grads[c][layer][k];
-            v[k] = momentum * v[k] - scale * g;
-            p[k] += v[k];
+            var (a, b) = (into.Weights[l], g.Weights[l]);
+            for (var k = 0; k < a.Length; k++) a[k] += b[k];
+            var (c, d) = (into.Biases[l], g.Biases[l]);
+            for (var k = 0; k < c.Length; k++) c[k] += d[k];
         }
     }
 
-    /// <summary>Fraction of correctly classified images (float inference, or quantization-aware with a plan).</summary>
-    public static double Accuracy(FloatNetwork net, Dataset test, QuantizationPlan? q = null, int threads = 2)
+    /// <summary>The dataset's images must have the network's input shape and its labels must be classes of the network.</summary>
+    public static void CheckFits(NetworkSpec spec, Dataset data)
     {
-        var correct = 0;
-        var weights = q?.QuantizedWeights(net);
-        Parallel.For(0, test.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, () => (0, new float[net.Spec.Layers.Count + 1][]), (i, _, st) =>
-        {
-            net.Forward(test.Images[i], st.Item2, q, weights);
-            var logits = st.Item2[^1];
-            var best = 0;
-            for (var j = 1; j < logits.Length; j++) if (logits[j] > logits[best]) best = j;
-            return (st.Item1 + (best == test.Labels[i] ? 1 : 0), st.Item2);
-        }, st => Interlocked.Add(ref correct, st.Item1));
-        return (double)correct / test.Count;
+        var shape = new TensorShape(data.Height, data.Width, data.Channels);
+        if (shape != spec.Input) throw new ModelFormatException($"dataset '{data.Name}' has {shape} images, network '{spec.Name}' takes {spec.Input}");
+        for (var i = 0; i < data.Count; i++)
+            if (data.Labels[i] >= spec.Classes)
+                throw new ModelFormatException($"dataset '{data.Name}': image {i} has label {data.Labels[i]}, network '{spec.Name}' has {spec.Classes} classes");
     }
 }

@@ -1,0 +1,53 @@
+using FlowRunner.Abstractions;
+using FlowRunner.Models.Network;
+using FlowRunner.Numerics.Formats;
+
+namespace FlowRunner.Stages.Model;
+
+/// <summary>Base of the in-process adapters of the model and accuracy stages: no tools to probe; options missing from the context take the
+/// stage's declared defaults (so a hand-built context behaves like the engine's); model errors become stage errors naming the stage.</summary>
+public abstract class InProcessAdapter(IStage stage) : IToolAdapter
+{
+    public string StageKind => stage.Kind;
+    public string Id => "inprocess";
+    public int Priority => 10;
+    public virtual IReadOnlyList<string> RequiredTools => [];
+
+    public virtual Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken ct) => Task.FromResult<IReadOnlyList<ToolInfo>>([]);
+
+    public async Task<StageResult> RunAsync(StageContext context, CancellationToken ct)
+    {
+        var values = new Dictionary<string, object?>(context.Options.Values);
+        foreach (var o in stage.Options)
+            if (!values.ContainsKey(o.Key) || values[o.Key] is null) values[o.Key] = o.Key == "seed" ? (long)context.Seed : o.Default;
+        try
+        {
+            return await Run(context, new StageOptions(context.Options.StageId, values), ct);
+        }
+        catch (Exception e) when (e is ModelFormatException or FixedFormatException)
+        {
+            throw new StageFailedException($"stage '{context.StageId}': {e.Message}");
+        }
+    }
+
+    /// <summary>The stage's work, with every declared option present in <paramref name="o"/>.</summary>
+    protected abstract Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct);
+
+    /// <summary>A logits format option (a format or "accumulator"); null when empty.</summary>
+    protected static LogitsFormat? Logits(StageContext c, StageOptions o, string key)
+    {
+        var text = o.String(key);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try { return LogitsFormat.Parse(text); }
+        catch (FixedFormatException e) { throw new StageFailedException($"stage '{c.StageId}': option '{key}': {e.Message} (or \"accumulator\")"); }
+    }
+
+    /// <summary>A format option ("ac_fixed&lt;8,4,true,AC_RND,AC_SAT&gt;", "8.4 rnd sat"); null when empty. Errors name the stage and option.</summary>
+    protected static FixedFormat? Format(StageContext c, StageOptions o, string key)
+    {
+        var text = o.String(key);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try { return FixedFormat.Parse(text); }
+        catch (FixedFormatException e) { throw new StageFailedException($"stage '{c.StageId}': option '{key}': {e.Message}"); }
+    }
+}

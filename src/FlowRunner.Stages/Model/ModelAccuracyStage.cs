@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FlowRunner.Abstractions;
+using FlowRunner.Models.Inference;
+using FlowRunner.Models.Network;
+using FlowRunner.Numerics.Formats;
+
+namespace FlowRunner.Stages.Model;
+
+/// <summary>Stage `model.accuracy`: bit-accurate accuracy of the upstream model's weights in a fixed-point format, on its test images.</summary>
+/// <remarks>
+/// Reads: the model stage's weights.json and dataset.json.
+/// Writes: accuracy.json ("accuracy": formats of every layer, accumulation modes, accuracy, float accuracy, images).
+/// Reports: accuracy, float_accuracy, accuracy_drop, test_images, word_bits, int_bits, frac_bits, inference_time_s.
+/// Format precedence: the `format` option, then the weights' quantization-aware training format, then the description's `format:`, then
+/// ac_fixed&lt;8,4,true,AC_RND,AC_SAT&gt;; per-layer formats of the description win over all of them.
+/// </remarks>
+public sealed class ModelAccuracyStage : IStage
+{
+    public const string KindName = "model.accuracy";
+
+    public string Kind => KindName;
+
+    public string Description => "bit-accurate inference of the test set in a fixed-point format (ac_fixed semantics), against float";
+
+    public IReadOnlyList<StageOption> Options { get; } =
+    [
+        new("format", OptionType.String, "", "format of inputs, weights and layer outputs (\"ac_fixed<8,4,true,AC_RND,AC_SAT>\", \"8.4 rnd sat\"); empty: the QAT format of the weights, else the description's, else 8.4 rnd sat"),
+        new("accum_format", OptionType.String, "", "accumulator format of every multiply-accumulate; empty: the description's, else full precision (never rounds or overflows)"),
+        new("logits_format", OptionType.String, "", "output format of the last conv2d/dense layer (the logits): a format, or \"accumulator\" to keep its accumulator's bits; empty: the QAT one of the weights, else the description's, else `format`"),
+        new("test_limit", OptionType.Int, 0, "evaluate only the first N test images (0: all)", "images"),
+    ];
+
+    public IReadOnlyList<string> Consumes => ["model"];
+
+    public IReadOnlyList<string> Produces => ["accuracy"];
+}
+
+/// <summary>The in-process adapter of model.accuracy.</summary>
+public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyStage())
+{
+    protected override async Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct)
+    {
+        var model = ModelArtifacts.From(c);
+        var test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
+        var net = model.Net;
+        var format = Format(c, o, "format");
+        var logits = Logits(c, o, "logits_format");
+        if (format is null && model.Training?.QatFormat is { } qf)
+        {
+            format = FixedFormat.Parse(qf); // evaluate QAT weights at the format they were tuned for
+            logits ??= model.Training.QatLogitsFormat is { } ql ? LogitsFormat.Parse(ql) : null;
+        }
+        var formats = FormatDefaults.For(net.Spec, format, Format(c, o, "accum_format"), logits);
+        var bitAccurate = new BitAccurateNetwork(net, formats);
+        var sw = Stopwatch.StartNew();
+        var accuracy = bitAccurate.Accuracy(test, c.Threads);
+        var seconds = sw.Elapsed.TotalSeconds;
+        var floatAccuracy = FloatInference.Accuracy(net, test, threads: c.Threads);
+        c.Log.Info($"bit-accurate accuracy {accuracy:P2} at {formats} on {test.Count:N0} images in {seconds:F2} s; float {floatAccuracy:P2}");
+        var layers = Enumerable.Range(0, net.Spec.Layers.Count).Where(i => bitAccurate.Formats[i] is not null).Select(i =>
+        {
+            var f = bitAccurate.Formats[i]!;
+            return new
+            {
+                layer = net.Spec.Layers[i].Name, input = f.Input.ToString(), weight = f.Weight.ToString(), accumulator = f.Accumulator.ToString(),
+                output = f.Output.ToString(), mode = bitAccurate.Mode(i).ToString()!.ToLowerInvariant(),
+            };
+        });
+        await File.WriteAllTextAsync(c.PathOf("accuracy.json"), JsonSerializer.Serialize(new
+        {
+            format = formats.Format.ToString(), accumulator = formats.Accumulator?.ToString() ?? "full precision", input_format = bitAccurate.InputFormat.ToString(),
+            logits_format = bitAccurate.OutputFormat.ToString(), images = test.Count, accuracy, float_accuracy = floatAccuracy, layers,
+        }, ModelJson.Options), ct);
+        return new StageResult(
+        [
+            new Metric("accuracy", accuracy), new Metric("float_accuracy", floatAccuracy), new Metric("accuracy_drop", floatAccuracy - accuracy),
+            new Metric("test_images", test.Count), new Metric("word_bits", formats.Format.Width), new Metric("int_bits", formats.Format.IntBits),
+            new Metric("frac_bits", formats.Format.FracBits), new Metric("inference_time_s", seconds, "s"),
+        ], [new Artifact("accuracy", "accuracy.json", "accuracy and the formats and accumulation mode of every layer")]);
+    }
+}

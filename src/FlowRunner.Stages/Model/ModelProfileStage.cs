@@ -1,0 +1,53 @@
+using System.Text.Json;
+using FlowRunner.Abstractions;
+using FlowRunner.Models.Profiling;
+
+namespace FlowRunner.Stages.Model;
+
+/// <summary>Stage `model.profile`: range profiling of the upstream model over its test images.</summary>
+/// <remarks>
+/// Reads: the model stage's weights.json and dataset.json.
+/// Writes: profile.json ("profile": per tensor — input, each layer's weights and output — the largest |value| and the integer bits with sign).
+/// Reports: max_abs_value and int_bits_needed (over the input and layer outputs), max_abs_weight and weight_int_bits.
+/// </remarks>
+public sealed class ModelProfileStage : IStage
+{
+    public const string KindName = "model.profile";
+
+    public string Kind => KindName;
+
+    public string Description => "range profiling: the largest |value| of every tensor over the test set and the integer bits (with sign) it needs";
+
+    public IReadOnlyList<StageOption> Options { get; } = [new("test_limit", OptionType.Int, 0, "profile only the first N test images (0: all)", "images")];
+
+    public IReadOnlyList<string> Consumes => ["model"];
+
+    public IReadOnlyList<string> Produces => ["profile"];
+}
+
+/// <summary>The in-process adapter of model.profile.</summary>
+public sealed class ModelProfileAdapter() : InProcessAdapter(new ModelProfileStage())
+{
+    protected override async Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct)
+    {
+        var model = ModelArtifacts.From(c);
+        var test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
+        var profile = RangeProfiler.Profile(model.Net, test, c.Threads);
+        foreach (var p in profile) c.Log.Info($"{p.Tensor,-20} max |x| {p.MaxAbs,10:G5} -> {p.IntBits} integer bits");
+        await File.WriteAllTextAsync(c.PathOf("profile.json"), JsonSerializer.Serialize(new
+        {
+            images = test.Count,
+            tensors = profile.Select(p => new { tensor = p.Tensor, kind = p.Kind, max_abs = p.MaxAbs, int_bits = p.IntBits }),
+        }, ModelJson.Options), ct);
+        var values = profile.Where(p => p.Kind is not ("weights" or "bias")).ToList();
+        var weights = profile.Where(p => p.Kind is "weights" or "bias").ToList();
+        var max = values.Max(p => p.MaxAbs);
+        var wmax = weights.Count == 0 ? 0 : weights.Max(p => p.MaxAbs);
+        c.Log.Info($"largest value {max:G5}: {RangeProfiler.IntBitsFor(max)} integer bits with sign");
+        return new StageResult(
+        [
+            new Metric("max_abs_value", max), new Metric("int_bits_needed", RangeProfiler.IntBitsFor(max)),
+            new Metric("max_abs_weight", wmax), new Metric("weight_int_bits", RangeProfiler.IntBitsFor(wmax)),
+        ], [new Artifact("profile", "profile.json", "largest magnitude and integer bits per tensor")]);
+    }
+}
