@@ -19,6 +19,8 @@ public static class BuiltInStages
         services.Adapter<Model.ModelProfileAdapter>();
         services.Stage<Accuracy.AccuracySweepStage>();
         services.Adapter<Accuracy.AccuracySweepAdapter>();
+        services.Stage<Hls.HlsEmitStage>();
+        services.Adapter<Hls.HlsEmitAdapter>();
         services.Stage<Memory.MemoryGenerateStage>();
         services.Adapter<Memory.MemoryCompilerAdapter>();
         return services;

@@ -42,6 +42,20 @@ public abstract class InProcessAdapter(IStage stage) : IToolAdapter
         catch (FixedFormatException e) { throw new StageFailedException($"stage '{c.StageId}': option '{key}': {e.Message} (or \"accumulator\")"); }
     }
 
+    /// <summary>The formats a stage computes with: its `format`, `accum_format` and `logits_format` options, else the quantization-aware
+    /// training format recorded with the weights (the format they were tuned for), else the description's defaults.</summary>
+    protected static FormatDefaults RunFormats(StageContext c, StageOptions o, ModelArtifacts model)
+    {
+        var format = Format(c, o, "format");
+        var logits = Logits(c, o, "logits_format");
+        if (format is null && model.Training?.QatFormat is { } qf)
+        {
+            format = FixedFormat.Parse(qf);
+            logits ??= model.Training.QatLogitsFormat is { } ql ? LogitsFormat.Parse(ql) : null;
+        }
+        return FormatDefaults.For(model.Net.Spec, format, Format(c, o, "accum_format"), logits);
+    }
+
     /// <summary>A format option ("ac_fixed&lt;8,4,true,AC_RND,AC_SAT&gt;", "8.4 rnd sat"); null when empty. Errors name the stage and option.</summary>
     protected static FixedFormat? Format(StageContext c, StageOptions o, string key)
     {

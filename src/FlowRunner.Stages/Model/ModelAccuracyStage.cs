@@ -44,14 +44,7 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
         var model = ModelArtifacts.From(c);
         var test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
         var net = model.Net;
-        var format = Format(c, o, "format");
-        var logits = Logits(c, o, "logits_format");
-        if (format is null && model.Training?.QatFormat is { } qf)
-        {
-            format = FixedFormat.Parse(qf); // evaluate QAT weights at the format they were tuned for
-            logits ??= model.Training.QatLogitsFormat is { } ql ? LogitsFormat.Parse(ql) : null;
-        }
-        var formats = FormatDefaults.For(net.Spec, format, Format(c, o, "accum_format"), logits);
+        var formats = RunFormats(c, o, model);
         var bitAccurate = new BitAccurateNetwork(net, formats);
         var sw = Stopwatch.StartNew();
         var accuracy = bitAccurate.Accuracy(test, c.Threads);

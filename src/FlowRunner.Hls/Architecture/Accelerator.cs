@@ -1,0 +1,124 @@
+using FlowRunner.Models.Inference;
+using FlowRunner.Models.Network;
+using FlowRunner.Numerics.Formats;
+
+namespace FlowRunner.Hls.Architecture;
+
+/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 9 multipliers with exact
+/// accumulators, a feature-map SRAM per layer, a weight ROM per layer, logits in registers, and the bus that loads images and reads logits.</summary>
+/// <remarks>Every check that the RTL can implement the model exactly lives here, so the emitters can assume a valid plan.</remarks>
+public sealed class Accelerator
+{
+    private Accelerator(BitAccurateNetwork model, Directives directives, int lanes, IReadOnlyList<EngineLayer> layers)
+    {
+        Model = model;
+        Directives = directives;
+        Lanes = lanes;
+        Layers = layers;
+        var inputs = layers.Select(l => l.Formats.Input).ToList();
+        OperandBits = inputs.Max(OperandWidth);
+        WeightBits = layers.Max(l => OperandWidth(l.Formats.Weight));
+        AccumulatorBits = layers.Max(l => l.AccumulatorBits);
+        Last = layers[^1];
+        LogitsPerBeat = Math.Max(1, Math.Min(Last.Filters, directives.BusBits / Last.Stored.Width));
+        WindowValues = layers.Max(l => l.WordsPerRun) * lanes;
+    }
+
+    public BitAccurateNetwork Model { get; }
+    public Directives Directives { get; }
+
+    /// <summary>Values per bus beat and parallel filters of the MAC array.</summary>
+    public int Lanes { get; }
+
+    public IReadOnlyList<EngineLayer> Layers { get; }
+    public EngineLayer Last { get; }
+
+    /// <summary>Width of a multiplier's data operand (every layer's input, sign-extended; unsigned formats take one more bit).</summary>
+    public int OperandBits { get; }
+
+    /// <summary>Width of a multiplier's weight operand.</summary>
+    public int WeightBits { get; }
+
+    /// <summary>Width of the shared accumulators: the widest layer's exact accumulator.</summary>
+    public int AccumulatorBits { get; }
+
+    /// <summary>Logits per read beat: as many as fit the bus.</summary>
+    public int LogitsPerBeat { get; }
+
+    /// <summary>Values in one row buffer of the window: the most words a run needs, times L.</summary>
+    public int WindowValues { get; }
+
+    public int Multipliers => Lanes * Directives.TapsPerLane;
+    public int Classes => Last.Filters;
+    public FixedFormat InputFormat => Layers[0].Formats.Input;
+    public int InputValues => Layers[0].Input.Size;
+    public int LoadBeats => (InputValues + Lanes - 1) / Lanes;
+    public int ReadBeats => (Classes + LogitsPerBeat - 1) / LogitsPerBeat;
+    public long ComputeCycles => Layers.Sum(l => l.Cycles);
+    public long CyclesPerInference => LoadBeats + ComputeCycles + ReadBeats;
+
+    /// <summary>The memory a layer writes its outputs to (the next layer's input memory), or null for the logits layer.</summary>
+    public string? OutputMemory(EngineLayer l) => l.Position + 1 < Layers.Count ? Layers[l.Position + 1].InputMemory : null;
+
+    internal static int OperandWidth(FixedFormat f) => f.Width + (f.Signed ? 0 : 1);
+
+    /// <summary>Plans the accelerator; an <see cref="HlsException"/> names the layer or directive it cannot implement.</summary>
+    public static Accelerator Plan(BitAccurateNetwork model, Directives directives)
+    {
+        var spec = model.Spec;
+        if (directives.BusBits is < 8 or > 1024) throw new HlsException($"bus_bits must be between 8 and 1024, got {directives.BusBits}");
+        if (directives.Lanes < 0) throw new HlsException($"lanes must be positive (or 0 for as many as fit the bus), got {directives.Lanes}");
+        if (!spec.Layers[0].HasWeights) throw new HlsException($"layer '{spec.Layers[0].Name}': the first layer must be conv2d or dense");
+        var imageBits = model.InputFormat.Width;
+        var lanes = directives.Lanes == 0 ? directives.BusBits / imageBits : directives.Lanes;
+        if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");
+        if (lanes * imageBits > directives.BusBits)
+            throw new HlsException($"lanes {lanes} x {imageBits}-bit pixels ({model.InputFormat}) do not fit one {directives.BusBits}-bit bus beat; at most {directives.BusBits / imageBits} lanes");
+        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes (576 multipliers) are supported");
+
+        var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
+        var layers = new List<EngineLayer>();
+        for (var n = 0; n < weighted.Count; n++)
+        {
+            var i = weighted[n];
+            var l = spec.Layers[i];
+            var where = $"layer '{l.Name}'";
+            if (l.Bias) throw new HlsException($"{where}: biases are not supported by the RTL generator (the reference network has none)");
+            if (l.Kind == LayerKind.Conv2D && l.Kernel != 3)
+                throw new HlsException($"{where}: kernel {l.Kernel}x{l.Kernel}; the MAC array has 9 multipliers a lane and implements 3x3 kernels only");
+            var f = model.Formats[i]!;
+            if (model.Mode(i) != AccumulationMode.Exact)
+                throw new HlsException($"{where}: the accumulator format {f.Accumulator} rounds or overflows on this layer's sums; the RTL accumulates exactly, so use a wider accumulator or none (full precision)");
+            var next = n + 1 < weighted.Count ? weighted[n + 1] : spec.Layers.Count;
+            var relu = false;
+            for (var j = i + 1; j < next; j++)
+            {
+                var k = spec.Layers[j];
+                switch (k.Kind)
+                {
+                    case LayerKind.ReLU when !relu && n + 1 < weighted.Count: relu = true; break;
+                    case LayerKind.Flatten: break;
+                    case LayerKind.Softmax when n + 1 == weighted.Count: break;
+                    default:
+                        throw new HlsException($"layer '{k.Name}' ({k.TypeName}) after '{l.Name}': the RTL generator implements conv2d 3x3 and dense layers with a fused relu, flatten, and a final softmax (left to the host)");
+                }
+            }
+            FixedFormat stored;
+            bool assign;
+            if (n + 1 < weighted.Count)
+            {
+                var nextInput = model.Formats[weighted[n + 1]]!.Input;
+                assign = nextInput.Width != f.Output.Width || nextInput.IntBits != f.Output.IntBits || nextInput.Signed != f.Output.Signed;
+                stored = assign ? nextInput : f.Output;
+            }
+            else
+            {
+                assign = false;
+                stored = f.Output;
+            }
+            var acc = NetworkFormats.FullPrecision(f.Input, f.Weight, spec.FanIn(i)).Width;
+            layers.Add(new EngineLayer(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc, model.RawWeights(i).ToArray()));
+        }
+        return new Accelerator(model, directives, lanes, layers);
+    }
+}

@@ -1,0 +1,531 @@
+using System.Globalization;
+using System.Text;
+using FlowRunner.Hls.Architecture;
+using FlowRunner.Numerics.Formats;
+using FlowRunner.Tech.Memories;
+
+namespace FlowRunner.Hls.Rtl;
+
+/// <summary>Synthesizable Verilog-2005 of the accelerator's top module `accel`: bus interface, control FSM, window row buffers, the
+/// L x 9 multiplier array with exact accumulators, the per-layer assignment (rounding and saturation) logic, the output packer and the
+/// memory instances (behavioral modules the memory stage may replace with generated macros).</summary>
+/// <remarks>
+/// Ports: clk, rst (synchronous, active high); wr_en + wr_data (one beat = L pixels, lane i in bits [i*W +: W], accepted while idle or
+/// done); start (one cycle); done (level, until the next start); rd_en + rd_data (logits, as many a beat as fit the bus, from beat 0 after
+/// each start; rd_en advances to the next beat).
+/// FSM: IDLE -> per layer { conv: per pixel WIN (3 x words-per-run reads), per group MAC (C steps), TAIL, OUT; dense: per group, per step
+/// WIN, MAC, then TAIL, OUT } FLUSH -> ... -> DONE. The cycle counts in <see cref="EngineLayer.Cycles"/> follow it state by state.
+/// </remarks>
+public static class AcceleratorVerilog
+{
+    private const int StIdle = 0, StWin = 1, StMac = 2, StTail = 3, StOut = 4, StFlush = 5, StDone = 6;
+
+    /// <summary>The top module.</summary>
+    public static string Top(Accelerator a)
+    {
+        var g = new Generator(a);
+        return g.Emit();
+    }
+
+    /// <summary>The assignment modules the top instantiates, a file each: accumulator to output format, and output to stored format.</summary>
+    public static IEnumerable<(string Module, string Verilog)> AssignModules(Accelerator a)
+    {
+        var accw = AccumulatorWidth(a);
+        foreach (var l in a.Layers)
+        {
+            yield return ($"accel_{l.Name}_out", AssignVerilog.Module($"accel_{l.Name}_out", accw, l.Formats.ProductFrac, l.Formats.Output));
+            if (l.AssignStored)
+                yield return ($"accel_{l.Name}_store", AssignVerilog.Module($"accel_{l.Name}_store", l.Formats.Output.Width + 1, l.Formats.Output.FracBits, l.Stored));
+        }
+    }
+
+    /// <summary>Width of the shared accumulators and adder trees: the widest exact accumulator, and never narrower than a product plus the tree.</summary>
+    public static int AccumulatorWidth(Accelerator a) => Math.Max(a.AccumulatorBits, a.OperandBits + a.WeightBits + 4);
+
+    /// <summary>Behavioral memory modules, one per memory (the interface convention of FlowRunner.Tech.Memories.MemoryVerilog).</summary>
+    public static IEnumerable<(string Module, string Verilog)> Memories(Accelerator a) =>
+        AcceleratorMemories.Of(a).Select(m => (m.Memory.Module, MemoryVerilog.Behavioral(m.Memory)));
+
+    /// <summary>The ROM image of a layer: one word per line in hex, lane i tap t at bits [(i*9+t)*Ww +: Ww], two's complement.</summary>
+    public static string RomImage(EngineLayer l)
+    {
+        var ww = l.Formats.Weight.Width;
+        var sb = new StringBuilder();
+        for (var w = 0; w < l.WeightWords; w++)
+        {
+            var word = System.Numerics.BigInteger.Zero;
+            for (var i = 0; i < l.Lanes; i++)
+                for (var t = 0; t < 9; t++)
+                {
+                    var v = new System.Numerics.BigInteger(l.RomWeight(w, i, t)) & ((System.Numerics.BigInteger.One << ww) - 1);
+                    word |= v << ((i * 9 + t) * ww);
+                }
+            sb.Append(AssignVerilog.Hex(word, l.Lanes * 9 * ww)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    internal static int BitsFor(long maxValue)
+    {
+        var b = 1;
+        while ((1L << b) <= maxValue) b++;
+        return b;
+    }
+
+    private sealed class Generator(Accelerator a)
+    {
+        private readonly StringBuilder _sb = new();
+        private readonly int L = a.Lanes;
+        private readonly int WA = a.OperandBits;
+        private readonly int WB = a.WeightBits;
+        private readonly int ACCW = AccumulatorWidth(a);
+        private readonly int NB = a.WindowValues;
+        private readonly IReadOnlyList<EngineLayer> Ls = a.Layers;
+
+        private int N => Ls.Count;
+        private int LB => BitsFor(Math.Max(1, N - 1));
+        private int OB => BitsFor(Math.Max(1, L - 1));
+        private int AB => BitsFor(Ls.Max(l => (long)l.InputWords + l.WordsPerRun + l.RowStride / L + 2));
+        private int WS => Ls.Max(l => l.Stored.Width);
+
+        private void W(string line) => _sb.Append(line).Append('\n');
+
+        private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+        private string Const(int width, long v) => $"{width}'d{I(v)}";
+
+        /// <summary>A per-layer constant as a wire selected by the layer register.</summary>
+        private void LayerConst(string name, int width, Func<EngineLayer, long> value)
+        {
+            W($"  reg [{width - 1}:0] {name};");
+            W("  always @(*)");
+            W("    case (layer)");
+            foreach (var l in Ls) W($"      {Const(LB, l.Position)}: {name} = {Const(width, value(l))};");
+            W($"      default: {name} = {Const(width, value(Ls[0]))};");
+            W("    endcase");
+        }
+
+        public string Emit()
+        {
+            var last = a.Last;
+            var wi = a.InputFormat.Width;
+            var wout = last.Stored.Width;
+            var bus = a.Directives.BusBits;
+            var cb = BitsFor(Ls.Max(l => (long)Math.Max(l.Steps, 1)));
+            var gb = BitsFor(Ls.Max(l => (long)l.Groups));
+            var xb = BitsFor(Ls.Max(l => (long)l.Output.W));
+            var yb = BitsFor(Ls.Max(l => (long)l.Output.H));
+            var rb = BitsFor(Ls.Max(l => (long)l.WeightWords));
+            var jb = BitsFor(Ls.Max(l => (long)l.WordsPerRun));
+            var pb = BitsFor(2L * L);
+            var beatsW = BitsFor(a.LoadBeats);
+            var beatsR = BitsFor(a.ReadBeats);
+            var ib = BitsFor(NB + 2);
+
+            W($"// accel: {a.Model.Spec.Name} on a MAC array of {L} lane(s) x 9 multipliers ({WA} x {WB} bits), {ACCW}-bit exact accumulators;");
+            W($"// {a.Directives.BusBits}-bit bus: {a.LoadBeats} write beats of {L} pixel(s) ({a.InputFormat}), {a.ReadBeats} read beat(s) of {a.LogitsPerBeat} logit(s) ({last.Stored}).");
+            W($"// Cycles per inference: {a.LoadBeats} load + {a.ComputeCycles} compute + {a.ReadBeats} read = {a.CyclesPerInference}. Generated by FlowRunner.");
+            W("module accel (");
+            W("  input clk,");
+            W("  input rst,");
+            W("  input wr_en,");
+            W($"  input [{bus - 1}:0] wr_data,");
+            W("  input start,");
+            W("  output done,");
+            W("  input rd_en,");
+            W($"  output reg [{bus - 1}:0] rd_data");
+            W(");");
+            W($"  localparam [2:0] S_IDLE = 3'd{StIdle}, S_WIN = 3'd{StWin}, S_MAC = 3'd{StMac}, S_TAIL = 3'd{StTail}, S_OUT = 3'd{StOut}, S_FLUSH = 3'd{StFlush}, S_DONE = 3'd{StDone};");
+            W("  reg [2:0] state;");
+            W($"  reg [{LB - 1}:0] layer;");
+            W($"  reg [{xb - 1}:0] px;");
+            W($"  reg [{yb - 1}:0] py;");
+            W($"  reg [{cb - 1}:0] st;");
+            W($"  reg [{gb - 1}:0] grp;");
+            W($"  reg [1:0] wky;");
+            W($"  reg [{jb - 1}:0] wj;");
+            W($"  reg [{AB - 1}:0] row_a, ps_a, ls_a, raddr;");
+            W($"  reg [{OB - 1}:0] row_o, ps_o, ls_o, off0, off1, off2;");
+            W("  reg rv;");
+            W("  reg [1:0] rky;");
+            W($"  reg [{rb - 1}:0] romaddr;");
+            W("  reg mv, mfirst;");
+            W($"  reg [{cb - 1}:0] mc;");
+            W($"  reg [{beatsW - 1}:0] wptr;");
+            W($"  reg [{beatsR - 1}:0] rptr;");
+            W($"  reg [{pb - 1}:0] pcnt;");
+            W($"  reg [{AB - 1}:0] waddr;");
+            W($"  reg [{NB * WA - 1}:0] rb0, rb1, rb2;");
+            W($"  reg [{2 * L * WS - 1}:0] pk;");
+            for (var i = 0; i < L; i++) W($"  reg signed [{ACCW - 1}:0] acc{i};");
+            for (var k = 0; k < last.Filters; k++) W($"  reg [{wout - 1}:0] logit{k};");
+            W("");
+            W("  assign done = state == S_DONE;");
+            W("  wire idle = state == S_IDLE || state == S_DONE;");
+            W("  wire bus_wr = wr_en && idle;");
+            W("  wire is_last = layer == " + Const(LB, N - 1) + ";");
+            W("");
+            W("  // Per-layer constants.");
+            LayerConst("c_nw", jb, l => l.WordsPerRun - 1);
+            LayerConst("c_steps", cb, l => l.Steps - 1);
+            LayerConst("c_groups", gb, l => l.Groups - 1);
+            LayerConst("c_ow", xb, l => l.IsConv ? l.Output.W - 1 : 0);
+            LayerConst("c_oh", yb, l => l.IsConv ? l.Output.H - 1 : 0);
+            LayerConst("c_xq", AB, l => l.StepStride / L);
+            LayerConst("c_xr", OB, l => l.StepStride % L);
+            LayerConst("c_rq", AB, l => l.RowStride / L);
+            LayerConst("c_rr", OB, l => l.RowStride % L);
+            LayerConst("c_base", ib, l => NB - l.WordsPerRun * L);
+            LayerConst("c_chan", ib, l => l.Channels);
+            LayerConst("c_wlast", AB, l => (l.Input.Size - 1) / L);
+            LayerConst("c_nlast", OB + 1, l => l.Input.Size - (l.Input.Size - 1) / L * L);
+            LayerConst("c_nv", OB + 1, l => l.Filters - (l.Groups - 1) * L);
+            W("  wire conv = " + string.Join(" || ", Ls.Where(l => l.IsConv).Select(l => $"layer == {Const(LB, l.Position)}").DefaultIfEmpty("1'b0")) + ";");
+            W("");
+
+            W("  // Flat positions as (word, lane offset) pairs, advanced by constant strides without dividers.");
+            Advance("nrow", "row_a", "row_o", "c_rq", "c_rr");
+            Advance("npix", "ps_a", "ps_o", "c_xq", "c_xr");
+            Advance("nline", "ls_a", "ls_o", "c_rq", "c_rr");
+            W("");
+
+            // Memories.
+            W("  // Memories: a behavioral module each (replaced by generated macros in the memory stage).");
+            W($"  wire [{AB - 1}:0] rd_addr = row_a + {{{{{AB - jb}{{1'b0}}}}, wj}};");
+            W("  wire win_rd = state == S_WIN;");
+            W($"  wire [{OB}:0] nvalid = grp == c_groups ? c_nv : {Const(OB + 1, L)};");
+            W($"  wire [{pb}:0] pfill = {{1'b0, pcnt}} + {{{{{pb - OB}{{1'b0}}}}, nvalid}};");
+            W($"  wire pk_write = !is_last && ((state == S_OUT && pfill >= {Const(pb + 1, L)}) || (state == S_FLUSH && pcnt != {Const(pb, 0)}));");
+            W($"  reg [{L * WS - 1}:0] pk_word;");
+            foreach (var l in Ls)
+            {
+                var mw = L * l.Formats.Input.Width;
+                var aw = LogicalMemory.AddressWidth(l.InputWords);
+                var sel = $"layer == {Const(LB, l.Position)}";
+                W($"  wire [{mw - 1}:0] {l.InputMemory}_dout;");
+                string ce, we, addr, din;
+                if (l.Position == 0)
+                {
+                    ce = $"bus_wr || (win_rd && {sel})";
+                    we = "bus_wr";
+                    addr = $"bus_wr ? {Resize("wptr", beatsW, aw)} : rd_addr[{aw - 1}:0]";
+                    din = $"wr_data[{mw - 1}:0]";
+                }
+                else
+                {
+                    var prev = $"layer == {Const(LB, l.Position - 1)}";
+                    ce = $"(pk_write && {prev}) || (win_rd && {sel})";
+                    we = $"pk_write && {prev}";
+                    addr = $"(pk_write && {prev}) ? waddr[{aw - 1}:0] : rd_addr[{aw - 1}:0]";
+                    var ws = l.Formats.Input.Width;
+                    din = "{" + string.Join(", ", Enumerable.Range(0, L).Reverse().Select(i => $"pk_word[{i * WS + ws - 1}:{i * WS}]")) + "}";
+                }
+                W($"  {l.InputMemory} u_{l.InputMemory} (.clk(clk), .ce({ce}), .we({we}), .addr({addr}), .din({din}), .dout({l.InputMemory}_dout));");
+                var rw = L * 9 * l.Formats.Weight.Width;
+                var raw = LogicalMemory.AddressWidth(l.WeightWords);
+                W($"  wire [{rw - 1}:0] {l.WeightMemory}_dout;");
+                W($"  {l.WeightMemory} #(.INIT_FILE(\"{l.WeightMemory}.hex\")) u_{l.WeightMemory} (.clk(clk), .ce(state == S_MAC && {sel}), .addr({Resize("romaddr", rb, raw)}), .dout({l.WeightMemory}_dout));");
+            }
+            W("");
+
+            // Incoming window word: lanes extended to WA and masked beyond the tensor.
+            W("  // The word read last cycle, lanes sign- or zero-extended to the operand width, zero beyond the tensor.");
+            W($"  reg [{L * WA - 1}:0] rd_word;");
+            W($"  wire [{OB}:0] rd_valid = raddr > c_wlast ? {Const(OB + 1, 0)} : raddr == c_wlast ? c_nlast : {Const(OB + 1, L)};");
+            W("  always @(*) begin");
+            W($"    rd_word = {Const(L * WA, 0)};");
+            W("    case (layer)");
+            foreach (var l in Ls)
+            {
+                var f = l.Formats.Input;
+                W($"      {Const(LB, l.Position)}: begin");
+                for (var i = 0; i < L; i++)
+                {
+                    var v = $"{l.InputMemory}_dout[{i * f.Width + f.Width - 1}:{i * f.Width}]";
+                    var ext = WA == f.Width ? v : f.Signed ? $"{{{{{WA - f.Width}{{{l.InputMemory}_dout[{i * f.Width + f.Width - 1}]}}}}, {v}}}" : $"{{{Const(WA - f.Width, 0)}, {v}}}";
+                    W($"        if (rd_valid > {Const(OB + 1, i)}) rd_word[{i * WA + WA - 1}:{i * WA}] = {ext};");
+                }
+                W("      end");
+            }
+            W("      default: ;");
+            W("    endcase");
+            W("  end");
+            W("");
+
+            // Taps: window value x_t for the product cycle.
+            W("  // Window taps for the product cycle: row ky, position base + offset + kx*C + channel.");
+            for (var t = 0; t < 9; t++)
+            {
+                var ky = t / 3;
+                var kx = t % 3;
+                W($"  wire [{ib - 1}:0] ix{t} = c_base + {Resize($"off{ky}", OB, ib)} + {Resize("mc", cb, ib)} + c_chan * {Const(ib, kx)};");
+                W($"  wire signed [{WA - 1}:0] x{t} = rb{ky}[ix{t} * {WA} +: {WA}];");
+            }
+            W("");
+
+            // Weights and products.
+            W("  // Weights of lane i, tap t from the layer's ROM word, sign-extended to the weight operand width.");
+            for (var i = 0; i < L; i++)
+                for (var t = 0; t < 9; t++)
+                {
+                    W($"  reg signed [{WB - 1}:0] w{i}_{t};");
+                }
+            W("  always @(*) begin");
+            for (var i = 0; i < L; i++) for (var t = 0; t < 9; t++) W($"    w{i}_{t} = {Const(WB, 0)};");
+            W("    case (layer)");
+            foreach (var l in Ls)
+            {
+                var f = l.Formats.Weight;
+                W($"      {Const(LB, l.Position)}: begin");
+                for (var i = 0; i < L; i++)
+                    for (var t = 0; t < 9; t++)
+                    {
+                        var lo = (i * 9 + t) * f.Width;
+                        var v = $"{l.WeightMemory}_dout[{lo + f.Width - 1}:{lo}]";
+                        var ext = WB == f.Width ? v : f.Signed ? $"{{{{{WB - f.Width}{{{l.WeightMemory}_dout[{lo + f.Width - 1}]}}}}, {v}}}" : $"{{{Const(WB - f.Width, 0)}, {v}}}";
+                        W($"        w{i}_{t} = {ext};");
+                    }
+                W("      end");
+            }
+            W("      default: ;");
+            W("    endcase");
+            W("  end");
+            for (var i = 0; i < L; i++)
+            {
+                W($"  wire signed [{ACCW - 1}:0] sum{i} = " + string.Join(" + ", Enumerable.Range(0, 9).Select(t => $"w{i}_{t} * x{t}")) + ";");
+            }
+            W("");
+
+            // Output assignment per layer and lane.
+            W("  // Outputs: accumulator -> output format -> relu -> the next layer's input format.");
+            foreach (var l in Ls)
+            {
+                var o = l.Formats.Output;
+                for (var i = 0; i < L; i++)
+                {
+                    W($"  wire [{o.Width - 1}:0] {l.Name}_o{i};");
+                    W($"  accel_{l.Name}_out u_{l.Name}_out{i} (.a(acc{i}), .y({l.Name}_o{i}));");
+                    var r = l.Relu && o.Signed ? $"{l.Name}_o{i}[{o.Width - 1}] ? {Const(o.Width, 0)} : {l.Name}_o{i}" : $"{l.Name}_o{i}";
+                    W($"  wire [{o.Width - 1}:0] {l.Name}_r{i} = {r};");
+                    W($"  wire [{l.Stored.Width - 1}:0] {l.Name}_s{i};");
+                    if (l.AssignStored)
+                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({{{(o.Signed ? $"{l.Name}_r{i}[{o.Width - 1}]" : "1'b0")}, {l.Name}_r{i}}}), .y({l.Name}_s{i}));");
+                    else W($"  assign {l.Name}_s{i} = {l.Name}_r{i};");
+                }
+            }
+            W($"  reg [{L * WS - 1}:0] outv;");
+            W("  always @(*) begin");
+            W($"    outv = {Const(L * WS, 0)};");
+            W("    case (layer)");
+            foreach (var l in Ls)
+            {
+                W($"      {Const(LB, l.Position)}: begin");
+                for (var i = 0; i < L; i++)
+                    W($"        outv[{i * WS + l.Stored.Width - 1}:{i * WS}] = {l.Name}_s{i};");
+                W("      end");
+            }
+            W("      default: ;");
+            W("    endcase");
+            W("  end");
+            W("");
+
+            // Packer.
+            W("  // Output packer: up to L values a cycle into a 2L buffer; a full word goes to the next layer's memory.");
+            W($"  reg [{2 * L * WS - 1}:0] pk_next;");
+            W("  always @(*) begin");
+            W("    pk_next = pk;");
+            for (var j = 0; j < 2 * L; j++)
+                for (var i = 0; i < L; i++)
+                {
+                    if (i > j) continue;
+                    W($"    if (pcnt == {Const(pb, j - i)} && nvalid > {Const(OB + 1, i)}) pk_next[{j * WS + WS - 1}:{j * WS}] = outv[{i * WS + WS - 1}:{i * WS}];");
+                }
+            W($"    pk_word = state == S_FLUSH ? pk[{L * WS - 1}:0] : pk_next[{L * WS - 1}:0];");
+            W("  end");
+            W("");
+
+            // FSM.
+            W("  always @(posedge clk) begin");
+            W("    if (rst) begin");
+            W("      state <= S_IDLE;");
+            W($"      layer <= {Const(LB, 0)};");
+            W($"      wptr <= {Const(beatsW, 0)};");
+            W($"      rptr <= {Const(beatsR, 0)};");
+            W("      rv <= 1'b0;");
+            W("      mv <= 1'b0;");
+            W("    end else begin");
+            W("      rv <= state == S_WIN;");
+            W("      rky <= wky;");
+            W($"      raddr <= rd_addr;");
+            W("      mv <= state == S_MAC;");
+            W($"      mfirst <= st == {Const(cb, 0)};");
+            W($"      mc <= conv ? st : {Const(cb, 0)};");
+            W($"      if (bus_wr) wptr <= wptr + {Const(beatsW, 1)};");
+            W($"      if (rd_en && state == S_DONE) rptr <= rptr + {Const(beatsR, 1)};");
+            W("      case (state)");
+            W("        S_IDLE, S_DONE:");
+            W("          if (start) begin");
+            W("            state <= S_WIN;");
+            W($"            layer <= {Const(LB, 0)};");
+            W($"            wptr <= {Const(beatsW, 0)};");
+            W($"            rptr <= {Const(beatsR, 0)};");
+            ResetLayer("            ");
+            W("          end");
+            W("        S_WIN: begin");
+            W($"          if (wj == {Const(jb, 0)}) begin");
+            W($"            if (wky == 2'd0) off0 <= row_o;");
+            W($"            if (wky == 2'd1) off1 <= row_o;");
+            W($"            if (wky == 2'd2) off2 <= row_o;");
+            W("          end");
+            W("          if (wj == c_nw) begin");
+            W($"            wj <= {Const(jb, 0)};");
+            W("            wky <= wky + 2'd1;");
+            W("            row_a <= nrow_a;");
+            W("            row_o <= nrow_o;");
+            W("            if (wky == 2'd2) begin");
+            W("              state <= S_MAC;");
+            W($"              if (conv) st <= {Const(cb, 0)};");
+            W("            end");
+            W($"          end else wj <= wj + {Const(jb, 1)};");
+            W("        end");
+            W("        S_MAC: begin");
+            W($"          romaddr <= romaddr + {Const(rb, 1)};");
+            W("          if (st == c_steps) state <= S_TAIL;");
+            W($"          else st <= st + {Const(cb, 1)};");
+            W("          if (!conv && st != c_steps) begin");
+            W("            state <= S_WIN;");
+            W("            ps_a <= npix_a;");
+            W("            ps_o <= npix_o;");
+            W("            row_a <= npix_a;");
+            W("            row_o <= npix_o;");
+            W("            wky <= 2'd0;");
+            W("          end");
+            W("        end");
+            W("        S_TAIL: state <= S_OUT;");
+            W("        S_OUT: begin");
+            W("          if (pk_write) begin");
+            W($"            pk <= {{{Const(L * WS, 0)}, pk_next[{2 * L * WS - 1}:{L * WS}]}};");
+            W($"            pcnt <= pfill[{pb - 1}:0] - {Const(pb, L)};");
+            W($"            waddr <= waddr + {Const(AB, 1)};");
+            W("          end else if (!is_last) begin");
+            W("            pk <= pk_next;");
+            W($"            pcnt <= pfill[{pb - 1}:0];");
+            W("          end");
+            W($"          st <= {Const(cb, 0)};");
+            W("          if (grp != c_groups) begin");
+            W($"            grp <= grp + {Const(gb, 1)};");
+            W("            if (conv) state <= S_MAC;");
+            W("            else begin");
+            W("              state <= S_WIN;");
+            W($"              ps_a <= {Const(AB, 0)}; ps_o <= {Const(OB, 0)}; row_a <= {Const(AB, 0)}; row_o <= {Const(OB, 0)}; wky <= 2'd0;");
+            W("            end");
+            W("          end else begin");
+            W($"            grp <= {Const(gb, 0)};");
+            W("            if (!conv || (px == c_ow && py == c_oh)) state <= S_FLUSH;");
+            W("            else begin");
+            W("              state <= S_WIN;");
+            W("              wky <= 2'd0;");
+            W($"              romaddr <= {Const(rb, 0)};");
+            W("              if (px != c_ow) begin");
+            W($"                px <= px + {Const(xb, 1)};");
+            W("                ps_a <= npix_a; ps_o <= npix_o; row_a <= npix_a; row_o <= npix_o;");
+            W("              end else begin");
+            W($"                px <= {Const(xb, 0)};");
+            W($"                py <= py + {Const(yb, 1)};");
+            W("                ls_a <= nline_a; ls_o <= nline_o; ps_a <= nline_a; ps_o <= nline_o; row_a <= nline_a; row_o <= nline_o;");
+            W("              end");
+            W("            end");
+            W("          end");
+            W("        end");
+            W("        S_FLUSH: begin");
+            W("          if (is_last) state <= S_DONE;");
+            W("          else begin");
+            W("            state <= S_WIN;");
+            W($"            layer <= layer + {Const(LB, 1)};");
+            ResetLayer("            ");
+            W("          end");
+            W("        end");
+            W("        default: state <= S_IDLE;");
+            W("      endcase");
+            W("    end");
+            W("  end");
+            W("");
+
+            // Window row buffers.
+            W("  // Row buffers: each arriving word shifts into the row it belongs to.");
+            W("  always @(posedge clk)");
+            W("    if (rv) begin");
+            var shift = NB == L ? "rd_word" : $"{{rd_word, rbX[{NB * WA - 1}:{L * WA}]}}";
+            for (var ky = 0; ky < 3; ky++) W($"      if (rky == 2'd{ky}) rb{ky} <= {shift.Replace("rbX", $"rb{ky}")};");
+            W("    end");
+            W("");
+
+            // Accumulators.
+            W("  // Exact accumulators: cleared by the first step of each group.");
+            W("  always @(posedge clk)");
+            W("    if (mv) begin");
+            for (var i = 0; i < L; i++) W($"      acc{i} <= mfirst ? sum{i} : acc{i} + sum{i};");
+            W("    end");
+            W("");
+
+            // Logits.
+            W("  // Logits: the last layer's outputs, lane i of group g is logit g*L+i.");
+            W("  always @(posedge clk)");
+            W("    if (state == S_OUT && is_last) begin");
+            for (var k = 0; k < last.Filters; k++)
+                W($"      if (grp == {Const(gb, k / L)}) logit{k} <= outv[{(k % L) * WS + wout - 1}:{(k % L) * WS}];");
+            W("    end");
+            W("");
+
+            // Read beats.
+            W("  always @(*) begin");
+            W($"    rd_data = {Const(bus, 0)};");
+            W("    case (rptr)");
+            for (var b = 0; b < a.ReadBeats; b++)
+            {
+                W($"      {Const(beatsR, b)}: begin");
+                for (var i = 0; i < a.LogitsPerBeat && b * a.LogitsPerBeat + i < last.Filters; i++)
+                    W($"        rd_data[{i * wout + wout - 1}:{i * wout}] = logit{b * a.LogitsPerBeat + i};");
+                W("      end");
+            }
+            W("      default: ;");
+            W("    endcase");
+            W("  end");
+            var unused = new List<string> { "1'b0", "nrow_t", "npix_t", "nline_t", "mc" };
+            var used = L * wi;
+            if (used < bus) unused.Add($"wr_data[{bus - 1}:{used}]");
+            W("  // Bits left unused on purpose (spare bus bits, carries already folded into the word address).");
+            W($"  wire _unused_ok = &{{{string.Join(", ", unused)}}};");
+            W("endmodule");
+            return _sb.ToString();
+        }
+
+        private void ResetLayer(string pad)
+        {
+            W($"{pad}px <= {Const(BitsFor(Ls.Max(l => (long)l.Output.W)), 0)};");
+            W($"{pad}py <= {Const(BitsFor(Ls.Max(l => (long)l.Output.H)), 0)};");
+            W($"{pad}st <= {Const(BitsFor(Ls.Max(l => (long)Math.Max(l.Steps, 1))), 0)};");
+            W($"{pad}grp <= {Const(BitsFor(Ls.Max(l => (long)l.Groups)), 0)};");
+            W($"{pad}wky <= 2'd0;");
+            W($"{pad}wj <= {Const(BitsFor(Ls.Max(l => (long)l.WordsPerRun)), 0)};");
+            W($"{pad}row_a <= {Const(AB, 0)}; row_o <= {Const(OB, 0)}; ps_a <= {Const(AB, 0)}; ps_o <= {Const(OB, 0)}; ls_a <= {Const(AB, 0)}; ls_o <= {Const(OB, 0)};");
+            W($"{pad}romaddr <= {Const(BitsFor(Ls.Max(l => (long)l.WeightWords)), 0)};");
+            W($"{pad}pcnt <= {Const(BitsFor(2L * L), 0)};");
+            W($"{pad}pk <= {Const(2 * L * WS, 0)};");
+            W($"{pad}waddr <= {Const(AB, 0)};");
+        }
+
+        /// <summary>(a, o) + (q, r) with o, r &lt; L: the lane offset carries into the word address.</summary>
+        private void Advance(string name, string a, string o, string q, string r)
+        {
+            W($"  wire [{OB}:0] {name}_s = {{1'b0, {o}}} + {{1'b0, {r}}};");
+            W($"  wire {name}_c = {name}_s >= {Const(OB + 1, L)};");
+            W($"  wire [{AB - 1}:0] {name}_a = {a} + {q} + {{{{{AB - 1}{{1'b0}}}}, {name}_c}};");
+            W($"  wire [{OB}:0] {name}_t = {name}_c ? {name}_s - {Const(OB + 1, L)} : {name}_s;");
+            W($"  wire [{OB - 1}:0] {name}_o = {name}_t[{OB - 1}:0];");
+        }
+
+        private static string Resize(string v, int from, int to) =>
+            from == to ? v : from > to ? $"{v}[{to - 1}:0]" : $"{{{{{to - from}{{1'b0}}}}, {v}}}";
+    }
+}

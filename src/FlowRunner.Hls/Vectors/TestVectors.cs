@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using FlowRunner.Models.Inference;
+using FlowRunner.Models.Network;
+
+namespace FlowRunner.Hls.Vectors;
+
+/// <summary>One test image: its raw pixels in the input format and the logits the bit-accurate model computes, raw and in float.</summary>
+public sealed record TestVector(int Label, long[] Pixels, long[] Logits, float[] FloatLogits);
+
+/// <summary>The test-vector file both test benches (the HLS C++ main and the Verilog bench) read.</summary>
+/// <remarks>
+/// Whitespace-separated tokens, so that C++ streams and Verilog $fscanf read it alike; every value follows its keyword:
+/// <code>
+/// flowrunner-vectors-1 images N inputs I outputs K
+/// input_format ac_fixed&lt;8,4,true,AC_RND,AC_SAT&gt;
+/// output_format ac_fixed&lt;8,4,true,AC_RND,AC_SAT&gt;
+/// image 0 label 7
+/// pixels  I raw integers of the input format (value = raw x 2^-frac), channels last
+/// logits  K raw integers of the logits format, as the C# bit-accurate model computes them
+/// float_logits  K floats: the float network on the same (quantized) pixels
+/// </code>
+/// </remarks>
+public static class TestVectors
+{
+    public const string Magic = "flowrunner-vectors-1";
+
+    /// <summary>The first <paramref name="count"/> images of a dataset through the bit-accurate and the float model.</summary>
+    public static IReadOnlyList<TestVector> Compute(BitAccurateNetwork model, FloatNetwork net, float[][] images, int[] labels, int count)
+    {
+        var n = Math.Min(count, images.Length);
+        var result = new TestVector[n];
+        var frac = model.InputFormat.FracBits;
+        for (var i = 0; i < n; i++)
+        {
+            var pixels = model.QuantizeInput(images[i]);
+            var quantized = pixels.Select(p => (float)Math.ScaleB(p, -frac)).ToArray();
+            result[i] = new TestVector(labels[i], pixels, model.InferRaw(pixels), net.Logits(quantized));
+        }
+        return result;
+    }
+
+    public static string Write(BitAccurateNetwork model, IReadOnlyList<TestVector> vectors)
+    {
+        var sb = new StringBuilder();
+        var inputs = model.Spec.Input.Size;
+        var outputs = vectors.Count > 0 ? vectors[0].Logits.Length : model.Spec.Classes;
+        sb.Append($"{Magic} images {vectors.Count} inputs {inputs} outputs {outputs}\n");
+        sb.Append($"input_format {model.InputFormat}\n");
+        sb.Append($"output_format {model.OutputFormat}\n");
+        for (var i = 0; i < vectors.Count; i++)
+        {
+            var v = vectors[i];
+            sb.Append($"image {i} label {v.Label}\n");
+            sb.Append("pixels ").AppendJoin(' ', v.Pixels).Append('\n');
+            sb.Append("logits ").AppendJoin(' ', v.Logits).Append('\n');
+            sb.Append("float_logits ").AppendJoin(' ', v.FloatLogits.Select(f => f.ToString("G9", CultureInfo.InvariantCulture))).Append('\n');
+        }
+        return sb.ToString();
+    }
+}

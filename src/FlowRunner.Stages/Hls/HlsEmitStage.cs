@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using FlowRunner.Abstractions;
+using FlowRunner.Hls;
+using FlowRunner.Hls.Architecture;
+using FlowRunner.Hls.Vectors;
+using FlowRunner.Models.Inference;
+using FlowRunner.Stages.Model;
+
+namespace FlowRunner.Stages.Hls;
+
+/// <summary>Stage `hls.emit`: the accelerator of the upstream model in the recipe's formats and micro-architecture, as HLS C++, synthesizable
+/// Verilog, test vectors and a schedule report.</summary>
+/// <remarks>
+/// Reads: the model stage's weights and test images.
+/// Writes: rtl/ (accel.v, accel_&lt;layer&gt;_out/_store.v assignment modules, a behavioral module and ROM image per memory), tb/tb_accel.v,
+/// accel.cpp, vectors.txt, schedule.json (format flowrunner-schedule-1).
+/// Reports: cycles_per_inference, compute_cycles, lanes, multipliers, accumulator_bits, memories, memory_bits; with `simulate_images`
+/// and Icarus installed also rtl_cycles_measured and rtl_images_checked; with `ac_include` and g++ also hls_cpp_images_checked.
+/// </remarks>
+public sealed class HlsEmitStage : IStage
+{
+    public const string KindName = "hls.emit";
+
+    public string Kind => KindName;
+
+    public string Description => "emit the accelerator (HLS C++, Verilog RTL, test vectors, schedule) for the model's formats and the lanes directive";
+
+    public IReadOnlyList<StageOption> Options { get; } =
+    [
+        new("format", OptionType.String, "", "format of inputs, weights and layer outputs; empty: the QAT format of the weights, else the description's, else 8.4 rnd sat"),
+        new("accum_format", OptionType.String, "", "accumulator format; empty: full precision (the RTL accumulates exactly and rejects formats that would round)"),
+        new("logits_format", OptionType.String, "", "output format of the logits layer, or \"accumulator\"; empty: as model.accuracy"),
+        new("bus_bits", OptionType.Int, 32, "width of the host bus", "bits"),
+        new("lanes", OptionType.Int, 0, "values per bus beat and parallel filters (9 multipliers a lane); 0: as many pixels as fit the bus"),
+        new("vectors", OptionType.Int, 20, "test images written to vectors.txt with the model's logits", "images"),
+        new("simulate_images", OptionType.Int, 0, "when Icarus Verilog (iverilog, vvp) is installed: simulate the RTL on this many vectors and fail on any mismatch; 0: do not", "images"),
+        new("ac_include", OptionType.String, "", "folder of the Algorithmic C headers (hlslibs ac_types include/): compile accel.cpp with g++ and run it on the vectors; empty: do not"),
+    ];
+
+    public IReadOnlyList<string> Consumes => ["model"];
+
+    public IReadOnlyList<string> Produces => ["schedule", "rtl", "testbench", "hls_cpp", "vectors"];
+}
+
+/// <summary>The in-process adapter of hls.emit: FlowRunner's own generator; checks with Icarus and g++ when asked and installed.</summary>
+public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage())
+{
+    protected override async Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct)
+    {
+        var model = ModelArtifacts.From(c);
+        var formats = RunFormats(c, o, model);
+        var bitAccurate = new BitAccurateNetwork(model.Net, formats);
+        Accelerator a;
+        try
+        {
+            a = Accelerator.Plan(bitAccurate, new Directives(o.Int("bus_bits"), o.Int("lanes")));
+        }
+        catch (HlsException e)
+        {
+            throw new StageFailedException($"stage '{c.StageId}': {e.Message}");
+        }
+        var count = o.Int("vectors");
+        if (count < 1) throw new StageFailedException($"stage '{c.StageId}': `with.vectors` must be at least 1, got {count}");
+        var test = await model.TestSetAsync(c, count, ct);
+        var vectors = TestVectors.Compute(bitAccurate, model.Net, test.Images, test.Labels.Select(l => (int)l).ToArray(), count);
+        var files = AcceleratorFiles.Write(a, model.Net, vectors, c.Directory);
+        c.Log.Info($"{a.Model.Spec.Name} at {formats}: {a.Lanes} lane(s), {a.Multipliers} multipliers, {a.AccumulatorBits}-bit accumulators; " +
+                   $"{a.CyclesPerInference:N0} cycles per inference ({a.LoadBeats} load, {a.ComputeCycles:N0} compute, {a.ReadBeats} read)");
+        foreach (var l in a.Layers)
+            c.Log.Info($"  {l.Name}: {l.Cycles:N0} cycles, {l.Groups} group(s) x {l.Steps} step(s) x {l.Pixels} position(s), input {l.Formats.Input}, output {l.Formats.Output}{(l.Relu ? " + relu" : "")}");
+
+        var metrics = new List<Metric>
+        {
+            new("cycles_per_inference", a.CyclesPerInference, "cycles"),
+            new("compute_cycles", a.ComputeCycles, "cycles"),
+            new("lanes", a.Lanes),
+            new("multipliers", a.Multipliers),
+            new("accumulator_bits", a.AccumulatorBits, "bits"),
+            new("memories", a.Layers.Count * 2),
+            new("memory_bits", AcceleratorMemories.Of(a).Sum(m => (double)m.Memory.Bits), "bits"),
+        };
+        var simulate = o.Int("simulate_images");
+        if (simulate > 0) metrics.AddRange(await SimulateAsync(c, a, files, Math.Min(simulate, vectors.Count), ct));
+        var include = o.String("ac_include");
+        if (!string.IsNullOrWhiteSpace(include)) metrics.Add(await CompileCppAsync(c, files, c.ResolvePath(include), vectors.Count, ct));
+
+        IReadOnlyList<Artifact> artifacts =
+        [
+            new("schedule", files.Schedule, "cycles per layer and inference, operators, memories (flowrunner-schedule-1)"),
+            new("rtl", AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
+            new("testbench", files.Testbench, "Verilog test bench: reads vectors.txt (+vectors=FILE), checks every logit"),
+            new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),
+            new("vectors", files.Vectors, "test images and the bit-accurate model's logits (flowrunner-vectors-1)"),
+        ];
+        return new StageResult(metrics, artifacts);
+    }
+
+    private static async Task<IReadOnlyList<Metric>> SimulateAsync(StageContext c, Accelerator a, EmittedFiles files, int images, CancellationToken ct)
+    {
+        if (c.Locator.Find("iverilog") is null || c.Locator.Find("vvp") is null)
+        {
+            c.Log.Warn("simulate_images is set but Icarus Verilog (iverilog, vvp) is not installed; the RTL was not simulated");
+            return [];
+        }
+        var rtl = c.PathOf(AcceleratorFiles.RtlFolder);
+        var sources = new List<string> { "-g2005", "-o", "tb.vvp", c.PathOf(files.Testbench) };
+        sources.AddRange(files.Rtl.Select(c.PathOf));
+        await c.Tools.RunAsync(new ToolInvocation("iverilog", sources) { WorkingDirectory = rtl }, ct);
+        var run = await c.Tools.RunAsync(new ToolInvocation("vvp", ["-n", "tb.vvp", "+vectors=" + c.PathOf(files.Vectors), $"+images={images}"]) { WorkingDirectory = rtl }, ct);
+        File.Delete(Path.Combine(rtl, "tb.vvp"));
+        var output = run.StandardOutput;
+        if (!output.Contains($"PASS {images} images", StringComparison.Ordinal))
+            throw new StageFailedException($"stage '{c.StageId}': the RTL does not compute the model's logits:\n{Tail(output)}");
+        var cycles = CyclesLine().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value) : -1;
+        if (cycles != a.CyclesPerInference)
+            throw new StageFailedException($"stage '{c.StageId}': the RTL took {cycles} cycles per inference, the schedule says {a.CyclesPerInference}");
+        c.Log.Info($"Icarus: the RTL computes the model's logits bit for bit on {images} image(s), {cycles:N0} cycles each");
+        return [new Metric("rtl_images_checked", images, "images"), new Metric("rtl_cycles_measured", cycles, "cycles")];
+    }
+
+    private static async Task<Metric> CompileCppAsync(StageContext c, EmittedFiles files, string include, int images, CancellationToken ct)
+    {
+        if (!File.Exists(Path.Combine(include, "ac_fixed.h")))
+            throw new StageFailedException($"stage '{c.StageId}': `with.ac_include`: '{include}' has no ac_fixed.h (point it at hlslibs ac_types' include folder)");
+        await c.Tools.RunAsync(new ToolInvocation("g++", ["-O2", "-std=c++17", "-Wno-unknown-pragmas", "-I" + include, "-o", "accel_cpp", files.Cpp]), ct);
+        var run = await c.Tools.RunAsync(new ToolInvocation(c.PathOf("accel_cpp"), [files.Vectors]) { SuccessExitCodes = [0, 1] }, ct);
+        File.Delete(c.PathOf("accel_cpp"));
+        if (run.ExitCode != 0 || !run.StandardOutput.Contains($"PASS {images} images", StringComparison.Ordinal))
+            throw new StageFailedException($"stage '{c.StageId}': the HLS C++ does not compute the model's logits:\n{Tail(run.StandardOutput + run.StandardError)}");
+        c.Log.Info($"g++ with ac_types: the HLS C++ computes the model's logits bit for bit on {images} image(s)");
+        return new Metric("hls_cpp_images_checked", images, "images");
+    }
+
+    private static string Tail(string s)
+    {
+        var lines = s.Split('\n');
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 15)));
+    }
+
+    [GeneratedRegex(@"cycles_per_inference (\d+)")]
+    private static partial Regex CyclesLine();
+}

@@ -1,0 +1,87 @@
+using FlowRunner.Hls.Architecture;
+using FlowRunner.Hls.Schedule;
+using FlowRunner.Hls.Tests.Support;
+using FlowRunner.Models.Inference;
+using FlowRunner.Numerics.Formats;
+using System.Text.Json;
+
+namespace FlowRunner.Hls.Tests;
+
+/// <summary>Planning: lanes from the bus, the schedule's counts, and clear errors for what the RTL cannot implement.</summary>
+public class AcceleratorPlanTests
+{
+    private static Accelerator Plan(string format, int lanes = 0, int bus = 32, string? description = null, string? accum = null) =>
+        Accelerator.Plan(new BitAccurateNetwork(HlsRig.Network(description: description), FixedFormat.Parse(format), accum is null ? null : FixedFormat.Parse(accum)),
+            new Directives(bus, lanes));
+
+    [Theory]
+    [InlineData("ac_fixed<32,16,true,AC_RND,AC_SAT>", 1)]
+    [InlineData("ac_fixed<16,8,true,AC_RND,AC_SAT>", 2)]
+    [InlineData("ac_fixed<10,5,true,AC_RND,AC_SAT>", 3)]
+    [InlineData("ac_fixed<8,4,true,AC_RND,AC_SAT>", 4)]
+    [InlineData("ac_fixed<4,2,true,AC_RND,AC_SAT>", 8)]
+    public void Default_lanes_are_as_many_values_as_fit_the_bus(string format, int lanes)
+    {
+        var a = Plan(format);
+        Assert.Equal(lanes, a.Lanes);
+        Assert.Equal(9 * lanes, a.Multipliers);
+    }
+
+    [Fact]
+    public void More_lanes_take_fewer_cycles()
+    {
+        var cycles = new[] { 1, 2, 4, 8 }.Select(l => Plan("ac_fixed<4,2,true,AC_RND,AC_SAT>", l).CyclesPerInference).ToList();
+        for (var i = 1; i < cycles.Count; i++) Assert.True(cycles[i] < cycles[i - 1], string.Join(", ", cycles));
+    }
+
+    [Fact]
+    public void Schedule_lists_layers_operators_and_memories()
+    {
+        var a = Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 2);
+        using var doc = JsonDocument.Parse(ScheduleReport.ToJson(a, ["rtl/accel.v"]));
+        var root = doc.RootElement;
+        Assert.Equal("flowrunner-schedule-1", root.GetProperty("format").GetString());
+        Assert.Equal(a.CyclesPerInference, root.GetProperty("cycles_per_inference").GetInt64());
+        Assert.Equal(3, root.GetProperty("layers").GetArrayLength());
+        Assert.Equal(190_368, root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("macs").GetInt64()));
+        var mul = root.GetProperty("operators").EnumerateArray().Single(o => o.GetProperty("kind").GetString() == "mul");
+        Assert.Equal(18, mul.GetProperty("count").GetInt32());
+        var memories = root.GetProperty("memories").EnumerateArray().ToList();
+        Assert.Equal(6, memories.Count);
+        var image = memories.Single(m => m.GetProperty("name").GetString() == "mem_conv2d1_in");
+        Assert.Equal(392, image.GetProperty("depth").GetInt32());
+        Assert.Equal(16, image.GetProperty("width").GetInt32());
+        Assert.Equal(392, image.GetProperty("writes_per_inference").GetDouble());
+        var rom = memories.Single(m => m.GetProperty("name").GetString() == "rom_dense1");
+        Assert.Equal("rom", rom.GetProperty("kind").GetString());
+        Assert.Equal(5 * 192, rom.GetProperty("depth").GetInt32());
+        Assert.Equal("rtl/rom_dense1.hex", rom.GetProperty("init_file").GetString());
+    }
+
+    [Fact]
+    public void Too_many_lanes_for_the_bus_is_an_error_naming_the_limit()
+    {
+        var e = Assert.Throws<HlsException>(() => Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 8));
+        Assert.Contains("at most 4 lanes", e.Message);
+    }
+
+    [Fact]
+    public void A_rounding_accumulator_is_an_error_naming_the_layer()
+    {
+        var e = Assert.Throws<HlsException>(() => Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, accum: "ac_fixed<10,6,true,AC_RND,AC_SAT>"));
+        Assert.Contains("layer 'conv2d1'", e.Message);
+        Assert.Contains("accumulator", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{ type: conv2d, kernel: 5, filters: 4 }", "kernel 5x5")]
+    [InlineData("{ type: conv2d, kernel: 3, filters: 4, bias: true }", "biases")]
+    [InlineData("{ type: conv2d, kernel: 3, filters: 4 }\n  - { type: maxpool2d }", "maxpool2d")]
+    public void Layers_the_rtl_cannot_build_are_errors_naming_the_layer(string first, string message)
+    {
+        var description = $"name: t\ninput: [12, 12, 1]\nclasses: 10\nlayers:\n  - {first}\n  - {{ type: flatten }}\n  - {{ type: dense, units: 10 }}\n";
+        var e = Assert.Throws<HlsException>(() => Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, description: description));
+        Assert.Contains(message, e.Message);
+        Assert.Contains("layer '", e.Message);
+    }
+}
