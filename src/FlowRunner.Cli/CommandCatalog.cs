@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return Commands.BestCommand.Create();
         yield return Commands.ScheduleCommand.Create();
         yield return Commands.FixedCommand.Create();
+        yield return Commands.FloorplanCommand.Create();
         yield return Commands.BenchCommand.Create();
     }
 
@@ -24,6 +25,7 @@ internal static class CommandCatalog
         yield return ("model", "10,000 bit-accurate inferences of the reference network at ac_fixed<8,4,true,AC_RND,AC_SAT> on all cores, float beside it; accuracy of PTQ at 16..1 integer bits and QAT at 3-4 bits", Bench.ModelBench.RunAsync);
         yield return ("slurm", "a 20-point sweep through the local executor and through Slurm (a private one-node cluster unless SLURM_CONF is set)", Bench.SlurmBench.RunAsync);
         yield return ("engine", "per-stage overhead of the engine on 200 no-op stages, cold and cached", Bench.EngineBench.RunAsync);
+        yield return ("floorplan", "annealing floor planner on ami33 and ami49 (free and fixed outline) beside published results, and a generated 150-macro design with a cell region", Bench.FloorplanBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
     }
 }

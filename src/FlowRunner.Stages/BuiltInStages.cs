@@ -23,6 +23,8 @@ public static class BuiltInStages
         services.Adapter<Hls.HlsEmitAdapter>();
         services.Stage<Memory.MemoryGenerateStage>();
         services.Adapter<Memory.MemoryCompilerAdapter>();
+        services.Stage<Floorplan.FloorplanStage>();
+        services.Adapter<Floorplan.AnnealerAdapter>();
         return services;
     }
 

@@ -1,3 +1,7 @@
+using FlowRunner.Hls.Architecture;
+using FlowRunner.Models.Inference;
+using FlowRunner.Models.Network;
+using FlowRunner.Numerics.Formats;
 using System.Diagnostics;
 using System.Globalization;
 using FlowRunner.Tech;
@@ -71,24 +75,21 @@ internal static class MemoryBench
         return (plans, plan, sw.Elapsed);
     }
 
-    /// <summary>The reference MNIST accelerator's memories (Conv 3x3x8, Conv 3x3x3, Dense 1728x10, no biases) at W-bit words, with naive per-MAC access counts.</summary>
-    public static List<LogicalMemory> Mnist(int w) =>
-    [
-        Mem("image", 784, w, MemoryKind.Sram, reads: 26 * 26 * 8 * 9, writes: 784),
-        Mem("conv1_w", 8 * 9, w, MemoryKind.Rom, reads: 26 * 26 * 8 * 9, writes: 0),
-        Mem("fmap1", 26 * 26 * 8, w, MemoryKind.Sram, reads: 24 * 24 * 3 * 72, writes: 26 * 26 * 8),
-        Mem("conv2_w", 3 * 8 * 9, w, MemoryKind.Rom, reads: 24 * 24 * 3 * 72, writes: 0),
-        Mem("fmap2", 24 * 24 * 3, w, MemoryKind.Sram, reads: 1728 * 10, writes: 24 * 24 * 3),
-        Mem("dense_w", 1728 * 10, w, MemoryKind.Rom, reads: 1728 * 10, writes: 0),
-    ];
-
-    private static LogicalMemory Mem(string name, int depth, int width, MemoryKind kind, int reads, int writes) =>
-        new(name, name + (kind == MemoryKind.Rom ? "_rom" : "_ram"), depth, width, kind) { ReadsPerInference = reads, WritesPerInference = writes };
+    /// <summary>The memories of the MNIST accelerator that hls.emit generates for ac_fixed&lt;W,W/2&gt; at the default lanes (floor(32 / W)),
+    /// with the schedule's access counts; the weights are seeded, only the shapes matter here.</summary>
+    public static List<LogicalMemory> Mnist(int w)
+    {
+        var net = new FloatNetwork(ReferenceNetworks.Load(ReferenceNetworks.MnistCnn));
+        net.Initialize(1);
+        var format = new FixedFormat(w, Math.Max(1, w / 2), true, Quantization.Rnd, FlowRunner.Numerics.Formats.Overflow.Sat);
+        var accelerator = Accelerator.Plan(new BitAccurateNetwork(net, format), new Directives());
+        return AcceleratorMemories.Of(accelerator).Select(m => m.Memory).ToList();
+    }
 
     private static void Policies(TechDescription[] techs, int[] widths, CancellationToken ct)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("tech", "W", "kbit", "policy", "macros", "mm2", "nJ/inf", "leak uW", "dense_w", "fmap1");
+            .AddColumns("tech", "W", "kbit", "policy", "macros", "mm2", "nJ/inf", "leak uW", "rom_dense1", "mem_conv2d2_in");
         foreach (var tech in techs)
             foreach (var w in widths)
                 foreach (var kbits in new[] { 64.0, 16.0 })
@@ -105,9 +106,9 @@ internal static class MemoryBench
                             (area / 1e6).ToString("0.000", CultureInfo.InvariantCulture),
                             (plans.Sum(p => p.EnergyPerInferencePj) / 1000).ToString("0", CultureInfo.InvariantCulture),
                             plans.Sum(p => p.LeakageUw).ToString("0.0", CultureInfo.InvariantCulture),
-                            Split("dense_w"), Split("fmap1"));
+                            Split("rom_dense1"), Split("mem_conv2d2_in"));
                     }
-        AnsiConsole.MarkupLine("[bold]MNIST accelerator memories[/]: weights ROM 72 + 216 + 17280 words, feature maps 5408 and 1728 words, image 784 words; per-MAC access counts (190k MAC); splits as banks x slices");
+        AnsiConsole.MarkupLine("[bold]MNIST accelerator memories[/] (hls.emit's memory list at ac_fixed<W,W/2>, lanes floor(32/W)): an input SRAM and a weight ROM per layer, the schedule's reads and writes; splits as banks x slices");
         AnsiConsole.Write(table);
     }
 
