@@ -26,6 +26,7 @@ internal static class CommandCatalog
         yield return ("slurm", "a 20-point sweep through the local executor and through Slurm (a private one-node cluster unless SLURM_CONF is set)", Bench.SlurmBench.RunAsync);
         yield return ("engine", "per-stage overhead of the engine on 200 no-op stages, cold and cached", Bench.EngineBench.RunAsync);
         yield return ("floorplan", "annealing floor planner on ami33 and ami49 (free and fixed outline) beside published results, and a generated 150-macro design with a cell region", Bench.FloorplanBench.RunAsync);
+        yield return ("sweep", "a 98-point sweep of the MNIST accelerator (formats x lanes) through the whole flow on the analytical backends: cold with 1 and 2 jobs, and fully cached", Bench.SweepBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
     }
 }
