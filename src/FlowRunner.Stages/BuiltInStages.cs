@@ -21,10 +21,18 @@ public static class BuiltInStages
         services.Adapter<Accuracy.AccuracySweepAdapter>();
         services.Stage<Hls.HlsEmitStage>();
         services.Adapter<Hls.HlsEmitAdapter>();
+        services.Stage<Synthesis.SynthStage>();
+        services.Adapter<Synthesis.YosysSynthAdapter>();
+        services.Adapter<Synthesis.AnalyticalSynthAdapter>();
         services.Stage<Memory.MemoryGenerateStage>();
         services.Adapter<Memory.MemoryCompilerAdapter>();
         services.Stage<Floorplan.FloorplanStage>();
         services.Adapter<Floorplan.AnnealerAdapter>();
+        services.Stage<Power.PowerStage>();
+        services.Adapter<Power.AnalyticalPowerAdapter>();
+        services.Adapter<Power.OpenStaPowerAdapter>();
+        services.Stage<Report.ReportStage>();
+        services.Adapter<Report.ReportAdapter>();
         return services;
     }
 

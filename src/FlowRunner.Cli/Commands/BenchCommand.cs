@@ -28,6 +28,31 @@ internal static class BenchCommand
             });
             cmd.Add(sub);
         }
+        cmd.Add(SynthSubcommand(quick));
         return cmd;
+    }
+
+    /// <summary>`bench synth [LABEL=]FOLDER...`: takes hls.emit stage folders, so it is built here rather than in the catalog.</summary>
+    private static Command SynthSubcommand(Option<bool> quick)
+    {
+        var folders = new Argument<string[]>("folders") { Description = "hls.emit stage folders (schedule.json + rtl/), optionally LABEL=FOLDER", Arity = ArgumentArity.ZeroOrMore };
+        var skip = new Option<bool>("--no-calibration") { Description = "Only compare the given folders (the calibration table takes minutes)" };
+        var sub = new Command("synth", "synthesis: analytical model error per operator against Yosys + OpenSTA on both techs, and Yosys against analytical on given hls.emit folders");
+        sub.Add(folders);
+        sub.Add(skip);
+        sub.SetAction(async (r, ct) =>
+        {
+            var work = Path.Combine(Path.GetTempPath(), $"flowrunner-bench-synth-{Environment.ProcessId}");
+            Directory.CreateDirectory(work);
+            try
+            {
+                return await Bench.SynthBench.RunAsync(r.GetValue(quick), work, r.GetValue(folders) ?? [], ct, calibrate: !r.GetValue(skip));
+            }
+            finally
+            {
+                try { Directory.Delete(work, true); } catch (IOException) { }
+            }
+        });
+        return sub;
     }
 }

@@ -35,8 +35,12 @@ public static class ScheduleReport
         var list = new List<OperatorCount>
         {
             new("mul", null, a.OperandBits, a.WeightBits, (long)l * 9, null),
-            // Per lane: 8 adders of the tree and the accumulate adder.
-            new("add", acc, null, null, (long)l * 9, null),
+            // Per lane: the adder tree of 9 products (4 + 2 + 1 + 1 adders, each a bit wider than its operands) and the accumulate adder.
+            new("add", a.OperandBits + a.WeightBits + 1, null, null, (long)l * 4, null),
+            new("add", a.OperandBits + a.WeightBits + 2, null, null, (long)l * 2, null),
+            new("add", a.OperandBits + a.WeightBits + 3, null, null, (long)l * 1, null),
+            new("add", a.OperandBits + a.WeightBits + 4, null, null, (long)l * 1, null),
+            new("add", acc, null, null, l, null),
             new("reg", acc, null, null, l, null),
             new("reg", a.OperandBits, null, null, 3L * a.WindowValues, null),
             new("reg", ws, null, null, 2L * l, null),

@@ -69,6 +69,16 @@ public static class RunReportWriter
 
         h.Append("<section id=\"ppa\"><h2>Power, performance, area and accuracy</h2>").Append(PpaTable(points, best, front)).Append("</section>");
 
+        var software = SoftwareRows(points);
+        if (software.Count > 1)
+        {
+            // The reference story's table: the software baseline, then every design point; also as ppa.md and ppa.csv beside the report.
+            h.Append("<section id=\"ppa-software\"><h2>Against software</h2>").Append(Report.PpaTable.Html(software))
+                .Append("<p>Speed-up and energy ratio: the software baseline's latency and energy per inference over the point's (above 1: the hardware wins).</p></section>");
+            File.WriteAllText(Path.Combine(summary.RunDirectory, "ppa.md"), Report.PpaTable.Markdown($"{plan.Recipe.Name} {summary.RunId}: PPA against software", software));
+            File.WriteAllText(Path.Combine(summary.RunDirectory, "ppa.csv"), Report.PpaTable.Csv(software));
+        }
+
         h.Append("<section id=\"plots\"><h2>Plots</h2><div class=\"figs\">");
         var dots = points.Where(p => p.Succeeded).Select(p => new SvgScatter.Dot(
             p.Metrics.GetValueOrDefault("energy_per_inference_uj", double.NaN), p.Metrics.GetValueOrDefault("accuracy", double.NaN),
@@ -123,6 +133,24 @@ public static class RunReportWriter
             sb.Append("</tr>");
         }
         return sb.Append("</table>").ToString();
+    }
+
+    /// <summary>A row for the software baseline (from the first point that has one) and one a succeeded point with a latency; a point's
+    /// QAT accuracy is its qat_accuracy metric, else the accuracy of a stage whose id mentions QAT.</summary>
+    public static IReadOnlyList<Report.PpaRow> SoftwareRows(IReadOnlyList<PointResult> points)
+    {
+        var rows = new List<Report.PpaRow>();
+        var sw = points.Select(p => Report.PpaTable.Software(p.Metrics)).FirstOrDefault(r => r is not null);
+        if (sw is not null) rows.Add(sw);
+        foreach (var p in points.Where(p => p.Succeeded && p.Metrics.ContainsKey("latency_us")))
+        {
+            var m = new Dictionary<string, double>(p.Metrics);
+            if (!m.ContainsKey("qat_accuracy"))
+                foreach (var (k, v) in p.Metrics.Where(k => k.Key.EndsWith(".accuracy", StringComparison.Ordinal) && k.Key.Contains("qat", StringComparison.OrdinalIgnoreCase)))
+                    m.TryAdd("qat_accuracy", v);
+            rows.Add(Report.PpaTable.Hardware($"{p.PointId} [{p.Label}]", m));
+        }
+        return rows;
     }
 
     private static string RegressionSection(RegressionVerdict v)

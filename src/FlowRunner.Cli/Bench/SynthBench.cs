@@ -1,0 +1,169 @@
+using System.Globalization;
+using FlowRunner.Abstractions;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Tools;
+using FlowRunner.Stages.Synthesis;
+using FlowRunner.Tech;
+using FlowRunner.Tech.Liberty;
+using Spectre.Console;
+
+namespace FlowRunner.Cli.Bench;
+
+/// <summary>Synthesis: the analytical model's per-operator error against Yosys + OpenSTA on both techs, and Yosys against analytical on given hls.emit folders.</summary>
+public static class SynthBench
+{
+    private static readonly string[] TechNames = ["osu018", "generic45"];
+
+    private sealed class QuietLog : IStageLog
+    {
+        public void Info(string message) { }
+        public void Warn(string message) { }
+        public void Progress(double fraction, string status) { }
+    }
+
+    /// <summary>`flowrunner bench synth [LABEL=]FOLDER...`: the calibration table, then one row per folder and tech.</summary>
+    public static async Task<int> RunAsync(bool quick, string workDirectory, IReadOnlyList<string> folders, CancellationToken ct, bool calibrate = true)
+    {
+        var loader = Loader();
+        if (loader is null)
+        {
+            Console.Error.WriteLine("synth bench: no tech/ folder found above the current directory; run it from the FlowRunner checkout");
+            return 1;
+        }
+        if (new ToolLocator().Find("yosys") is null)
+        {
+            Console.Error.WriteLine("synth bench: yosys is not installed");
+            return 1;
+        }
+        // Tables are wider than the 80 columns Spectre assumes when the output goes to a file.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        if (calibrate) await CalibrationAsync(loader, quick, workDirectory, ct);
+        if (folders.Count > 0)
+        {
+            var points = folders.Select(f => f.Contains('=') ? (f[..f.IndexOf('=')], f[(f.IndexOf('=') + 1)..]) : (Path.GetFileName(Path.TrimEndingDirectorySeparator(f)), f)).ToList();
+            await ComparePointsAsync(points, workDirectory, ct);
+        }
+        else
+        {
+            AnsiConsole.MarkupLine("No hls.emit folders given: [grey]flowrunner bench synth [[LABEL=]]FOLDER...[/] compares Yosys and analytical on each (FOLDER holds schedule.json and rtl/).");
+        }
+        return 0;
+    }
+
+    private static TechLoader? Loader()
+    {
+        var root = TechLoader.FindTechRoot(Directory.GetCurrentDirectory()) ?? TechLoader.FindTechRoot(AppContext.BaseDirectory);
+        return root is null ? null : new TechLoader(root);
+    }
+
+    /// <summary>Per tech: each calibration operator synthesized alone; the stored calibration's error, and the factors a fresh fit gives.</summary>
+    public static async Task CalibrationAsync(TechLoader loader, bool quick, string workDirectory, CancellationToken ct)
+    {
+        var timing = new ToolLocator().Find("sta") is not null;
+        foreach (var name in TechNames)
+        {
+            var tech = loader.Load(name);
+            var dir = Path.Combine(workDirectory, "cal-" + name);
+            Directory.CreateDirectory(dir);
+            var liberty = StandardCells.LibertyPath(tech, dir);
+            var library = LibertyReader.ReadFile(liberty);
+            var cells = CellCatalog.From(library);
+            var tools = new ToolRunner(dir, new QuietLog(), RetrySpec.Default, new ToolLocator());
+            var points = new List<CalibrationPoint>();
+            foreach (var (o, i) in SynthCalibration.DefaultCases(quick).Select((o, i) => (o, i)))
+            {
+                ct.ThrowIfCancellationRequested();
+                points.Add(await SynthCalibration.MeasureAsync(tools, Path.Combine(dir, $"op{i:D2}"), o, liberty, library, tech.SupplyV, timing, ct));
+            }
+            var stored = AnalyticalCalibration.For(name);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("operator", "yosys um2", "model um2", "error", "sta ns", "model ns", "error", "yosys s");
+            foreach (var p in points)
+            {
+                var delayError = SynthCalibration.DelayError(p, cells, stored);
+                table.AddRow(p.Operator.ToString()[4..], F(p.YosysAreaUm2), F(SynthCalibration.ModelArea(p.Operator, cells, stored)),
+                    Pct(SynthCalibration.AreaError(p, cells, stored)), p.DelayNs is { } d ? d.ToString("F3", CultureInfo.InvariantCulture) : "-",
+                    p.Operator.Kind == "reg" ? "-" : SynthCalibration.ModelDelay(p.Operator, cells, stored).ToString("F3", CultureInfo.InvariantCulture),
+                    delayError is { } e ? Pct(e) : "-", p.YosysTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.MarkupLine($"[bold]Calibration on {name}[/] ({Path.GetFileName(liberty)}; reference cells {string.Join(", ", cells.CellNames.Select(kv => $"{kv.Key} {kv.Value}"))}; gate delay {cells.GateDelayNs:F4} ns, register overhead {cells.RegisterOverheadNs:F4} ns)");
+            AnsiConsole.Write(table);
+
+            var fit = SynthCalibration.Fit(name, points, cells, stored.ControlShare);
+            var summary = new Table().Border(TableBorder.Rounded).AddColumns("kind", "stored: area scale, base, delay base, per bit", "fitted now", "max |area error| stored", "max |area error| fitted", "max |delay error| stored");
+            foreach (var kind in SynthSchedule.OperatorKinds)
+            {
+                var ps = points.Where(p => p.Operator.Kind == kind).ToList();
+                if (ps.Count == 0) continue;
+                var delays = ps.Select(p => SynthCalibration.DelayError(p, cells, stored)).OfType<double>().ToList();
+                summary.AddRow(kind, K(stored.Of(kind)), K(fit.Of(kind)),
+                    Pct(ps.Max(p => Math.Abs(SynthCalibration.AreaError(p, cells, stored)))),
+                    Pct(ps.Max(p => Math.Abs(SynthCalibration.AreaError(p, cells, fit)))),
+                    delays.Count == 0 ? "-" : Pct(delays.Max(Math.Abs)));
+            }
+            AnsiConsole.Write(summary);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"MAC lane: edge full adders per operand bit stored {stored.MacEdge:F3}, fitted now {fit.MacEdge:F3}; tree gates stored {stored.MacTreeGates:F2}, fitted {fit.MacTreeGates:F2}; adder delay share stored {stored.MacAddShare:F3}, fitted now {fit.MacAddShare:F3}"));
+            AnsiConsole.MarkupLine($"[grey]fitted, as code:[/] {Markup.Escape(AsCode(fit))}");
+        }
+    }
+
+    /// <summary>Runs the yosys and analytical adapters on each hls.emit folder on both techs and prints areas, their ratio and the Yosys time.</summary>
+    public static async Task ComparePointsAsync(IReadOnlyList<(string Label, string HlsFolder)> points, string workDirectory, CancellationToken ct)
+    {
+        var loader = Loader() ?? throw new InvalidOperationException("no tech/ folder found");
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("point", "tech", "yosys um2", "analytical um2", "ratio", "yosys FF", "model FF", "sta path ns", "model path ns", "yosys s");
+        foreach (var (label, folder) in points)
+            foreach (var tech in TechNames)
+            {
+                ct.ThrowIfCancellationRequested();
+                var y = await RunAdapterAsync(new YosysSynthAdapter(), label, folder, loader.PathOf(tech), Path.Combine(workDirectory, $"{label}-{tech}-yosys"), ct);
+                var a = await RunAdapterAsync(new AnalyticalSynthAdapter(), label, folder, loader.PathOf(tech), Path.Combine(workDirectory, $"{label}-{tech}-analytical"), ct);
+                double M(StageResult r, string n) => r.Metrics.FirstOrDefault(m => m.Name == n)?.Value ?? double.NaN;
+                table.AddRow(label, tech, F(M(y, "logic_area_um2")), F(M(a, "logic_area_um2")),
+                    (M(a, "logic_area_um2") / M(y, "logic_area_um2")).ToString("F3", CultureInfo.InvariantCulture),
+                    F(M(y, "flip_flops")), F(M(a, "flip_flops")), M(y, "critical_path_ns").ToString("F3", CultureInfo.InvariantCulture),
+                    M(a, "critical_path_ns").ToString("F3", CultureInfo.InvariantCulture), M(y, "synth_runtime_s").ToString("F1", CultureInfo.InvariantCulture));
+            }
+        AnsiConsole.MarkupLine("[bold]Yosys against analytical[/] (ratio = analytical / yosys; target within 15%)");
+        AnsiConsole.Write(table);
+    }
+
+    private static async Task<StageResult> RunAdapterAsync(IToolAdapter adapter, string label, string hlsFolder, string techFile, string directory, CancellationToken ct)
+    {
+        Directory.CreateDirectory(directory);
+        var hls = Path.GetFullPath(hlsFolder);
+        var log = new QuietLog();
+        var context = new StageContext
+        {
+            StageId = "synth",
+            Kind = SynthStage.KindName,
+            AdapterId = adapter.Id,
+            PointId = label,
+            Directory = directory,
+            Options = new StageOptions("synth", new Dictionary<string, object?>()),
+            Parameters = new Dictionary<string, object?>(),
+            Inputs = [new StageOutput("hls", "hls.emit", "emit", hls, [], [new Artifact("schedule", "schedule.json")])],
+            Needs = ["hls"],
+            TechName = Path.GetFileName(Path.GetDirectoryName(techFile)),
+            TechFile = techFile,
+            RecipeDirectory = hls,
+            DataDirectory = Path.Combine(directory, ".flowrunner"),
+            Seed = 1,
+            Log = log,
+            Tools = new ToolRunner(directory, log, RetrySpec.Default, new ToolLocator()),
+            Locator = new ToolLocator(),
+        };
+        return await adapter.RunAsync(context, ct);
+    }
+
+    private static string AsCode(AnalyticalCalibration c) =>
+        string.Join(" ", SynthSchedule.OperatorKinds.Select(k => string.Create(CultureInfo.InvariantCulture,
+            $"[\"{k}\"] = new({c.Of(k).AreaScale:F4}, {c.Of(k).AreaBase:F4}, {c.Of(k).DelayBase:F4}, {c.Of(k).DelayPerBit:F4}),")))
+        + string.Create(CultureInfo.InvariantCulture, $" MacEdge = {c.MacEdge:F4}, MacAddShare = {c.MacAddShare:F4}, MacTreeGates = {c.MacTreeGates:F3}");
+
+    private static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Pct(double v) => (v * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string K(KindCalibration k) => string.Create(CultureInfo.InvariantCulture, $"{k.AreaScale:F4}, {k.AreaBase:F4}, {k.DelayBase:F3}, {k.DelayPerBit:F4}");
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FlowRunner.Abstractions;
+using FlowRunner.Tech;
+using FlowRunner.Tech.Liberty;
+
+namespace FlowRunner.Stages.Power;
+
+/// <summary>Adapter "opensta" of `power`: OpenSTA's report_power on the synthesized netlist with the tech's Liberty and one Liberty cell a
+/// memory module, the clock of the point, and the measured activity annotated pin by pin (<see cref="ActivityAnnotation"/>). Reports
+/// OpenSTA's total as power_mw, the analytical model's beside it and their ratio (power_ratio_analytical_to_opensta).</summary>
+/// <remarks>OpenSTA's figure covers the logic, the clock pins and the macros' access energy as their Liberty charges it on the clock edge; it
+/// has no wire parasitics (no layout) and no clock-tree buffers.</remarks>
+public sealed class OpenStaPowerAdapter : IToolAdapter
+{
+    public const string Tool = "sta";
+
+    public string StageKind => PowerStage.KindName;
+    public string Id => "opensta";
+    public int Priority => 20;
+    public IReadOnlyList<string> RequiredTools => [Tool];
+
+    public async Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken)
+    {
+        var path = locator.Find(Tool);
+        if (path is null) return [ToolInfo.Missing(Tool)];
+        return [new ToolInfo(Tool, path, await locator.VersionAsync(Tool, ["-version"], cancellationToken))];
+    }
+
+    public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
+    {
+        var inputs = await AnalyticalPowerAdapter.Gather(context, cancellationToken);
+        if (inputs.Synth is not { } synth || !synth.HasArtifact("netlist"))
+        {
+            // `tool: auto` picks this adapter wherever sta is installed; a recipe without synthesis still gets its power, from the model.
+            context.Log.Warn($"stage '{context.StageId}': no synth stage with a netlist upstream, so no OpenSTA run: reporting the analytical model only");
+            return await AnalyticalPowerAdapter.Finish(context, inputs, cancellationToken);
+        }
+        var netlist = synth.ArtifactPath("netlist");
+        var liberty = StdCellLiberty(context, inputs.Tech, synth);
+        var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib")).ToList();
+
+        var flops = LibertyReader.ReadFile(liberty).Cells.Where(c => c.Group.Group("ff") is not null || c.Group.Group("latch") is not null).Select(c => c.Name).ToHashSet();
+        var netlistText = NetlistScan.StripParameters(await File.ReadAllTextAsync(netlist, cancellationToken));
+        var staNetlist = context.PathOf("netlist_sta.v");
+        await File.WriteAllTextAsync(staNetlist, netlistText, cancellationToken);
+        var instances = NetlistScan.Read(netlistText);
+        // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
+        var memoryCells = inputs.Schedule.MemoryModules.ToHashSet();
+        var memoryDir = context.FindInput("memory.generate")?.Directory;
+        if (inputs.Memories is not null && memoryDir is not null)
+            foreach (var macro in inputs.Memories.Macros.Where(m => instances.Any(i => i.Cell == m.Name)))
+            {
+                memoryLibs.Add(Path.Combine(memoryDir, macro.Lib));
+                memoryCells.Add(macro.Name);
+            }
+        var annotation = ActivityAnnotation.Build(instances, flops, memoryCells, inputs.Activity,
+            inputs.Schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1));
+        var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();
+        var script = Script(liberty, memoryLibs, staNetlist, inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
+        await File.WriteAllTextAsync(context.PathOf("power.tcl"), script, cancellationToken);
+        context.Log.Info($"{annotation.AnnotatedPins} pins annotated: " + string.Join(", ", annotation.PinsByRole.Where(r => r.Value.Count > 0)
+            .Select(r => $"{r.Key} {r.Value.Count} at {annotation.RateOf(r.Key):F4}")));
+
+        var result = await context.Tools.RunAsync(new ToolInvocation(Tool, ["-no_splash", "-exit", "power.tcl"]) { WorkingDirectory = context.Directory }, cancellationToken);
+        var log = result.StandardOutput + "\n" + result.StandardError;
+        await File.WriteAllTextAsync(context.PathOf("sta.log"), log, cancellationToken);
+        OpenStaPowerReport report;
+        try { report = OpenStaPowerReport.Parse(log, context.PathOf("sta.log")); }
+        catch (FormatException e) { throw new StageFailedException(e.Message); }
+        foreach (var line in log.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).Take(5)) context.Log.Warn("sta: " + line);
+
+        var analytical = inputs.Analytical;
+        var staMw = report.TotalW * 1000;
+        var breakdown = analytical with
+        {
+            Adapter = "opensta",
+            OpenSta = new OpenStaPower(report.TotalW, report.GroupsW, analytical.PowerMw, annotation.ControlRate, annotation.AnnotatedPins),
+        };
+        await File.WriteAllTextAsync(context.PathOf(PowerMetrics.ActivityFile), inputs.Activity.ToJson(), cancellationToken);
+        await File.WriteAllTextAsync(context.PathOf(PowerMetrics.PowerFile), breakdown.ToJson(), cancellationToken);
+        AnalyticalPowerAdapter.Log(context, analytical);
+        context.Log.Info($"OpenSTA: {staMw:G4} mW ({string.Join(", ", report.GroupsW.Select(g => $"{g.Key} {g.Value * 1000:G3}"))}); analytical {analytical.PowerMw:G4} mW, ratio {analytical.PowerMw / staMw:G3}");
+
+        var latencyNs = analytical.Cycles * analytical.ClockNs;
+        var energyUj = staMw * latencyNs * 1e-6;
+        var metrics = PowerMetrics.From(analytical, inputs).Where(m => m.Name is not ("power_mw" or "energy_per_inference_uj" or "energy_ratio_vs_software")).ToList();
+        metrics.AddRange(
+        [
+            new("power_mw", staMw, "mW"),
+            new("energy_per_inference_uj", energyUj, "uJ"),
+            new("energy_ratio_vs_software", inputs.Software.EnergyUj / energyUj),
+            new("opensta_power_mw", staMw, "mW"),
+            new("opensta_leakage_mw", report.LeakageW * 1000, "mW"),
+            new("opensta_memory_power_mw", memoryInstances.Sum(i => report.InstancesW.GetValueOrDefault(i)) * 1000, "mW"),
+            new("analytical_power_mw", analytical.PowerMw, "mW"),
+            new("analytical_energy_per_inference_uj", analytical.EnergyPj * 1e-6, "uJ"),
+            new("power_ratio_analytical_to_opensta", analytical.PowerMw / staMw),
+            new("annotated_pins", annotation.AnnotatedPins),
+        ]);
+        return new StageResult(metrics, PowerMetrics.Artifacts(
+            new Artifact("sta_script", "power.tcl", "the OpenSTA script: libraries, netlist, clock, activity annotation, report_power"),
+            new Artifact("sta_log", "sta.log", "OpenSTA's output with the report_power table")));
+    }
+
+    /// <summary>The Liberty synthesis mapped to: synth.json's "liberty" when the synth stage wrote one, else the tech's.</summary>
+    private static string StdCellLiberty(StageContext c, TechDescription tech, StageOutput synth)
+    {
+        if (synth.HasArtifact("synth_report"))
+        {
+            var file = synth.ArtifactPath("synth_report");
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(file));
+                if (doc.RootElement.TryGetProperty("liberty", out var l) && l.ValueKind == JsonValueKind.String && File.Exists(l.GetString()))
+                    return l.GetString()!;
+                c.Log.Warn($"{file}: no \"liberty\" path that exists; using the tech's Liberty");
+            }
+            catch (JsonException e) { throw new StageFailedException($"{file}: not valid JSON: {e.Message}"); }
+        }
+        try { return StandardCells.LibertyPath(tech, c.PathOf("stdcells")); }
+        catch (FileNotFoundException e) { throw new StageFailedException(e.Message, e); }
+    }
+
+    public static string Script(string liberty, IReadOnlyList<string> memoryLibs, string netlist, string top, double clockNs, ActivityAnnotation annotation,
+        IReadOnlyList<string> memoryInstances)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# FlowRunner power stage: OpenSTA report_power with the measured activity (OpenSTA 2.0.17 reads no VCD)");
+        sb.Append("read_liberty {").Append(liberty).AppendLine("}");
+        foreach (var lib in memoryLibs) sb.Append("read_liberty {").Append(lib).AppendLine("}");
+        sb.Append("read_verilog {").Append(netlist).AppendLine("}");
+        sb.Append("link_design ").AppendLine(top);
+        sb.Append("create_clock -name clk -period ").Append(clockNs.ToString("0.####", CultureInfo.InvariantCulture)).AppendLine(" [get_ports clk]");
+        sb.Append(annotation.ToTcl());
+        sb.AppendLine("report_power");
+        if (memoryInstances.Count > 0) sb.Append("report_power -instances [get_cells {").Append(string.Join(' ', memoryInstances)).AppendLine("}]");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using FlowRunner.Abstractions;
+using FlowRunner.Models.Activity;
+using FlowRunner.Models.Datasets;
+using FlowRunner.Models.Inference;
+using FlowRunner.Models.Network;
+using FlowRunner.Numerics.Formats;
+using FlowRunner.Stages.Memory;
+using FlowRunner.Stages.Model;
+using FlowRunner.Tech;
+
+namespace FlowRunner.Stages.Power;
+
+/// <summary>Everything both power adapters start from: tech, schedule, memories, upstream synthesis and floor-plan figures, the clock, the
+/// measured activity, the analytical estimate and the software baseline.</summary>
+public sealed record PowerInputs(TechDescription Tech, ScheduleReport Schedule, MemoryManifest? Memories, StageOutput? Synth, double? DieAreaUm2,
+    double ClockNs, ActivityReport Activity, double ActivitySeconds, PowerBreakdown Analytical, SoftwareEstimate Software)
+{
+    public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
+    {
+        var o = c.Options;
+        var tech = LoadTech(c);
+        var hls = c.Input("hls.emit");
+        var schedule = ScheduleReport.Read(hls.ArtifactPath("schedule"));
+        var memoryStage = c.FindInput("memory.generate");
+        MemoryManifest? memories = null;
+        if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
+        else
+        {
+            var file = memoryStage.ArtifactPath("memories");
+            try { memories = MemoryManifest.FromJson(await File.ReadAllTextAsync(file, ct)); }
+            catch (System.Text.Json.JsonException e) { throw new StageFailedException($"{file}: not a memory.json: {e.Message}"); }
+        }
+        var synth = c.FindInput("synth");
+        var die = c.FindInput("floorplan")?.Metric("die_area_um2");
+        var clock = ClockOf(c, tech, synth);
+
+        var model = ModelArtifacts.From(c);
+        var net = BitAccurate(c, model, schedule);
+        var images = await ImagesAsync(c, model, o.Int("images", 1000), ct);
+        var sw = Stopwatch.StartNew();
+        var accBits = schedule.Layers.Where(l => l.AccumBits > 0).ToDictionary(l => l.Name, l => l.AccumBits);
+        ActivityReport activity;
+        try { activity = ActivityRecorder.Record(net, images, new MacArray(schedule.Lanes, schedule.MultipliersPerLane, accBits), c.Threads, ct); }
+        catch (ArgumentException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
+        var seconds = sw.Elapsed.TotalSeconds;
+        activity = activity with
+        {
+            Memories = memories is not null
+                ? memories.Logical.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList()
+                : schedule.Memories.Select(m => new MemoryActivity(m.Name, m.Width, m.Reads, m.Writes)).ToList(),
+        };
+        c.Log.Info($"activity of {images.Count:N0} images on {schedule.Lanes} lanes x {schedule.MultipliersPerLane} multipliers in {seconds:F2} s: "
+            + string.Join("; ", activity.Layers.Select(l => $"{l.Name} operands {l.OperandA.ToggleRate:F3}/{l.OperandB.ToggleRate:F3}, accumulator {l.Accumulator.ToggleRate:F3}")));
+        var unmatched = activity.Layers.Where(l => schedule.Layers.All(s => s.Name != l.Name)).Select(l => l.Name).ToList();
+        if (schedule.Layers.Count > 0 && unmatched.Count > 0)
+            c.Log.Warn($"{schedule.File}: no layer named {string.Join(", ", unmatched)}; their accumulators take the model's full-precision width");
+
+        var assumptions = new PowerAssumptions(o.Double("control_activity", 0.1), o.Double("clock_tree_overhead", 0.5));
+        var analytical = AnalyticalPowerModel.Estimate(schedule, activity, memories, TechEnergy.From(tech), clock, assumptions,
+            synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
+        var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
+        return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software);
+    }
+
+    private static TechDescription LoadTech(StageContext c)
+    {
+        if (c.TechFile is null) throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a technology: set `tech:` in the recipe");
+        try { return TechLoader.LoadFile(c.TechFile); }
+        catch (Exception e) when (e is TechFormatException or FileNotFoundException or YamlDotNet.Core.YamlException)
+        {
+            throw new StageFailedException(e.Message, e);
+        }
+    }
+
+    private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)
+    {
+        var o = c.Options;
+        var ns = o.Double("clock_ns");
+        if (ns < 0) throw new StageFailedException($"stage '{c.StageId}': `with.clock_ns` must be positive (or 0 for the default), got {ns}");
+        if (ns > 0) return ns;
+        if (o.Bool("use_fmax"))
+        {
+            if (synth?.Metric("fmax_mhz") is { } f && f > 0) return 1000 / f;
+            c.Log.Warn("use_fmax is set but no synth stage upstream reports fmax_mhz: using the tech's clock");
+        }
+        if (tech.ClockNs <= 0) throw new StageFailedException($"{tech.File}: clock_ns is not set; give the power stage `with.clock_ns`");
+        return tech.ClockNs;
+    }
+
+    /// <summary>The bit-accurate model in the formats the hardware computes in: the option, else the schedule's first layer input format (its
+    /// last layer output format for the logits), else the model's QAT format, else the fallback.</summary>
+    private static BitAccurateNetwork BitAccurate(StageContext c, ModelArtifacts model, ScheduleReport schedule)
+    {
+        FixedFormat? Parse(string? text, string where)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            try { return FixedFormat.Parse(text); }
+            catch (FixedFormatException e) { throw new StageFailedException($"{where}: {e.Message}"); }
+        }
+        var format = Parse(c.Options.String("format"), $"stage '{c.StageId}': option 'format'")
+            ?? Parse(schedule.Layers.FirstOrDefault()?.InputFormat, $"{schedule.File}: layers[0].input_format")
+            ?? Parse(model.Training?.QatFormat, "the model's QAT format");
+        var logitsText = schedule.Layers.LastOrDefault()?.OutputFormat;
+        var logits = Parse(logitsText, $"{schedule.File}: layers[-1].output_format") is { } lf && lf != format ? new LogitsFormat(lf, false) : (LogitsFormat?)null;
+        try
+        {
+            var net = new BitAccurateNetwork(model.Net, FormatDefaults.For(model.Net.Spec, format, null, logits));
+            foreach (var s in schedule.Layers)
+            {
+                var i = Enumerable.Range(0, net.Spec.Layers.Count).FirstOrDefault(k => net.Spec.Layers[k].Name == s.Name, -1);
+                if (i < 0 || net.Formats[i] is not { } f) continue;
+                if (Parse(s.WeightFormat, s.Name) is { } w && (w.Width != f.Weight.Width || w.IntBits != f.Weight.IntBits))
+                    c.Log.Warn($"{schedule.File}: layer {s.Name}: weight format {w} differs from the model's {f.Weight}; activity uses the model's");
+            }
+            return net;
+        }
+        catch (ModelFormatException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
+    }
+
+    /// <summary>The first images of a seeded shuffle of the test set, then of the training set when more are asked for.</summary>
+    private static async Task<IReadOnlyList<float[]>> ImagesAsync(StageContext c, ModelArtifacts model, int count, CancellationToken ct)
+    {
+        if (count < 1) throw new StageFailedException($"stage '{c.StageId}': `with.images` must be at least 1, got {count}");
+        Dataset pool = await model.TestSetAsync(c, 0, ct);
+        var images = pool.Images.ToList();
+        if (images.Count < count)
+        {
+            var split = await model.SplitAsync(c, ct);
+            images.AddRange(split.Train.Images);
+            if (images.Count < count) c.Log.Warn($"only {images.Count:N0} images (test and training) for the {count:N0} asked; using them all");
+        }
+        if (images.Count <= count) return images;
+        var seed = c.Options.Has("seed") ? c.Options.Int("seed") : c.Seed;
+        var order = Enumerable.Range(0, images.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order.Take(count).Order().Select(i => images[i]).ToList();
+    }
+
+    private static string SoftwareFile(StageContext c)
+    {
+        if (c.Options.String("software") is { Length: > 0 } s) return c.ResolvePath(s);
+        var root = c.TechFile is not null ? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(c.TechFile))) : TechLoader.FindTechRoot(c.RecipeDirectory);
+        if (root is null) throw new StageFailedException($"stage '{c.StageId}': no tech/ folder found for {SoftwareCore.DefaultFile}; set `with.software`");
+        return Path.Combine(root, SoftwareCore.DefaultFile);
+    }
+}

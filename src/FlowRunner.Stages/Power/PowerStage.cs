@@ -1,0 +1,41 @@
+using FlowRunner.Abstractions;
+
+namespace FlowRunner.Stages.Power;
+
+/// <summary>Stage `power`: latency, power, energy per inference and area of a design point from the activity the bit-accurate model measures,
+/// and the same network in software on the host processor for comparison.</summary>
+/// <remarks>
+/// Reads: hls.emit's schedule.json ("schedule"), memory.generate's memory.json ("memories"), the model (model.train or model.load) and its test
+/// images; optionally synth (metrics logic_area_um2, flip_flops, fmax_mhz; artifacts "netlist", "synth_report") and floorplan (die_area_um2).
+/// Writes: activity.json ("activity", see FlowRunner.Models.Activity.ActivityReport), power.json ("power", see <see cref="PowerBreakdown"/>),
+/// and for the opensta adapter power.tcl, sta.log and the memories' Liberty cells.
+/// Reports: power_mw, energy_per_inference_uj, leakage_mw, logic_energy_uj, memory_energy_uj, clock_energy_uj, leakage_energy_uj,
+/// logic_power_mw, memory_power_mw, clock_power_mw, latency_us, clock_ns, cycles_per_inference, area_um2, logic_area_um2, memory_area_um2,
+/// die_area_um2 (with a floorplan), activity_images, activity_time_s, mean toggle rates, software_latency_us, software_power_mw,
+/// software_energy_per_inference_uj, software_area_um2, speedup_vs_software, energy_ratio_vs_software; opensta adds opensta_power_mw,
+/// analytical_power_mw and power_ratio_analytical_to_opensta.
+/// </remarks>
+public sealed class PowerStage : IStage
+{
+    public const string KindName = "power";
+
+    public string Kind => KindName;
+
+    public string Description => "power and energy per inference from measured switching activity, latency and area, against the same network in software";
+
+    public IReadOnlyList<StageOption> Options { get; } =
+    [
+        new("clock_ns", OptionType.Double, 0.0, "clock period; 0: 1000 / synth fmax_mhz when use_fmax is set, else the tech's clock_ns", "ns"),
+        new("use_fmax", OptionType.Bool, false, "clock at the synthesized maximum frequency (synth metric fmax_mhz) when clock_ns is 0"),
+        new("images", OptionType.Int, 1000, "test images the bit-accurate model runs to measure activity (more than the test set adds training images)", "images"),
+        new("seed", OptionType.Int, null, "seed of the choice of images when fewer than all are run (default: the recipe's seed)"),
+        new("format", OptionType.String, "", "format of the activity run; empty: the schedule's layer formats, else the model's QAT format, else 8.4 rnd sat"),
+        new("control_activity", OptionType.Double, 0.1, "toggles per bit per cycle of control registers, muxes and comparators outside the MAC datapath"),
+        new("clock_tree_overhead", OptionType.Double, 0.5, "clock-tree buffer energy as a share of the flip-flops' clock-pin energy"),
+        new("software", OptionType.String, "", "software core description (YAML); empty: tech/software/rv32imf.yaml"),
+    ];
+
+    public IReadOnlyList<string> Consumes => ["hls.emit", "memory.generate"];
+
+    public IReadOnlyList<string> Produces => ["activity", "power"];
+}

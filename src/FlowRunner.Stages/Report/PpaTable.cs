@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace FlowRunner.Stages.Report;
+
+/// <summary>One row of the PPA table: a design (the software baseline or a hardware point) and its figures; null where unknown.</summary>
+public sealed record PpaRow(string Design, string Format, int? Lanes, int? Multipliers, double? LatencyUs, double? PowerMw, double? AreaUm2,
+    double? EnergyUj, double? Speedup, double? EnergyRatio, double? Accuracy, double? QatAccuracy);
+
+/// <summary>The reference story's table: software baseline first, then hardware points, as Markdown, CSV or an HTML table.</summary>
+public static class PpaTable
+{
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "design", "format", "lanes", "multipliers", "latency_us", "power_mw", "area_um2", "energy_per_inference_uj",
+        "speedup_vs_software", "energy_ratio_vs_software", "accuracy", "qat_accuracy",
+    ];
+
+    private static readonly IReadOnlyList<string> Headings =
+    [
+        "design", "format", "lanes", "multipliers", "latency (us)", "power (mW)", "area (um2)", "energy / inference (uJ)",
+        "speed-up vs software", "energy ratio vs software", "accuracy (PTQ)", "accuracy (QAT)",
+    ];
+
+    /// <summary>The software row of a point's power metrics (speed-up and energy ratio 1 by definition).</summary>
+    public static PpaRow? Software(IReadOnlyDictionary<string, double> m, string core = "rv32imf")
+    {
+        if (!m.TryGetValue("software_latency_us", out var latency)) return null;
+        return new PpaRow($"software ({core})", "float32", null, null, latency, Get(m, "software_power_mw"), Get(m, "software_area_um2"),
+            Get(m, "software_energy_per_inference_uj"), 1, 1, Get(m, "float_accuracy"), null);
+    }
+
+    /// <summary>A hardware row from a point's metrics (plain metric names, as the run report keys them).</summary>
+    public static PpaRow Hardware(string design, IReadOnlyDictionary<string, double> m, string? format = null) => new(design,
+        format ?? (m.TryGetValue("word_bits", out var w) && m.TryGetValue("int_bits", out var i) ? $"ac_fixed<{w:0},{i:0}>" : ""),
+        Get(m, "lanes") is { } l ? (int)l : null, Get(m, "multipliers") is { } mu ? (int)mu : null,
+        Get(m, "latency_us"), Get(m, "power_mw"), Get(m, "area_um2"), Get(m, "energy_per_inference_uj"),
+        Get(m, "speedup_vs_software"), Get(m, "energy_ratio_vs_software"), Get(m, "accuracy"), Get(m, "qat_accuracy"));
+
+    private static double? Get(IReadOnlyDictionary<string, double> m, string key) => m.TryGetValue(key, out var v) ? v : null;
+
+    private static IEnumerable<string> Cells(PpaRow r) =>
+    [
+        r.Design, r.Format, I(r.Lanes), I(r.Multipliers), N(r.LatencyUs), N(r.PowerMw), N(r.AreaUm2), N(r.EnergyUj),
+        N(r.Speedup), N(r.EnergyRatio), P(r.Accuracy), P(r.QatAccuracy),
+    ];
+
+    private static string I(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
+    private static string N(double? v) => v is { } x ? x.ToString(Math.Abs(x) >= 1000 ? "N0" : "G4", CultureInfo.InvariantCulture) : "";
+    private static string P(double? v) => v is { } x ? (x * 100).ToString("F2", CultureInfo.InvariantCulture) + "%" : "";
+
+    public static string Markdown(string title, IReadOnlyList<PpaRow> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# ").AppendLine(title).AppendLine();
+        sb.Append("| ").Append(string.Join(" | ", Headings)).AppendLine(" |");
+        sb.Append('|').Append(string.Concat(Headings.Select(_ => " --- |"))).AppendLine();
+        foreach (var r in rows) sb.Append("| ").Append(string.Join(" | ", Cells(r).Select(c => c.Replace("|", "\\|")))).AppendLine(" |");
+        sb.AppendLine().AppendLine("Speed-up and energy ratio are the software baseline's latency and energy per inference over the row's (above 1: the hardware wins). "
+            + "Software: the network in float32 on the host core of tech/software, modelled from operation counts.");
+        return sb.ToString();
+    }
+
+    /// <summary>CSV with raw numbers (invariant culture, full precision) under the metric names of <see cref="Columns"/>.</summary>
+    public static string Csv(IReadOnlyList<PpaRow> rows)
+    {
+        static string R(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+        static string Q(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        var sb = new StringBuilder().AppendLine(string.Join(",", Columns));
+        foreach (var r in rows)
+            sb.AppendLine(string.Join(",", Q(r.Design), Q(r.Format), I(r.Lanes), I(r.Multipliers), R(r.LatencyUs), R(r.PowerMw), R(r.AreaUm2),
+                R(r.EnergyUj), R(r.Speedup), R(r.EnergyRatio), R(r.Accuracy), R(r.QatAccuracy)));
+        return sb.ToString();
+    }
+
+    public static string Html(IReadOnlyList<PpaRow> rows)
+    {
+        var sb = new StringBuilder("<table class=\"ppa-software\"><tr>");
+        foreach (var h in Headings) sb.Append("<th>").Append(WebUtility.HtmlEncode(h)).Append("</th>");
+        sb.Append("</tr>");
+        foreach (var r in rows)
+        {
+            sb.Append("<tr>");
+            var first = true;
+            foreach (var c in Cells(r))
+            {
+                sb.Append(first ? "<td class=\"l\">" : "<td>").Append(WebUtility.HtmlEncode(c)).Append("</td>");
+                first = false;
+            }
+            sb.Append("</tr>");
+        }
+        return sb.Append("</table>").ToString();
+    }
+}

@@ -1,0 +1,106 @@
+using FlowRunner.Abstractions;
+using FlowRunner.Models.Activity;
+using FlowRunner.Models.Network;
+using FlowRunner.Stages.Memory;
+using FlowRunner.Stages.Power;
+using FlowRunner.Tech;
+
+namespace FlowRunner.Stages.Tests.Power;
+
+public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerFixture>
+{
+    private async Task<(StageResult Result, string Dir)> Run(Dictionary<string, object?> with)
+    {
+        var dir = fx.Folder("power");
+        var c = fx.Context("power", PowerStage.KindName, "analytical", dir, with, [fx.Hls, fx.Memory, fx.Model]);
+        return (await new AnalyticalPowerAdapter().RunAsync(c, CancellationToken.None), dir);
+    }
+
+    private static double M(StageResult r, string name) => r.Metrics.Single(m => m.Name == name).Value;
+
+    [Fact]
+    public async Task Power_on_a_fixture_point_adds_up_and_writes_its_artifacts()
+    {
+        var (r, dir) = await Run(new() { ["images"] = 40L, ["clock_ns"] = 2.0 });
+        Assert.Equal(110000 * 2.0 / 1000, M(r, "latency_us"), 9);
+        var parts = M(r, "logic_energy_uj") + M(r, "memory_energy_uj") + M(r, "clock_energy_uj") + M(r, "leakage_energy_uj");
+        Assert.Equal(parts, M(r, "energy_per_inference_uj"), 9);
+        Assert.Equal(M(r, "energy_per_inference_uj") * 1e6 / (110000 * 2.0), M(r, "power_mw"), 9);
+        Assert.Equal(M(r, "logic_power_mw") + M(r, "memory_power_mw") + M(r, "clock_power_mw") + M(r, "leakage_mw"), M(r, "power_mw"), 9);
+
+        // Memory energy is exactly the traffic times the macros' energy per access from memory.json.
+        var manifest = MemoryManifest.FromJson(File.ReadAllText(fx.Memory.ArtifactPath("memories")));
+        var expected = manifest.Logical.Sum(l => l.ReadsPerInference * l.ReadEnergyPj + l.WritesPerInference * l.WriteEnergyPj) * 1e-6;
+        Assert.Equal(expected, M(r, "memory_energy_uj"), 12);
+        Assert.Equal(manifest.Logical.Sum(l => l.AreaUm2), M(r, "memory_area_um2"), 6);
+        Assert.Equal(M(r, "logic_area_um2") + M(r, "memory_area_um2"), M(r, "area_um2"), 6);
+        Assert.True(M(r, "logic_energy_uj") > 0 && M(r, "clock_energy_uj") > 0 && M(r, "leakage_mw") > 0);
+
+        var activity = ActivityReport.FromJson(File.ReadAllText(Path.Combine(dir, "activity.json")));
+        Assert.Equal(40, activity.Images);
+        Assert.Equal(["conv2d1", "conv2d2", "dense1"], activity.Layers.Select(l => l.Name));
+        Assert.Equal([20, 23, 27], activity.Layers.Select(l => l.Accumulator.Bits));
+        Assert.Equal(3, activity.Memories.Count);
+        Assert.True(File.Exists(Path.Combine(dir, "power.json")));
+        Assert.Equal(40, M(r, "activity_images"));
+        Assert.True(M(r, "speedup_vs_software") > 1);
+        Assert.Equal(M(r, "software_energy_per_inference_uj") / M(r, "energy_per_inference_uj"), M(r, "energy_ratio_vs_software"), 9);
+    }
+
+    [Fact]
+    public async Task The_clock_defaults_to_the_tech_and_the_run_is_deterministic()
+    {
+        var (a, _) = await Run(new() { ["images"] = 30L });
+        var (b, _) = await Run(new() { ["images"] = 30L });
+        Assert.Equal(2.0, M(a, "clock_ns")); // generic45 clock_ns
+        Assert.Equal(a.Metrics.Where(m => m.Name != "activity_time_s").Select(m => m.Value), b.Metrics.Where(m => m.Name != "activity_time_s").Select(m => m.Value));
+    }
+
+    [Fact]
+    public void Energy_scales_with_the_toggle_rate()
+    {
+        var schedule = ScheduleReport.Read(fx.Hls.ArtifactPath("schedule"));
+        var tech = TechEnergy.From(TechLoader.LoadFile(new TechLoader(fx.TechRoot).PathOf("generic45")));
+        SignalActivity S(string what, int bits, int units, double toggles, long steps) => new(what, bits, units, toggles, toggles / (steps * units * bits));
+        ActivityReport Activity(double scale) => new(1, 2, 9, [new LayerActivity("conv2d1", "conv2d", 2704, 2704 * 18, 48672,
+            S("weight", 8, 18, 50000 * scale, 2704), S("activation", 8, 18, 40000 * scale, 2704), S("accumulator", 20, 2, 30000 * scale, 2704),
+            S("adder_tree", 20, 2, 20000 * scale, 2704))]);
+        var low = AnalyticalPowerModel.Estimate(schedule, Activity(1), null, tech, 2.0, new PowerAssumptions());
+        var high = AnalyticalPowerModel.Estimate(schedule, Activity(2), null, tech, 2.0, new PowerAssumptions());
+        Assert.Equal(2 * low.MultiplierPj, high.MultiplierPj, 9);
+        Assert.Equal(2 * low.AdderPj, high.AdderPj, 9);
+        Assert.Equal(2 * low.RegisterPj, high.RegisterPj, 9);
+        Assert.Equal(low.ClockPj, high.ClockPj, 9);
+        Assert.True(high.EnergyPj > low.EnergyPj);
+        // At the table's activity (0.5 on every operand bit) a multiply costs exactly the table's 8x8 energy, 0.2 pJ [H14].
+        var ops = 2704.0 * 18;
+        ActivityReport Half() => new(1, 2, 9, [new LayerActivity("conv2d1", "conv2d", 2704, 2704 * 18, 48672,
+            S("weight", 8, 18, 0.5 * ops * 8, 2704), S("activation", 8, 18, 0.5 * ops * 8, 2704), S("accumulator", 20, 2, 0, 2704), S("adder_tree", 20, 2, 0, 2704))]);
+        Assert.Equal(ops * 0.2, AnalyticalPowerModel.Estimate(schedule, Half(), null, tech, 2.0, new PowerAssumptions()).MultiplierPj, 6);
+    }
+
+    [Fact]
+    public void The_software_baseline_of_the_mnist_network_lands_near_the_reference_story()
+    {
+        var core = SoftwareCore.Load(Path.Combine(fx.TechRoot, "software", "rv32imf.yaml"));
+        var s = SoftwareBaseline.Estimate(ReferenceNetworks.Load(ReferenceNetworks.MnistCnn), core);
+        Assert.Equal(190368, s.Macs);
+        Assert.InRange(s.LatencyUs, 174_000 * 0.8, 174_000 * 1.2);
+        Assert.InRange(s.PowerMw, 0.66 * 0.8, 0.66 * 1.2);
+        Assert.InRange(s.EnergyUj, 128 * 0.8, 128 * 1.2);
+        Assert.InRange(s.AreaUm2, 10_000 * 0.8, 10_000 * 1.2);
+        Assert.Equal(s.EnergyUj / s.LatencyUs * 1000, s.PowerMw, 9);
+    }
+
+    [Fact]
+    public async Task A_schedule_with_a_mistake_names_the_file_and_entry()
+    {
+        var dir = fx.Folder("badhls");
+        File.WriteAllText(Path.Combine(dir, "schedule.json"), PowerFixture.Schedule.Replace("\"lanes\": 2,", "\"lanes\": -2,"));
+        var hls = new StageOutput("hls", "hls.emit", "emit", dir, [], [new Artifact("schedule", "schedule.json")]);
+        var c = fx.Context("power", PowerStage.KindName, "analytical", fx.Folder("power"), new(), [hls, fx.Memory, fx.Model]);
+        var e = await Assert.ThrowsAsync<StageFailedException>(() => new AnalyticalPowerAdapter().RunAsync(c, CancellationToken.None));
+        Assert.Contains("schedule.json", e.Message);
+        Assert.Contains("lanes", e.Message);
+    }
+}

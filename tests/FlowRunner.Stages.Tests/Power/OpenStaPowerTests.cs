@@ -1,0 +1,123 @@
+using System.Text.Json;
+using FlowRunner.Abstractions;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Tools;
+using FlowRunner.Stages.Power;
+using FlowRunner.Tech;
+
+namespace FlowRunner.Stages.Tests.Power;
+
+public sealed class OpenStaPowerTests(PowerFixture fx) : IClassFixture<PowerFixture>
+{
+    private static string Data(string file) => Path.Combine(AppContext.BaseDirectory, "Power", "Data", file);
+
+    [Fact]
+    public void The_parser_reads_saved_real_report_power_output()
+    {
+        // sta-report-power.log: OpenSTA 2.0.17 on Data/accel.v synthesized by Yosys 0.23 to generic45 cells, with the fixture's memories.
+        var report = OpenStaPowerReport.Parse(File.ReadAllText(Data("sta-report-power.log")));
+        Assert.Equal(["Sequential", "Combinational", "Macro", "Pad"], report.GroupsW.Keys);
+        Assert.True(report.TotalW > 0);
+        Assert.Equal(report.GroupsW.Values.Sum(), report.TotalW, report.TotalW * 0.02); // rows are printed to 3 digits
+        Assert.Equal(report.InternalW + report.SwitchingW + report.LeakageW, report.TotalW, report.TotalW * 0.02);
+        // report_power -instances of the two memories: OpenSTA 2.0.17 counts them under Combinational, not Macro.
+        Assert.Equal(["u_mem", "u_rom"], report.InstancesW.Keys);
+        Assert.True(report.InstancesW["u_mem"] > 0 && report.InstancesW["u_rom"] > 0, "the memories' Liberty charges their access energy");
+        Assert.True(report.InstancesW.Values.Sum() < report.GroupsW["Combinational"]);
+    }
+
+    [Fact]
+    public void A_log_without_a_power_table_is_an_error_quoting_its_tail()
+    {
+        var e = Assert.Throws<FormatException>(() => OpenStaPowerReport.Parse("Error: power.tcl, 3 cannot open 'x.v'.\n", "sta.log"));
+        Assert.Contains("sta.log", e.Message);
+        Assert.Contains("cannot open", e.Message);
+    }
+
+    [Fact]
+    public async Task Without_a_netlist_the_opensta_adapter_reports_the_analytical_model()
+    {
+        var dir = fx.Folder("power-nosynth");
+        var c = fx.Context("power", PowerStage.KindName, "opensta", dir, new() { ["images"] = 5L }, [fx.Hls, fx.Memory, fx.Model]);
+        var result = await new OpenStaPowerAdapter().RunAsync(c, CancellationToken.None);
+        Assert.Contains(result.Metrics, m => m.Name == "power_mw" && m.Value > 0);
+        Assert.DoesNotContain(result.Metrics, m => m.Name == "opensta_power_mw");
+        Assert.Contains(fx.Log.Lines, l => l.Contains("no OpenSTA run"));
+    }
+
+    [Fact]
+    public void Flip_flops_are_annotated_by_the_net_they_drive()
+    {
+        var netlist = """
+              DFF _1_ (
+                .CLK(clk),
+                .D(_0_),
+                .Q(acc[3])
+              );
+              DFF _2_ (.CLK(clk), .D(_5_), .Q(w_q[0]));
+              DFF _3_ (.CLK(clk), .D(_6_), .Q(x_q[1]));
+              DFF _4_ (.CLK(clk), .D(_7_), .Q(state[0]));
+              NAND2 _9_ (.A(a), .B(b), .Y(c));
+              mem_in u_mem (.clk(clk), .ce(1'b1), .we(wr_en), .addr(addr), .din(wr_data), .dout(mem_dout));
+            """;
+        var instances = NetlistScan.Read(netlist);
+        Assert.Equal(["_1_", "_2_", "_3_", "_4_", "_9_", "u_mem"], instances.Select(i => i.Name));
+        var activity = new Models.Activity.ActivityReport(1, 1, 9, [new Models.Activity.LayerActivity("c", "conv2d", 100, 900, 900,
+            new("weight", 8, 9, 1800, 0), new("activation", 8, 9, 3600, 0), new("accumulator", 20, 1, 500, 0), new("adder_tree", 20, 1, 400, 0))]);
+        var a = ActivityAnnotation.Build(instances, new HashSet<string> { "DFF" }, new HashSet<string> { "mem_in" }, activity, 200, 0.05);
+        Assert.Equal(["_1_/Q"], a.PinsByRole["accumulator"]);
+        Assert.Equal(["_2_/Q"], a.PinsByRole["weight"]);
+        Assert.Equal(["_3_/Q"], a.PinsByRole["activation"]);
+        Assert.Equal(["_4_/Q"], a.PinsByRole["control"]);
+        Assert.Equal(["u_mem/dout[*]"], a.PinsByRole["memory"]);
+        Assert.Equal(500.0 / (20 * 200), a.AccumulatorRate, 12);   // toggles per bit per cycle of the whole inference
+        Assert.Equal(1800.0 / (72 * 200), a.WeightRate, 12);
+        Assert.Contains("sta::set_power_pin_activity $p 0.125 0.5", a.ToTcl());
+    }
+
+    [Fact]
+    public async Task OpenSta_reports_power_on_a_real_yosys_netlist_with_the_memories_as_macros()
+    {
+        var synthDir = fx.Folder("synth");
+        var tech = TechLoader.LoadFile(new TechLoader(fx.TechRoot).PathOf("generic45"));
+        var liberty = StandardCells.LibertyPath(tech, synthDir);
+        File.Copy(Data("accel.v"), Path.Combine(synthDir, "accel.v"));
+        File.Copy(Data("bb.v"), Path.Combine(synthDir, "bb.v"));
+        var tools = new ToolRunner(synthDir, fx.Log, new RetrySpec(1, 0, 120), new ToolLocator());
+        var script = $"read_verilog -lib bb.v\nread_verilog accel.v\nsynth -top accel\ndfflibmap -liberty {liberty}\nabc -liberty {liberty}\nopt_clean\n"
+            + $"stat -liberty {liberty}\nwrite_verilog -noattr -simple-lhs netlist.v\n";
+        File.WriteAllText(Path.Combine(synthDir, "synth.ys"), script);
+        await tools.RunAsync(new ToolInvocation("yosys", ["-q", "-s", "synth.ys"]) { WorkingDirectory = synthDir }, CancellationToken.None);
+        File.WriteAllText(Path.Combine(synthDir, "synth.json"), JsonSerializer.Serialize(new { liberty }));
+        var synth = new StageOutput("synth", "synth", "yosys", synthDir, [new Metric("logic_area_um2", 900)],
+            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json")]);
+
+        var dir = fx.Folder("power-sta");
+        var c = fx.Context("power", PowerStage.KindName, "opensta", dir, new() { ["images"] = 20L }, [fx.Hls, fx.Memory, synth, fx.Model],
+            tools: new ToolRunner(dir, fx.Log, new RetrySpec(1, 0, 120), new ToolLocator()));
+        var result = await new OpenStaPowerAdapter().RunAsync(c, CancellationToken.None);
+        double M(string name) => result.Metrics.Single(m => m.Name == name).Value;
+
+        var log = File.ReadAllText(Path.Combine(dir, "sta.log"));
+        if (Environment.GetEnvironmentVariable("FLOWRUNNER_SAVE_STA") is { Length: > 0 } save) {
+            File.Copy(Path.Combine(dir, "sta.log"), save, true);
+            foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Concat(Directory.EnumerateFiles(synthDir, "*.*")))
+            {
+                var to = Path.Combine(save + ".d", Path.GetRelativePath(f.StartsWith(dir) ? dir : synthDir, f));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(f, to, true);
+            }
+        }
+        Assert.DoesNotContain("Error", log);
+        Assert.True(M("opensta_power_mw") > 0);
+        Assert.Equal(M("opensta_power_mw"), M("power_mw"));
+        Assert.True(M("opensta_memory_power_mw") > 0, "the memory black boxes got their Liberty cells: " + log);
+        Assert.True(M("opensta_memory_power_mw") < M("opensta_power_mw"));
+        Assert.True(M("annotated_pins") > 20);
+        Assert.Equal(M("analytical_power_mw") / M("opensta_power_mw"), M("power_ratio_analytical_to_opensta"), 9);
+        Assert.True(File.Exists(Path.Combine(dir, "memlib", "rom_conv1.lib")));
+        var tcl = File.ReadAllText(Path.Combine(dir, "power.tcl"));
+        Assert.Contains("create_clock -name clk -period 2 ", tcl);
+        Assert.Contains("sta::set_power_pin_activity", tcl);
+    }
+}

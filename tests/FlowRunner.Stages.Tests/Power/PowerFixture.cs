@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using FlowRunner.Abstractions;
+using FlowRunner.Models.Datasets;
+using FlowRunner.Models.Network;
+using FlowRunner.Models.Training;
+using FlowRunner.Stages.Memory;
+using FlowRunner.Tech;
+
+namespace FlowRunner.Stages.Tests.Power;
+
+/// <summary>A design point built by hand for the power and report stages: the reference CNN trained one epoch on 64 drawn digits (IDX files
+/// written here), a hand-written schedule.json as hls.emit's contract describes it (2 lanes of 9 multipliers), and memory.json from the real
+/// memory.generate stage on that schedule, all for generic45.</summary>
+public sealed class PowerFixture : IDisposable
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "flowrunner-power-" + Guid.NewGuid().ToString("N")[..10]);
+    public string TechRoot { get; } = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no tech/ folder");
+    public RecordingLog Log { get; } = new();
+    public StageOutput Model { get; }
+    public StageOutput Hls { get; }
+    public StageOutput Memory { get; }
+
+    public const string Schedule = """
+        {
+          "format": "flowrunner-schedule-1", "top": "accel", "network": "mnist-cnn",
+          "lanes": 2, "bus_bits": 32, "multipliers_per_lane": 9,
+          "cycles_per_inference": 110000, "cycles": { "load": 392, "compute": 109600, "read": 8 },
+          "layers": [
+            { "name": "conv2d1", "kind": "conv2d", "cycles": 2800, "macs": 48672, "steps": 2704, "input_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>",
+              "weight_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "output_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "accum_bits": 20,
+              "input_memory": "mem_in", "weight_memory": "rom_conv1", "output_memory": "mem_fm1" },
+            { "name": "conv2d2", "kind": "conv2d", "cycles": 9400, "macs": 124416, "steps": 9216, "input_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>",
+              "weight_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "output_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "accum_bits": 23 },
+            { "name": "dense1", "kind": "dense", "cycles": 1000, "macs": 17280, "steps": 960, "input_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>",
+              "weight_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "output_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "accum_bits": 27 }
+          ],
+          "operators": [
+            { "kind": "mul", "a_width": 8, "b_width": 8, "count": 18, "layer": null },
+            { "kind": "add", "width": 27, "count": 18, "layer": null },
+            { "kind": "reg", "width": 1, "count": 600, "layer": null },
+            { "kind": "mux", "width": 8, "count": 40, "layer": null },
+            { "kind": "cmp", "width": 16, "count": 6, "layer": null }
+          ],
+          "memory_modules": ["mem_in", "mem_fm1", "rom_conv1"],
+          "memories": [
+            { "name": "mem_in", "module": "mem_in", "depth": 392, "width": 16, "kind": "sram", "reads_per_inference": 20000, "writes_per_inference": 392, "init_file": null, "layer": "conv2d1" },
+            { "name": "mem_fm1", "module": "mem_fm1", "depth": 2704, "width": 16, "kind": "sram", "reads_per_inference": 60000, "writes_per_inference": 2704, "init_file": null, "layer": "conv2d2" },
+            { "name": "rom_conv1", "module": "rom_conv1", "depth": 8, "width": 144, "kind": "rom", "reads_per_inference": 2704, "writes_per_inference": 0, "init_file": null, "layer": "conv2d1" }
+          ]
+        }
+        """;
+
+    public PowerFixture()
+    {
+        Directory.CreateDirectory(Root);
+        Model = MakeModel();
+        var hls = Path.Combine(Root, "hls");
+        Directory.CreateDirectory(hls);
+        File.WriteAllText(Path.Combine(hls, "schedule.json"), Schedule);
+        Hls = new StageOutput("hls", "hls.emit", "emit", hls, [new Metric("cycles_per_inference", 110000)], [new Artifact("schedule", "schedule.json")]);
+        var memoryDir = Path.Combine(Root, "memory");
+        Directory.CreateDirectory(memoryDir);
+        var result = new MemoryCompilerAdapter().RunAsync(Context("memory", MemoryGenerateStage.KindName, "compiler", memoryDir, new(), [Hls]), CancellationToken.None).GetAwaiter().GetResult();
+        Memory = new StageOutput("memory", MemoryGenerateStage.KindName, "compiler", memoryDir, result.Metrics, result.Artifacts);
+    }
+
+    public StageContext Context(string id, string kind, string adapter, string dir, Dictionary<string, object?> with, IReadOnlyList<StageOutput> inputs,
+        IToolRunner? tools = null, string tech = "generic45") => new()
+    {
+        StageId = id,
+        Kind = kind,
+        AdapterId = adapter,
+        PointId = "p000",
+        Directory = dir,
+        Options = new StageOptions(id, with),
+        Parameters = new Dictionary<string, object?>(),
+        Inputs = inputs,
+        Needs = inputs.Select(i => i.StageId).ToList(),
+        TechName = tech,
+        TechFile = new TechLoader(TechRoot).PathOf(tech),
+        RecipeDirectory = Root,
+        DataDirectory = Path.Combine(Root, ".flowrunner"),
+        Seed = 1,
+        Threads = 2,
+        Log = Log,
+        Tools = tools ?? new NoTools(),
+        Locator = new PathLocator(),
+    };
+
+    /// <summary>A stage folder for a new stage run.</summary>
+    public string Folder(string id)
+    {
+        var dir = Path.Combine(Root, id + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private StageOutput MakeModel()
+    {
+        var dir = Path.Combine(Root, "model");
+        Directory.CreateDirectory(dir);
+        var (trainImages, trainLabels) = WriteIdx(dir, "train", 64, 11);
+        var (testImages, testLabels) = WriteIdx(dir, "test", 48, 12);
+        var spec = ReferenceNetworks.Load(ReferenceNetworks.MnistCnn);
+        var train = IdxReader.Load(trainImages, trainLabels, "drawn-train");
+        var net = Trainer.Train(spec, train, new TrainingOptions(Epochs: 1, Seed: 3, Threads: 2));
+        WeightsFile.Save(net, Path.Combine(dir, "weights.json"));
+        new DatasetSpec("idx", 0, 0, 0, 0, trainImages, trainLabels, testImages, testLabels).Save(Path.Combine(dir, DatasetSpec.FileName));
+        return new StageOutput("model", "model.train", "inprocess", dir, [],
+            [new Artifact("weights", "weights.json"), new Artifact("dataset", DatasetSpec.FileName)]);
+    }
+
+    /// <summary>Digits drawn as a few random bars, labelled by how many, written as IDX files.</summary>
+    private static (string Images, string Labels) WriteIdx(string dir, string name, int count, int seed)
+    {
+        var random = new Random(seed);
+        var pixels = new byte[count * 28 * 28];
+        var labels = new byte[count];
+        for (var n = 0; n < count; n++)
+        {
+            var bars = random.Next(1, 5);
+            labels[n] = (byte)bars;
+            for (var b = 0; b < bars; b++)
+            {
+                var (x0, y0) = (random.Next(2, 20), random.Next(2, 20));
+                var (w, h) = random.Next(2) == 0 ? (random.Next(6, 8), 2) : (2, random.Next(6, 8));
+                for (var y = y0; y < y0 + h; y++)
+                    for (var x = x0; x < x0 + w; x++) pixels[n * 784 + y * 28 + x] = (byte)random.Next(128, 256);
+            }
+        }
+        var images = Path.Combine(dir, $"{name}-images-idx3-ubyte");
+        var header = new byte[16];
+        BinaryPrimitives.WriteInt32BigEndian(header, 0x0803);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        File.WriteAllBytes(images, [.. header, .. pixels]);
+        var labelFile = Path.Combine(dir, $"{name}-labels-idx1-ubyte");
+        var lh = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(lh, 0x0801);
+        BinaryPrimitives.WriteInt32BigEndian(lh.AsSpan(4), count);
+        File.WriteAllBytes(labelFile, [.. lh, .. labels]);
+        return (images, labelFile);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>A stage log that keeps its lines.</summary>
+public sealed class RecordingLog : IStageLog
+{
+    private readonly List<string> _lines = [];
+    public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToList(); } }
+    public void Info(string message) { lock (_lines) _lines.Add(message); }
+    public void Warn(string message) { lock (_lines) _lines.Add("warn: " + message); }
+    public void Progress(double fraction, string status) { }
+}
+
+/// <summary>For stages that must not run tools.</summary>
+public sealed class NoTools : IToolRunner
+{
+    public Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException($"this stage must not run tools, but ran {invocation.Tool}");
+}
+
+/// <summary>Finds programs on the PATH.</summary>
+public sealed class PathLocator : IToolLocator
+{
+    public string? Find(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    public Task<string?> VersionAsync(string name, IReadOnlyList<string> arguments, CancellationToken ct) => Task.FromResult<string?>(null);
+}

@@ -1,0 +1,99 @@
+using FlowRunner.Abstractions;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Tools;
+using FlowRunner.Stages.Synthesis;
+using FlowRunner.Tech;
+
+namespace FlowRunner.Stages.Tests.Synthesis;
+
+/// <summary>A temporary folder with a fake hls.emit stage (schedule.json + rtl/) and StageContexts for the synth adapters, with the real tool runner.</summary>
+internal sealed class SynthFixture : IDisposable
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "flowrunner-synth-" + Guid.NewGuid().ToString("N")[..10]);
+    public RecordingLog Log { get; } = new();
+
+    public SynthFixture() => Directory.CreateDirectory(Root);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    public static string Data(string relative) => Path.Combine(AppContext.BaseDirectory, "Synthesis", "Data", relative);
+
+    /// <summary>Copies the saved fixture accelerator (Data/fixture) as the hls.emit folder.</summary>
+    public string CopyFixtureHls(string name = "hls")
+    {
+        var target = Path.Combine(Root, name);
+        foreach (var f in Directory.EnumerateFiles(Data("fixture"), "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(Data("fixture"), f));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(f, to);
+        }
+        return target;
+    }
+
+    /// <summary>An hls.emit folder holding the given RTL files and schedule text.</summary>
+    public string WriteHls(string schedule, IReadOnlyDictionary<string, string> rtl, string name = "hls")
+    {
+        var target = Path.Combine(Root, name);
+        Directory.CreateDirectory(Path.Combine(target, "rtl"));
+        File.WriteAllText(Path.Combine(target, "schedule.json"), schedule);
+        foreach (var (file, text) in rtl) File.WriteAllText(Path.Combine(target, file), text);
+        return target;
+    }
+
+    public static string TechFile(string tech)
+    {
+        var root = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no tech/ folder above the test binaries");
+        return new TechLoader(root).PathOf(tech);
+    }
+
+    public StageContext Context(string hlsDir, string tech, string adapter, Dictionary<string, object?>? with = null, string stage = "synth",
+        IToolLocator? locator = null, RetrySpec? retry = null)
+    {
+        var dir = Path.Combine(Root, $"{stage}-{tech}-{adapter}");
+        Directory.CreateDirectory(dir);
+        locator ??= new ToolLocator();
+        return new StageContext
+        {
+            StageId = stage,
+            Kind = SynthStage.KindName,
+            AdapterId = adapter,
+            PointId = "p000",
+            Directory = dir,
+            Options = new StageOptions(stage, with ?? []),
+            Parameters = new Dictionary<string, object?>(),
+            Inputs = [new StageOutput("hls", "hls.emit", "emit", hlsDir, [], [new Artifact("schedule", "schedule.json")])],
+            Needs = ["hls"],
+            TechName = tech,
+            TechFile = TechFile(tech),
+            RecipeDirectory = Root,
+            DataDirectory = Path.Combine(Root, ".flowrunner"),
+            Seed = 1,
+            Log = Log,
+            // Two attempts, short back-off: a real crash is retried once, a syntax error fails at once.
+            Tools = new ToolRunner(dir, Log, retry ?? new RetrySpec(2, 0.1, 120), locator),
+            Locator = locator,
+        };
+    }
+}
+
+/// <summary>Finds every tool on the PATH except one, which it replaces by a given program (a fake that crashes or hangs).</summary>
+internal sealed class SubstituteLocator(string tool, string program) : IToolLocator
+{
+    private readonly ToolLocator _real = new();
+    public string? Find(string name) => name == tool ? program : _real.Find(name);
+    public Task<string?> VersionAsync(string name, IReadOnlyList<string> arguments, CancellationToken cancellationToken) => Task.FromResult<string?>("fake");
+}
+
+internal sealed class RecordingLog : IStageLog
+{
+    private readonly object _lock = new();
+    public List<string> Infos { get; } = [];
+    public List<string> Warnings { get; } = [];
+    public void Info(string message) { lock (_lock) Infos.Add(message); }
+    public void Warn(string message) { lock (_lock) Warnings.Add(message); }
+    public void Progress(double fraction, string status) { }
+}
