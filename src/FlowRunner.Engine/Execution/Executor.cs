@@ -184,6 +184,8 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                     TechName = run.Plan.Recipe.Tech, TechFile = run.Plan.TechFile, RecipeDirectory = run.Plan.Recipe.Directory,
                     DataDirectory = run.DataDir, Seed = rs.Seed, Log = log, Locator = registry.Locator,
                     Tools = new ToolRunner(tmp, log, rs.Retry, registry.Locator),
+                    // Concurrent stages share the cores instead of each taking all of them.
+                    Threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Jobs)),
                 };
                 try
                 {
