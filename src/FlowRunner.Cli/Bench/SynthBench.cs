@@ -7,6 +7,8 @@ using FlowRunner.Tech;
 using FlowRunner.Tech.Liberty;
 using Spectre.Console;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Cli.Bench;
 
 /// <summary>Synthesis: the analytical model's per-operator error against Yosys + OpenSTA on both techs, and Yosys against analytical on given hls.emit folders.</summary>
@@ -90,7 +92,7 @@ public static class SynthBench
 
             var fit = SynthCalibration.Fit(name, points, cells, stored.ControlShare);
             var summary = new Table().Border(TableBorder.Rounded).AddColumns("kind", "stored: area scale, base, delay base, per bit", "fitted now", "max |area error| stored", "max |area error| fitted", "max |delay error| stored");
-            foreach (var kind in SynthSchedule.OperatorKinds)
+            foreach (var kind in ScheduleFile.OperatorKinds)
             {
                 var ps = points.Where(p => p.Operator.Kind == kind).ToList();
                 if (ps.Count == 0) continue;
@@ -157,7 +159,7 @@ public static class SynthBench
     }
 
     private static string AsCode(AnalyticalCalibration c) =>
-        string.Join(" ", SynthSchedule.OperatorKinds.Select(k => string.Create(CultureInfo.InvariantCulture,
+        string.Join(" ", ScheduleFile.OperatorKinds.Select(k => string.Create(CultureInfo.InvariantCulture,
             $"[\"{k}\"] = new({c.Of(k).AreaScale:F4}, {c.Of(k).AreaBase:F4}, {c.Of(k).DelayBase:F4}, {c.Of(k).DelayPerBit:F4}),")))
         + string.Create(CultureInfo.InvariantCulture, $" MacEdge = {c.MacEdge:F4}, MacAddShare = {c.MacAddShare:F4}, MacTreeGates = {c.MacTreeGates:F3}");
 

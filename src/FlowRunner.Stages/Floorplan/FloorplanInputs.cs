@@ -75,16 +75,8 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
     {
         var hls = context.FindInput("hls.emit");
         if (hls is null || !hls.HasArtifact("schedule")) return ([], "accel");
-        var path = hls.ArtifactPath("schedule");
-        var memories = ScheduleMemories.Read(path, hls.Directory);
-        var top = "accel";
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-            if (doc.RootElement.TryGetProperty("top", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String) top = t.GetString() ?? top;
-        }
-        catch (System.Text.Json.JsonException) { }
-        return (memories.Where(m => m.Layer is not null).ToDictionary(m => m.Memory.Name, m => m.Layer!, StringComparer.Ordinal), top);
+        var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        return (schedule.Memories.Where(m => m.Layer is not null).ToDictionary(m => m.Name, m => m.Layer!, StringComparer.Ordinal), schedule.Top);
     }
 
     /// <summary>

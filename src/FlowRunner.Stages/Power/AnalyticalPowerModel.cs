@@ -1,6 +1,8 @@
 using FlowRunner.Models.Activity;
 using FlowRunner.Stages.Memory;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Power;
 
 /// <summary>Options of the analytical model that are assumptions rather than measurements (documented in power.json's "assumptions").</summary>
@@ -23,7 +25,7 @@ public sealed record PowerAssumptions(double ControlActivity = 0.1, double Clock
 /// </list></summary>
 public static class AnalyticalPowerModel
 {
-    public static PowerBreakdown Estimate(ScheduleReport schedule, ActivityReport activity, MemoryManifest? memories, TechEnergy tech, double clockNs,
+    public static PowerBreakdown Estimate(ScheduleFile schedule, ActivityReport activity, MemoryManifest? memories, TechEnergy tech, double clockNs,
         PowerAssumptions assumptions, double? synthLogicAreaUm2 = null, long? synthFlipFlops = null)
     {
         if (clockNs <= 0) throw new ArgumentException($"the clock period must be positive, got {clockNs} ns");
@@ -112,7 +114,7 @@ public static class AnalyticalPowerModel
     }
 
     /// <summary>Logic area without synthesis: the MAC array's multipliers and adders from the tech table, every flip-flop, the muxes and comparators.</summary>
-    public static double AnalyticalLogicArea(ScheduleReport schedule, TechEnergy tech, long flops, int aWidth, int bWidth, int accWidth)
+    public static double AnalyticalLogicArea(ScheduleFile schedule, TechEnergy tech, long flops, int aWidth, int bWidth, int accWidth)
     {
         var lanes = schedule.Lanes;
         var taps = schedule.MultipliersPerLane;

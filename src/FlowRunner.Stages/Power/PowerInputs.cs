@@ -9,11 +9,13 @@ using FlowRunner.Stages.Memory;
 using FlowRunner.Stages.Model;
 using FlowRunner.Tech;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Power;
 
 /// <summary>Everything both power adapters start from: tech, schedule, memories, upstream synthesis and floor-plan figures, the clock, the
 /// measured activity, the analytical estimate and the software baseline.</summary>
-public sealed record PowerInputs(TechDescription Tech, ScheduleReport Schedule, MemoryManifest? Memories, StageOutput? Synth, double? DieAreaUm2,
+public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, MemoryManifest? Memories, StageOutput? Synth, double? DieAreaUm2,
     double ClockNs, ActivityReport Activity, double ActivitySeconds, PowerBreakdown Analytical, SoftwareEstimate Software)
 {
     public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
@@ -21,7 +23,9 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleReport Schedule, 
         var o = c.Options;
         var tech = LoadTech(c);
         var hls = c.Input("hls.emit");
-        var schedule = ScheduleReport.Read(hls.ArtifactPath("schedule"));
+        var schedule = ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        if (schedule.Lanes < 1) throw new StageFailedException($"{schedule.File}: lanes: must be at least 1 (the power model needs the MAC array)");
+        if (schedule.CyclesPerInference < 1) throw new StageFailedException($"{schedule.File}: cycles_per_inference: must be at least 1");
         var memoryStage = c.FindInput("memory.generate");
         MemoryManifest? memories = null;
         if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
@@ -90,7 +94,7 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleReport Schedule, 
 
     /// <summary>The bit-accurate model in the formats the hardware computes in: the option, else the schedule's first layer input format (its
     /// last layer output format for the logits), else the model's QAT format, else the fallback.</summary>
-    private static BitAccurateNetwork BitAccurate(StageContext c, ModelArtifacts model, ScheduleReport schedule)
+    private static BitAccurateNetwork BitAccurate(StageContext c, ModelArtifacts model, ScheduleFile schedule)
     {
         FixedFormat? Parse(string? text, string where)
         {

@@ -2,6 +2,8 @@ using FlowRunner.Abstractions;
 using FlowRunner.Stages.Model;
 using FlowRunner.Stages.Power;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Report;
 
 /// <summary>The in-process adapter of `report`: gathers the upstream metrics of the point and writes its PPA table.</summary>
@@ -65,7 +67,7 @@ public sealed class ReportAdapter : IToolAdapter
     {
         var hls = c.FindInput("hls.emit");
         if (hls is null || !hls.HasArtifact("schedule")) return null;
-        try { return ScheduleReport.Read(hls.ArtifactPath("schedule")).Layers.FirstOrDefault()?.InputFormat; }
+        try { return ScheduleFile.Read(hls.ArtifactPath("schedule")).Layers.FirstOrDefault()?.InputFormat; }
         catch (StageFailedException) { return null; }
     }
 

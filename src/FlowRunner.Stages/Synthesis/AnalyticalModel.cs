@@ -1,3 +1,5 @@
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Synthesis;
 
 /// <summary>Cost of one operator line of the inventory, all instances together.</summary>

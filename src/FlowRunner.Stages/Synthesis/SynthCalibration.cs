@@ -2,6 +2,8 @@ using System.Text;
 using FlowRunner.Abstractions;
 using FlowRunner.Tech.Liberty;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Synthesis;
 
 /// <summary>One operator synthesized alone: Yosys area, OpenSTA delay (combinational operators) and the Yosys run time.</summary>
@@ -87,7 +89,7 @@ public static class SynthCalibration
     public static AnalyticalCalibration Fit(string tech, IReadOnlyList<CalibrationPoint> points, CellCatalog cells, double controlShare)
     {
         var kinds = new Dictionary<string, KindCalibration>();
-        foreach (var kind in SynthSchedule.OperatorKinds)
+        foreach (var kind in ScheduleFile.OperatorKinds)
         {
             var ps = points.Where(p => p.Operator.Kind == kind && p.YosysAreaUm2 > 0).ToList();
             if (ps.Count == 0) { kinds[kind] = new KindCalibration(1, 0, 0, 1); continue; }

@@ -2,15 +2,17 @@ using FlowRunner.Abstractions;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Liberty;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Synthesis;
 
 /// <summary>What both synth adapters start from: the schedule, the tech, its Liberty (path and parsed), the clock period.</summary>
-public sealed record SynthSetup(SynthSchedule Schedule, string HlsDirectory, TechDescription Tech, string LibertyPath, LibertyLibrary Library, double ClockNs)
+public sealed record SynthSetup(ScheduleFile Schedule, string HlsDirectory, TechDescription Tech, string LibertyPath, LibertyLibrary Library, double ClockNs)
 {
     public static SynthSetup From(StageContext context)
     {
         var hls = context.Input("hls.emit");
-        var schedule = SynthSchedule.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var schedule = ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
         if (context.TechFile is null)
             throw new StageFailedException($"stage '{context.StageId}' ({context.Kind}) needs a technology: set `tech:` in the recipe");
         TechDescription tech;

@@ -5,6 +5,8 @@ using FlowRunner.Stages.Memory;
 using FlowRunner.Stages.Power;
 using FlowRunner.Tech;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Tests.Power;
 
 public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerFixture>
@@ -59,7 +61,7 @@ public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerF
     [Fact]
     public void Energy_scales_with_the_toggle_rate()
     {
-        var schedule = ScheduleReport.Read(fx.Hls.ArtifactPath("schedule"));
+        var schedule = ScheduleFile.Read(fx.Hls.ArtifactPath("schedule"));
         var tech = TechEnergy.From(TechLoader.LoadFile(new TechLoader(fx.TechRoot).PathOf("generic45")));
         SignalActivity S(string what, int bits, int units, double toggles, long steps) => new(what, bits, units, toggles, toggles / (steps * units * bits));
         ActivityReport Activity(double scale) => new(1, 2, 9, [new LayerActivity("conv2d1", "conv2d", 2704, 2704 * 18, 48672,

@@ -2,6 +2,8 @@ using FlowRunner.Abstractions;
 using FlowRunner.Stages.Synthesis;
 using FlowRunner.Tech.Liberty;
 
+using FlowRunner.Stages.Hls;
+
 namespace FlowRunner.Stages.Tests.Synthesis;
 
 /// <summary>The generated Yosys script, the schedule reader, the module scanner and the black-box Liberty.</summary>
@@ -37,7 +39,7 @@ public sealed class SynthScriptTests
     [Fact]
     public void Schedule_reader_resolves_rtl_paths_and_reads_the_operator_inventory()
     {
-        var s = SynthSchedule.Read(SynthFixture.Data("fixture/schedule.json"), "/hls");
+        var s = ScheduleFile.Read(SynthFixture.Data("fixture/schedule.json"), "/hls");
         Assert.Equal("accel", s.Top);
         Assert.Equal(["/hls/rtl/accel.v", "/hls/rtl/mem_in.v", "/hls/rtl/rom_w.v"], s.RtlFiles);
         Assert.Equal(["mem_in", "rom_w"], s.MemoryModules);
@@ -53,24 +55,24 @@ public sealed class SynthScriptTests
         Directory.CreateDirectory(dir);
         try
         {
-            var missing = Assert.Throws<StageFailedException>(() => SynthSchedule.Read(Path.Combine(dir, "schedule.json"), dir));
+            var missing = Assert.Throws<StageFailedException>(() => ScheduleFile.Read(Path.Combine(dir, "schedule.json"), dir));
             Assert.Contains("schedule.json", missing.Message);
             Assert.Contains("does not exist", missing.Message);
 
             var path = Path.Combine(dir, "schedule.json");
             File.WriteAllText(path, """{ "operators": [ { "kind": "mul", "a_width": 8, "b_width": 8, "count": 1 }, { "kind": "div", "width": 8, "count": 1 } ] }""");
-            var bad = Assert.Throws<StageFailedException>(() => SynthSchedule.Read(path, dir));
+            var bad = Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir));
             Assert.Contains("operators[1].kind", bad.Message);
             Assert.Contains("'div'", bad.Message);
 
             File.WriteAllText(path, """{ "operators": [ { "kind": "add", "count": 3 } ] }""");
-            Assert.Contains("operators[0].width", Assert.Throws<StageFailedException>(() => SynthSchedule.Read(path, dir)).Message);
+            Assert.Contains("operators[0].width", Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message);
 
             File.WriteAllText(path, "{ \"top\": \"accel\",\n  \"rtl_files\": [ 1 ] }");
-            Assert.Contains("rtl_files[0]", Assert.Throws<StageFailedException>(() => SynthSchedule.Read(path, dir)).Message);
+            Assert.Contains("rtl_files[0]", Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message);
 
             File.WriteAllText(path, "{ \"top\": \n");
-            Assert.Contains($"{path}:", Assert.Throws<StageFailedException>(() => SynthSchedule.Read(path, dir)).Message);
+            Assert.Contains($"{path}:", Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message);
         }
         finally
         {
