@@ -50,7 +50,7 @@ internal static class SweepBench
         var registry = sp.GetRequiredService<StageRegistry>();
 
         var points = 0;
-        async Task<(TimeSpan Time, RunSummary Summary)> Run(string workspace, int jobs)
+        async Task<(TimeSpan Time, RunSummary Summary)> Run(string workspace, int jobs, int threads = 0)
         {
             Directory.CreateDirectory(workspace);
             var warmData = Path.Combine(o.WorkDirectory, "warm", ".flowrunner", "data");
@@ -62,7 +62,7 @@ internal static class SweepBench
             var plan = RunPlanner.PlanFile(recipe, [], registry);
             points = plan.Points.Count;
             var sw = Stopwatch.StartNew();
-            var summary = await new Executor(registry, new ExecutorOptions { Workspace = workspace, Jobs = jobs }, NullRunObserver.Instance).RunAsync(plan, ct);
+            var summary = await new Executor(registry, new ExecutorOptions { Workspace = workspace, Jobs = jobs, ThreadsPerStage = threads }, NullRunObserver.Instance).RunAsync(plan, ct);
             return (sw.Elapsed, summary);
         }
 
@@ -73,22 +73,25 @@ internal static class SweepBench
         var two = await Run(Path.Combine(o.WorkDirectory, "jobs2"), 2);
         var cached = await Run(Path.Combine(o.WorkDirectory, "jobs2"), 2);
         var one = await Run(Path.Combine(o.WorkDirectory, "jobs1"), 1);
+        var serial = await Run(Path.Combine(o.WorkDirectory, "jobs1-thread1"), 1, threads: 1);
         var t = new Table().Border(TableBorder.Rounded).AddColumns("run", "points", "stages done / cached / failed", "time", "per point", "target");
         void Row(string name, (TimeSpan Time, RunSummary S) r, string target) => t.AddRow(name, points.ToString(),
             $"{r.S.Count(StageStatus.Done)} / {r.S.Count(StageStatus.Cached)} / {r.S.Count(StageStatus.Failed)}",
             $"{r.Time.TotalSeconds:F1} s", $"{r.Time.TotalSeconds / points:F2} s", target);
-        Row("cold, 1 job", one, "");
-        Row("cold, 2 jobs", two, "");
+        Row("cold, 1 job x 1 thread", serial, "");
+        Row("cold, 1 job x 2 threads", one, "");
+        Row("cold, 2 jobs x 1 thread", two, "");
         Row("fully cached, 2 jobs", cached, "< 5 s");
         AnsiConsole.Write(t);
-        Console.WriteLine($"speed-up of 2 jobs over 1: {one.Time / two.Time:F2}x (target >= 1.7x); cached rerun {cached.Time.TotalSeconds:F2} s");
+        Console.WriteLine($"speed-up of 2 jobs over 1 (one thread a stage): {serial.Time / two.Time:F2}x (target >= 1.7x); " +
+                          $"over 1 job whose stages use both cores: {one.Time / two.Time:F2}x; cached rerun {cached.Time.TotalSeconds:F2} s");
         // Every point waits for the one shared training run; the points themselves are what parallel jobs can spread.
         static double Training(RunSummary s) => s.Stages.Where(x => x.Kind == "model.train" && x.Status == StageStatus.Done).Sum(x => x.DurationSeconds);
         var pointsOne = one.Time.TotalSeconds - Training(one.Summary);
         var pointsTwo = two.Time.TotalSeconds - Training(two.Summary);
         Console.WriteLine($"shared training: {Training(one.Summary):F1} s (1 job, 2 threads) and {Training(two.Summary):F1} s (2 jobs, 1 thread each); " +
                           $"the points after it: {pointsOne:F1} s with 1 job, {pointsTwo:F1} s with 2 jobs: {pointsOne / pointsTwo:F2}x");
-        return two.Summary.Count(StageStatus.Failed) == 0 && one.Summary.Count(StageStatus.Failed) == 0 ? 0 : 1;
+        return new[] { one, two, serial }.All(r => r.Summary.Count(StageStatus.Failed) == 0) ? 0 : 1;
     }
 
     private static void CopyTree(string from, string to)

@@ -185,7 +185,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                     DataDirectory = run.DataDir, Seed = rs.Seed, Log = log, Locator = registry.Locator,
                     Tools = new ToolRunner(tmp, log, rs.Retry, registry.Locator),
                     // Concurrent stages share the cores instead of each taking all of them.
-                    Threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Jobs)),
+                    Threads = options.StageThreads,
                 };
                 try
                 {

@@ -30,6 +30,12 @@ public sealed record ExecutorOptions
     public string Workspace { get; init; } = Environment.CurrentDirectory;
     public int Jobs { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Threads one in-process stage may use; 0 shares the cores among the jobs (cores / jobs, at least 1). Results never depend on it.</summary>
+    public int ThreadsPerStage { get; init; }
+
+    /// <summary>The threads a stage gets under these options.</summary>
+    public int StageThreads => ThreadsPerStage > 0 ? ThreadsPerStage : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Jobs));
+
     /// <summary>Run every stage again, ignoring the cache (results still go into it).</summary>
     public bool Force { get; init; }
 
