@@ -66,6 +66,15 @@ public class AcceleratorPlanTests
     }
 
     [Fact]
+    public void A_conv_layer_giving_the_logits_is_an_error_naming_it()
+    {
+        var description = "name: t\ninput: [8, 8, 1]\nlayers:\n  - { type: conv2d, kernel: 3, filters: 4 }\n  - { type: relu }\n  - { type: conv2d, kernel: 3, filters: 2, name: head }\n";
+        var e = Assert.Throws<HlsException>(() => Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, description: description));
+        Assert.Contains("layer 'head'", e.Message);
+        Assert.Contains("must be dense", e.Message);
+    }
+
+    [Fact]
     public void A_rounding_accumulator_is_an_error_naming_the_layer()
     {
         var e = Assert.Throws<HlsException>(() => Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, accum: "ac_fixed<10,6,true,AC_RND,AC_SAT>"));

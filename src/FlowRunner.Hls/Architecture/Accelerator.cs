@@ -77,6 +77,8 @@ public sealed class Accelerator
         if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes (576 multipliers) are supported");
 
         var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
+        if (spec.Layers[weighted[^1]] is { Kind: LayerKind.Conv2D } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
+            throw new HlsException($"layer '{lastConv.Name}': the last layer with weights gives the logits and must be dense (or a conv2d with a 1x1 output)");
         var layers = new List<EngineLayer>();
         for (var n = 0; n < weighted.Count; n++)
         {
