@@ -29,7 +29,7 @@ public sealed class SynthScriptTests
             "hierarchy -check -top accel",
             "synth -flatten -top accel",
             "dfflibmap -liberty \"/lib dir/cells.lib\"",
-            "abc -liberty \"/lib dir/cells.lib\"",
+            "abc -liberty \"/lib dir/cells.lib\" -script " + YosysScript.AbcScript,
             "opt_clean",
             "stat -liberty \"/lib dir/cells.lib\"",
             "write_verilog -noattr -simple-lhs netlist.v",
