@@ -113,8 +113,13 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
             try
             {
                 using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                if (doc.RootElement.TryGetProperty("liberty", out var l) && l.ValueKind == JsonValueKind.String && File.Exists(l.GetString()))
-                    return l.GetString()!;
+                if (doc.RootElement.TryGetProperty("liberty", out var l) && l.ValueKind == JsonValueKind.String && l.GetString() is { Length: > 0 } recorded)
+                {
+                    if (File.Exists(recorded)) return recorded;
+                    // A Liberty the synth stage generated into its own folder moved with it into the cache.
+                    var moved = Path.Combine(synth.Directory, Path.GetFileName(recorded));
+                    if (File.Exists(moved)) return moved;
+                }
                 c.Log.Warn($"{file}: no \"liberty\" path that exists; using the tech's Liberty");
             }
             catch (JsonException e) { throw new StageFailedException($"{file}: not valid JSON: {e.Message}"); }
