@@ -13,15 +13,9 @@ public static class NetlistScan
     private static readonly Regex Pin = new(@"\.(\w+)\s*\(\s*([^()]*?)\s*\)");
     private static readonly HashSet<string> Keywords = ["module", "input", "output", "wire", "reg", "assign", "inout", "endmodule"];
 
-    private static readonly Regex ParameterOverride = new(@"(?<=^\s*\\?\S+\s+)#\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\s*", RegexOptions.Multiline);
-
-    /// <summary>The netlist without parameter overrides on instances (`rom #(.INIT_FILE("x.hex")) u (...)`): OpenSTA 2.0.17's Verilog reader
-    /// rejects them, and they change nothing for timing or power of a black box.</summary>
-    public static string StripParameters(string text) => ParameterOverride.Replace(text, "");
-
     public static IReadOnlyList<NetlistInstance> Read(string text)
     {
-        text = StripParameters(text);
+        text = Synthesis.StaTiming.WithoutInstanceParameters(text);
         var result = new List<NetlistInstance>();
         foreach (Match m in Instance.Matches(text))
         {

@@ -42,8 +42,8 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib")).ToList();
 
         var flops = LibertyReader.ReadFile(liberty).Cells.Where(c => c.Group.Group("ff") is not null || c.Group.Group("latch") is not null).Select(c => c.Name).ToHashSet();
-        var netlistText = NetlistScan.StripParameters(await File.ReadAllTextAsync(netlist, cancellationToken));
-        var staNetlist = context.PathOf("netlist_sta.v");
+        var netlistText = Synthesis.StaTiming.WithoutInstanceParameters(await File.ReadAllTextAsync(netlist, cancellationToken));
+        var staNetlist = context.PathOf(Synthesis.StaTiming.NetlistFile);
         await File.WriteAllTextAsync(staNetlist, netlistText, cancellationToken);
         var instances = NetlistScan.Read(netlistText);
         // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
