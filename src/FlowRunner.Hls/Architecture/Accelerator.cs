@@ -48,6 +48,10 @@ public sealed class Accelerator
     /// <summary>Values in one row buffer of the window: the most words a run needs, times L.</summary>
     public int WindowValues { get; }
 
+    /// <summary>Width of the accumulator registers and adder trees the RTL builds: the widest exact accumulator, and never narrower than a product
+    /// plus the 9-input tree.</summary>
+    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + 4);
+
     public int Multipliers => Lanes * Directives.TapsPerLane;
     public int Classes => Last.Filters;
     public FixedFormat InputFormat => Layers[0].Formats.Input;
@@ -59,6 +63,14 @@ public sealed class Accelerator
 
     /// <summary>The memory a layer writes its outputs to (the next layer's input memory), or null for the logits layer.</summary>
     public string? OutputMemory(EngineLayer l) => l.Position + 1 < Layers.Count ? Layers[l.Position + 1].InputMemory : null;
+
+    /// <summary>Bits of an unsigned counter that counts up to <paramref name="maxValue"/>.</summary>
+    internal static int BitsFor(long maxValue)
+    {
+        var b = 1;
+        while ((1L << b) <= maxValue) b++;
+        return b;
+    }
 
     internal static int OperandWidth(FixedFormat f) => f.Width + (f.Signed ? 0 : 1);
 

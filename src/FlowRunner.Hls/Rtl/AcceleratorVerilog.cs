@@ -30,7 +30,7 @@ public static class AcceleratorVerilog
     /// <summary>The assignment modules the top instantiates, a file each: accumulator to output format, and output to stored format.</summary>
     public static IEnumerable<(string Module, string Verilog)> AssignModules(Accelerator a)
     {
-        var accw = AccumulatorWidth(a);
+        var accw = a.AccumulatorRegisterBits;
         foreach (var l in a.Layers)
         {
             yield return ($"accel_{l.Name}_out", AssignVerilog.Module($"accel_{l.Name}_out", accw, l.Formats.ProductFrac, l.Formats.Output));
@@ -38,9 +38,6 @@ public static class AcceleratorVerilog
                 yield return ($"accel_{l.Name}_store", AssignVerilog.Module($"accel_{l.Name}_store", l.Formats.Output.Width + 1, l.Formats.Output.FracBits, l.Stored));
         }
     }
-
-    /// <summary>Width of the shared accumulators and adder trees: the widest exact accumulator, and never narrower than a product plus the tree.</summary>
-    public static int AccumulatorWidth(Accelerator a) => Math.Max(a.AccumulatorBits, a.OperandBits + a.WeightBits + 4);
 
     /// <summary>Behavioral memory modules, one per memory (the interface convention of FlowRunner.Tech.Memories.MemoryVerilog).</summary>
     public static IEnumerable<(string Module, string Verilog)> Memories(Accelerator a) =>
@@ -65,12 +62,7 @@ public static class AcceleratorVerilog
         return sb.ToString();
     }
 
-    internal static int BitsFor(long maxValue)
-    {
-        var b = 1;
-        while ((1L << b) <= maxValue) b++;
-        return b;
-    }
+    private static int BitsFor(long maxValue) => Accelerator.BitsFor(maxValue);
 
     private sealed class Generator(Accelerator a)
     {
@@ -78,7 +70,7 @@ public static class AcceleratorVerilog
         private readonly int L = a.Lanes;
         private readonly int WA = a.OperandBits;
         private readonly int WB = a.WeightBits;
-        private readonly int ACCW = AccumulatorWidth(a);
+        private readonly int ACCW = a.AccumulatorRegisterBits;
         private readonly int NB = a.WindowValues;
         private readonly IReadOnlyList<EngineLayer> Ls = a.Layers;
 
@@ -87,6 +79,15 @@ public static class AcceleratorVerilog
         private int OB => BitsFor(Math.Max(1, L - 1));
         private int AB => BitsFor(Ls.Max(l => (long)l.InputWords + l.WordsPerRun + l.RowStride / L + 2));
         private int WS => Ls.Max(l => l.Stored.Width);
+
+        // Counter widths: each holds the largest value any layer counts to.
+        private int CB => BitsFor(Ls.Max(l => (long)Math.Max(l.Steps, 1)));
+        private int GB => BitsFor(Ls.Max(l => (long)l.Groups));
+        private int XB => BitsFor(Ls.Max(l => (long)l.Output.W));
+        private int YB => BitsFor(Ls.Max(l => (long)l.Output.H));
+        private int RB => BitsFor(Ls.Max(l => (long)l.WeightWords));
+        private int JB => BitsFor(Ls.Max(l => (long)l.WordsPerRun));
+        private int PB => BitsFor(2L * L);
 
         private void W(string line) => _sb.Append(line).Append('\n');
 
@@ -111,13 +112,7 @@ public static class AcceleratorVerilog
             var wi = a.InputFormat.Width;
             var wout = last.Stored.Width;
             var bus = a.Directives.BusBits;
-            var cb = BitsFor(Ls.Max(l => (long)Math.Max(l.Steps, 1)));
-            var gb = BitsFor(Ls.Max(l => (long)l.Groups));
-            var xb = BitsFor(Ls.Max(l => (long)l.Output.W));
-            var yb = BitsFor(Ls.Max(l => (long)l.Output.H));
-            var rb = BitsFor(Ls.Max(l => (long)l.WeightWords));
-            var jb = BitsFor(Ls.Max(l => (long)l.WordsPerRun));
-            var pb = BitsFor(2L * L);
+            var (cb, gb, xb, yb, rb, jb, pb) = (CB, GB, XB, YB, RB, JB, PB);
             var beatsW = BitsFor(a.LoadBeats);
             var beatsR = BitsFor(a.ReadBeats);
             var ib = BitsFor(NB + 2);
@@ -502,15 +497,15 @@ public static class AcceleratorVerilog
 
         private void ResetLayer(string pad)
         {
-            W($"{pad}px <= {Const(BitsFor(Ls.Max(l => (long)l.Output.W)), 0)};");
-            W($"{pad}py <= {Const(BitsFor(Ls.Max(l => (long)l.Output.H)), 0)};");
-            W($"{pad}st <= {Const(BitsFor(Ls.Max(l => (long)Math.Max(l.Steps, 1))), 0)};");
-            W($"{pad}grp <= {Const(BitsFor(Ls.Max(l => (long)l.Groups)), 0)};");
+            W($"{pad}px <= {Const(XB, 0)};");
+            W($"{pad}py <= {Const(YB, 0)};");
+            W($"{pad}st <= {Const(CB, 0)};");
+            W($"{pad}grp <= {Const(GB, 0)};");
             W($"{pad}wky <= 2'd0;");
-            W($"{pad}wj <= {Const(BitsFor(Ls.Max(l => (long)l.WordsPerRun)), 0)};");
+            W($"{pad}wj <= {Const(JB, 0)};");
             W($"{pad}row_a <= {Const(AB, 0)}; row_o <= {Const(OB, 0)}; ps_a <= {Const(AB, 0)}; ps_o <= {Const(OB, 0)}; ls_a <= {Const(AB, 0)}; ls_o <= {Const(OB, 0)};");
-            W($"{pad}romaddr <= {Const(BitsFor(Ls.Max(l => (long)l.WeightWords)), 0)};");
-            W($"{pad}pcnt <= {Const(BitsFor(2L * L), 0)};");
+            W($"{pad}romaddr <= {Const(RB, 0)};");
+            W($"{pad}pcnt <= {Const(PB, 0)};");
             W($"{pad}pk <= {Const(2 * L * WS, 0)};");
             W($"{pad}waddr <= {Const(AB, 0)};");
         }

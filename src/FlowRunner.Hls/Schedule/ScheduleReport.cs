@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlowRunner.Hls.Architecture;
-using FlowRunner.Hls.Rtl;
 
 namespace FlowRunner.Hls.Schedule;
 
@@ -30,7 +29,7 @@ public static class ScheduleReport
     public static IReadOnlyList<OperatorCount> Operators(Accelerator a)
     {
         var l = a.Lanes;
-        var acc = AcceleratorVerilog.AccumulatorWidth(a);
+        var acc = a.AccumulatorRegisterBits;
         var ws = a.Layers.Max(x => x.Stored.Width);
         var list = new List<OperatorCount>
         {
@@ -58,7 +57,7 @@ public static class ScheduleReport
             list.Add(new("cmp", acc, null, null, 2L * l * assigns, x.Name));
         }
         // Control: counters and address registers of the FSM (about 12 counters of the address width) and their incrementers.
-        var ctrl = AcceleratorVerilog.BitsFor(a.Layers.Max(x => (long)x.InputWords + x.WordsPerRun)) + 2;
+        var ctrl = Accelerator.BitsFor(a.Layers.Max(x => (long)x.InputWords + x.WordsPerRun)) + 2;
         list.Add(new("reg", ctrl, null, null, 12, null));
         list.Add(new("add", ctrl, null, null, 8, null));
         return list;

@@ -69,6 +69,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
         foreach (var l in a.Layers)
             c.Log.Info($"  {l.Name}: {l.Cycles:N0} cycles, {l.Groups} group(s) x {l.Steps} step(s) x {l.Pixels} position(s), input {l.Formats.Input}, output {l.Formats.Output}{(l.Relu ? " + relu" : "")}");
 
+        var memories = AcceleratorMemories.Of(a);
         var metrics = new List<Metric>
         {
             new("cycles_per_inference", a.CyclesPerInference, "cycles"),
@@ -76,8 +77,8 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
             new("lanes", a.Lanes),
             new("multipliers", a.Multipliers),
             new("accumulator_bits", a.AccumulatorBits, "bits"),
-            new("memories", a.Layers.Count * 2),
-            new("memory_bits", AcceleratorMemories.Of(a).Sum(m => (double)m.Memory.Bits), "bits"),
+            new("memories", memories.Count),
+            new("memory_bits", memories.Sum(m => (double)m.Memory.Bits), "bits"),
         };
         var simulate = o.Int("simulate_images");
         if (simulate > 0) metrics.AddRange(await SimulateAsync(c, a, files, Math.Min(simulate, vectors.Count), ct));
