@@ -37,14 +37,34 @@ public sealed record ScheduleFile(string File, string Top, IReadOnlyList<string>
                 (long)Number(e, "cycles", file, $"layers[{i}]"), (long)Number(e, "macs", file, $"layers[{i}]"), (long)Number(e, "steps", file, $"layers[{i}]"),
                 Text(e, "input_format"), Text(e, "weight_format"), Text(e, "output_format"), (int)Number(e, "accum_bits", file, $"layers[{i}]"))).ToList();
             var operators = List(r, "operators", file).Select((e, i) => Operator(e, file, $"operators[{i}]")).ToList();
-            var memories = List(r, "memories", file).Select((e, i) => new ScheduledMemoryTraffic(
-                Text(e, "name") ?? throw Bad(file, $"memories[{i}]", "has no \"name\""), Text(e, "module") ?? Text(e, "name")!,
-                (int)Number(e, "width", file, $"memories[{i}]"), Number(e, "reads_per_inference", file, $"memories[{i}]"),
-                Number(e, "writes_per_inference", file, $"memories[{i}]"), Text(e, "layer"))).ToList();
+            var memories = List(r, "memories", file).Select((e, i) => Memory(e, file, $"memories[{i}]", hlsDirectory)).ToList();
             var modules = Strings(r, "memory_modules", file);
             if (modules.Count == 0) modules = memories.Select(m => m.Module).ToList();
             return new ScheduleFile(file, Text(r, "top") ?? "accel", rtl, modules, lanes, taps, cycles, layers, operators, memories);
         }
+    }
+
+    private static ScheduledMemoryTraffic Memory(JsonElement e, string file, string at, string hlsDirectory)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw Bad(file, at, "must be an object");
+        var name = Text(e, "name") ?? throw Bad(file, at, "has no \"name\"");
+        var init = Text(e, "init_file");
+        var layer = e.TryGetProperty("layer", out var l) && l.ValueKind != JsonValueKind.Null ? l.ToString() : null;
+        return new ScheduledMemoryTraffic(name, Text(e, "module") ?? name, Count(e, "width", file, at), Number(e, "reads_per_inference", file, at),
+            Number(e, "writes_per_inference", file, at), layer)
+        {
+            Depth = Count(e, "depth", file, at),
+            Kind = Text(e, "kind"),
+            InitFile = init is null ? null : Path.GetFullPath(Path.Combine(hlsDirectory, init)),
+        };
+    }
+
+    /// <summary>A whole number, zero or more (0 when missing).</summary>
+    private static int Count(JsonElement e, string key, string file, string at)
+    {
+        if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n < 0) throw Bad(file, $"{at}.{key}", "must be a positive integer");
+        return n;
     }
 
     private static ScheduledOperator Operator(JsonElement e, string file, string at)
@@ -114,4 +134,14 @@ public sealed record ScheduledOperator(string Kind, int Width, int AWidth, int B
 }
 
 /// <summary>A memory of the schedule, its traffic per inference and the layer it serves.</summary>
-public sealed record ScheduledMemoryTraffic(string Name, string Module, int Width, double Reads, double Writes, string? Layer = null);
+public sealed record ScheduledMemoryTraffic(string Name, string Module, int Width, double Reads, double Writes, string? Layer = null)
+{
+    /// <summary>Words (0 when the schedule does not say).</summary>
+    public int Depth { get; init; }
+
+    /// <summary>"sram" (or "ram") or "rom" as written; null when not given.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Absolute path of the ROM image, or null.</summary>
+    public string? InitFile { get; init; }
+}
