@@ -42,6 +42,8 @@ public class AcceleratorPlanTests
         var root = doc.RootElement;
         Assert.Equal("flowrunner-schedule-1", root.GetProperty("format").GetString());
         Assert.Equal(a.CyclesPerInference, root.GetProperty("cycles_per_inference").GetInt64());
+        Assert.Equal("ac_fixed<8,4,true,AC_RND,AC_SAT>", root.GetProperty("formats").GetProperty("format").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("formats").GetProperty("accumulator").ValueKind);
         Assert.Equal(3, root.GetProperty("layers").GetArrayLength());
         Assert.Equal(190_368, root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("macs").GetInt64()));
         var mul = root.GetProperty("operators").EnumerateArray().Single(o => o.GetProperty("kind").GetString() == "mul");

@@ -82,6 +82,13 @@ public static class ScheduleReport
             ["format"] = FormatTag,
             ["top"] = "accel",
             ["network"] = a.Model.Spec.Name,
+            // The run's formats: with the network description they give every layer's formats exactly (FormatDefaults.For).
+            ["formats"] = new Dictionary<string, string?>
+            {
+                ["format"] = a.Model.Defaults.Format.ToString(),
+                ["accumulator"] = a.Model.Defaults.Accumulator?.ToString(),
+                ["logits"] = a.Model.Defaults.Logits?.ToString(),
+            },
             ["lanes"] = a.Lanes,
             ["bus_bits"] = a.Directives.BusBits,
             ["multipliers_per_lane"] = Directives.TapsPerLane,

@@ -10,6 +10,9 @@ public sealed record ScheduleFile(string File, string Top, IReadOnlyList<string>
     int MultipliersPerLane, long CyclesPerInference, IReadOnlyList<ScheduledLayer> Layers, IReadOnlyList<ScheduledOperator> Operators,
     IReadOnlyList<ScheduledMemoryTraffic> Memories)
 {
+    /// <summary>The run's formats as hls.emit resolved them ("formats": format, accumulator, logits), or null in a schedule without them.</summary>
+    public ScheduledFormats? Formats { get; init; }
+
     /// <summary>Operator kinds of the inventory.</summary>
     public static IReadOnlyList<string> OperatorKinds { get; } = ["mul", "add", "reg", "mux", "cmp"];
 
@@ -40,7 +43,10 @@ public sealed record ScheduleFile(string File, string Top, IReadOnlyList<string>
             var memories = List(r, "memories", file).Select((e, i) => Memory(e, file, $"memories[{i}]", hlsDirectory)).ToList();
             var modules = Strings(r, "memory_modules", file);
             if (modules.Count == 0) modules = memories.Select(m => m.Module).ToList();
-            return new ScheduleFile(file, Text(r, "top") ?? "accel", rtl, modules, lanes, taps, cycles, layers, operators, memories);
+            ScheduledFormats? formats = null;
+            if (r.TryGetProperty("formats", out var f) && f.ValueKind == JsonValueKind.Object)
+                formats = new ScheduledFormats(Text(f, "format") ?? throw Bad(file, "formats", "has no \"format\""), Text(f, "accumulator"), Text(f, "logits"));
+            return new ScheduleFile(file, Text(r, "top") ?? "accel", rtl, modules, lanes, taps, cycles, layers, operators, memories) { Formats = formats };
         }
     }
 
@@ -122,6 +128,10 @@ public sealed record ScheduleFile(string File, string Top, IReadOnlyList<string>
 
     private static StageFailedException Bad(string file, string at, string message) => new($"{file}: {at}: {message}");
 }
+
+/// <summary>The run's formats as text: the default format of inputs, weights and outputs, the accumulator (null: full precision) and the
+/// logits format (null: the default format; "accumulator": the logits layer's accumulator).</summary>
+public sealed record ScheduledFormats(string Format, string? Accumulator, string? Logits);
 
 /// <summary>One layer of the schedule: its cycles, MACs and MAC-array steps per inference, formats and accumulator width.</summary>
 public sealed record ScheduledLayer(string Name, string Kind, long Cycles, long Macs, long Steps, string? InputFormat, string? WeightFormat,

@@ -92,8 +92,8 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         return tech.ClockNs;
     }
 
-    /// <summary>The bit-accurate model in the formats the hardware computes in: the option, else the schedule's first layer input format (its
-    /// last layer output format for the logits), else the model's QAT format, else the fallback.</summary>
+    /// <summary>The bit-accurate model in the formats the hardware computes in: the option, else the schedule's "formats", else (older schedules)
+    /// its first layer input format and last layer output format, else the model's QAT format, else the fallback.</summary>
     private static BitAccurateNetwork BitAccurate(StageContext c, ModelArtifacts model, ScheduleFile schedule)
     {
         FixedFormat? Parse(string? text, string where)
@@ -102,7 +102,21 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
             try { return FixedFormat.Parse(text); }
             catch (FixedFormatException e) { throw new StageFailedException($"{where}: {e.Message}"); }
         }
-        var format = Parse(c.Options.String("format"), $"stage '{c.StageId}': option 'format'")
+        var option = Parse(c.Options.String("format"), $"stage '{c.StageId}': option 'format'");
+        if (option is null && schedule.Formats is { } sf)
+        {
+            // The formats hls.emit built the hardware for: exactly the model's layers, accumulator and logits included.
+            try
+            {
+                var logitsFormat = sf.Logits is null ? (LogitsFormat?)null : LogitsFormat.Parse(sf.Logits);
+                return new BitAccurateNetwork(model.Net, FormatDefaults.For(model.Net.Spec, Parse(sf.Format, $"{schedule.File}: formats.format"),
+                    Parse(sf.Accumulator, $"{schedule.File}: formats.accumulator"), logitsFormat));
+            }
+            catch (FixedFormatException e) { throw new StageFailedException($"{schedule.File}: formats.logits: {e.Message}"); }
+            catch (ModelFormatException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
+        }
+        // A schedule without "formats": the first layer's input format and the last layer's output format.
+        var format = option
             ?? Parse(schedule.Layers.FirstOrDefault()?.InputFormat, $"{schedule.File}: layers[0].input_format")
             ?? Parse(model.Training?.QatFormat, "the model's QAT format");
         var logitsText = schedule.Layers.LastOrDefault()?.OutputFormat;
