@@ -114,6 +114,27 @@ public class ExecutorTests
     }
 
     [Fact]
+    public async Task A_stage_gets_the_cores_shared_among_the_stages_computing_when_it_starts()
+    {
+        using var ws = new Workspace();
+        var group = Guid.NewGuid().ToString("N");
+        var f = ws.Write("t.yaml", $"name: t\nstages:\n  - {{ id: a, kind: test.meet, with: {{ group: {group}, tag: a }} }}\n  - {{ id: b, kind: test.meet, with: {{ group: {group}, tag: b }} }}\n");
+        var s = await ws.RunAsync(f, new ExecutorOptions { Jobs = 2 });
+        Assert.Equal(0, s.ExitCode);
+        static int Threads(StageRecord r) => int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(r.Directory!, "stage.log")), @"(\d+) thread\(s\)").Groups[1].Value);
+        // The two stages wait for each other, so the second starts while the first computes: the first had every core, the second its share.
+        var cores = Environment.ProcessorCount;
+        Assert.Equal(new[] { Math.Max(1, cores / 2), cores }.OrderBy(x => x), s.Stages.Select(Threads).OrderBy(x => x));
+
+        // A fixed --threads; the thread count is not part of the cache key, so new stages (a new group) show it.
+        var other = ws.Write("u.yaml", File.ReadAllText(f).Replace(group, group + "u").Replace("name: t", "name: u"));
+        var fixedThreads = await ws.RunAsync(other, new ExecutorOptions { Jobs = 2, ThreadsPerStage = 3 });
+        Assert.All(fixedThreads.Stages, r => Assert.Equal(3, Threads(r)));
+        Assert.Equal(cores, new ExecutorOptions { Jobs = 8 }.StageThreads(1));
+        Assert.Equal(Math.Max(1, cores / 8), new ExecutorOptions { Jobs = 8 }.StageThreads(20));
+    }
+
+    [Fact]
     public async Task Design_points_that_share_a_stage_run_it_once()
     {
         using var ws = new Workspace();

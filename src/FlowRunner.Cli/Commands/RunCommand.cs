@@ -15,7 +15,7 @@ internal static class RunCommand
         var recipe = RecipeArguments.Recipe();
         var set = RecipeArguments.Set();
         var jobs = new Option<int>("--jobs", "-j") { Description = "Stages run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var threads = new Option<int>("--threads") { Description = "Threads one in-process stage may use (default: cores / jobs); results never depend on it", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Threads one in-process stage may use (default: the cores shared among the stages computing when it starts); results never depend on it", DefaultValueFactory = _ => 0 };
         var force = new Option<bool>("--force") { Description = "Run every stage again, ignoring the cache" };
         var from = new Option<string?>("--from") { Description = "Run this stage and everything after it again" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only failures and the final line" };
@@ -46,7 +46,7 @@ internal static class RunCommand
                 return ErrorReport.Recipe(e);
             }
             if (r.GetValue(jobs) < 1) return ErrorReport.Usage("--jobs must be at least 1");
-            if (r.GetValue(threads) < 0) return ErrorReport.Usage("--threads must be 0 (cores / jobs) or more");
+            if (r.GetValue(threads) < 0) return ErrorReport.Usage("--threads must be 0 (share the cores) or more");
             var only = r.GetValue(points)!;
             var unknown = only.Where(p => plan.Points.All(x => x.Id != p)).ToList();
             if (unknown.Count > 0) return ErrorReport.Usage($"--point: no design point {string.Join(", ", unknown)} (points p000..p{plan.Points.Count - 1:000})");

@@ -76,6 +76,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         public ConcurrentDictionary<string, Lazy<Task<StageRecord>>> InFlight { get; } = new();
         public ConcurrentDictionary<(string Point, string Stage), StageRecord> Records { get; } = new();
         public object ManifestLock { get; } = new();
+        public int Computing;
         public long LastManifestTicks { get; set; }
     }
 
@@ -157,6 +158,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 Error = "the run was cancelled", Started = DateTimeOffset.Now, Ended = DateTimeOffset.Now,
             };
         }
+        var threads = options.StageThreads(Interlocked.Increment(ref run.Computing));
         var started = DateTimeOffset.Now;
         var sw = Stopwatch.StartNew();
         var tmp = run.Cache.NewTempDirectory(key);
@@ -174,7 +176,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 log.Info($"stage '{rs.Id}' ({rs.Spec.Kind}) of {run.Plan.Recipe.Name} point {point.Id} [{point.Label}] with adapter '{adapter.Id}'");
                 foreach (var t in tools) log.Info($"tool {t}");
                 log.Info("options " + JsonSerializer.Serialize(rs.Options, PlainJson.Options).ReplaceLineEndings(" "));
-                log.Info($"cache key {key}");
+                log.Info($"cache key {key}; {threads} thread(s)");
                 var ctx = new StageContext
                 {
                     StageId = rs.Id, Kind = rs.Spec.Kind, AdapterId = adapter.Id, PointId = point.Id, Directory = tmp,
@@ -185,7 +187,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                     DataDirectory = run.DataDir, Seed = rs.Seed, Log = log, Locator = registry.Locator,
                     Tools = new ToolRunner(tmp, log, rs.Retry, registry.Locator),
                     // Concurrent stages share the cores instead of each taking all of them.
-                    Threads = options.StageThreads,
+                    Threads = threads,
                 };
                 try
                 {
@@ -224,6 +226,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         }
         finally
         {
+            Interlocked.Decrement(ref run.Computing);
             run.Slots.Release();
         }
     }

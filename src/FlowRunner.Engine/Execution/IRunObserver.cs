@@ -30,11 +30,13 @@ public sealed record ExecutorOptions
     public string Workspace { get; init; } = Environment.CurrentDirectory;
     public int Jobs { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Threads one in-process stage may use; 0 shares the cores among the jobs (cores / jobs, at least 1). Results never depend on it.</summary>
+    /// <summary>Threads one in-process stage may use; 0 shares the cores among the stages running when it starts. Results never depend on it.</summary>
     public int ThreadsPerStage { get; init; }
 
-    /// <summary>The threads a stage gets under these options.</summary>
-    public int StageThreads => ThreadsPerStage > 0 ? ThreadsPerStage : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Jobs));
+    /// <summary>The threads a stage gets when it starts with <paramref name="running"/> stages computing (itself included): the cores shared
+    /// among them, so a stage that runs alone (the shared training at the start of a sweep) gets every core and a full set of jobs one each.</summary>
+    public int StageThreads(int running) =>
+        ThreadsPerStage > 0 ? ThreadsPerStage : Math.Max(1, Environment.ProcessorCount / Math.Clamp(running, 1, Math.Max(1, Jobs)));
 
     /// <summary>Run every stage again, ignoring the cache (results still go into it).</summary>
     public bool Force { get; init; }
