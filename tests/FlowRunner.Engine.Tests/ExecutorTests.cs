@@ -135,6 +135,16 @@ public class ExecutorTests
     }
 
     [Fact]
+    public void The_cache_key_names_the_code_an_adapter_runs()
+    {
+        // Stages of the test assembly run the test assembly's code and the engine's; engine-only code is a different set.
+        var stages = CacheKey.CodeId(typeof(TestStages).Assembly);
+        Assert.Equal(stages, CacheKey.CodeId(typeof(TestStages).Assembly));
+        Assert.NotEqual(stages, CacheKey.CodeId(typeof(Executor).Assembly));
+        Assert.Matches("^[0-9a-f]{64}$", stages);
+    }
+
+    [Fact]
     public async Task Design_points_that_share_a_stage_run_it_once()
     {
         using var ws = new Workspace();

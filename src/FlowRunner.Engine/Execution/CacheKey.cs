@@ -6,17 +6,45 @@ using FlowRunner.Engine.Recipes;
 
 namespace FlowRunner.Engine.Execution;
 
-/// <summary>The cache key of a stage: hash of its kind, adapter and tool versions, resolved options (and the contents of files they name),
-/// seed, tech file and the output hashes of every upstream stage.</summary>
+/// <summary>The cache key of a stage: hash of its kind, adapter, the adapter's code, tool versions, resolved options (and the contents of
+/// files they name), seed, tech file and the output hashes of every upstream stage.</summary>
 public static class CacheKey
 {
-    private const string Version = "flowrunner-cache-v1";
+    private const string Version = "flowrunner-cache-v2";
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Reflection.Assembly, string> CodeIds = new();
+
+    /// <summary>The identity of the code an adapter runs: the module version ids of its assembly and of every non-framework assembly it
+    /// references, directly or not. Builds are deterministic, so the id changes exactly when that code changes: a new FlowRunner (or plugin)
+    /// that emits different RTL never gets the old RTL from the cache.</summary>
+    public static string CodeId(System.Reflection.Assembly assembly) => CodeIds.GetOrAdd(assembly, a =>
+    {
+        var seen = new SortedDictionary<string, Guid>(StringComparer.Ordinal);
+        var pending = new Stack<System.Reflection.Assembly>([a]);
+        while (pending.TryPop(out var next))
+        {
+            var name = next.GetName().Name ?? "";
+            if (seen.ContainsKey(name) || IsFramework(name)) continue;
+            seen[name] = next.ManifestModule.ModuleVersionId;
+            foreach (var reference in next.GetReferencedAssemblies())
+            {
+                if (IsFramework(reference.Name ?? "") || seen.ContainsKey(reference.Name ?? "")) continue;
+                try { pending.Push(System.Reflection.Assembly.Load(reference)); }
+                catch (IOException) { } // an optional reference that is not deployed cannot have run
+                catch (BadImageFormatException) { }
+            }
+        }
+        return ContentHash.OfText(string.Join('\n', seen.Select(kv => $"{kv.Key} {kv.Value}")));
+    });
+
+    private static bool IsFramework(string name) =>
+        name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft", StringComparison.Ordinal) || name is "mscorlib" or "netstandard";
 
     public static string Compute(ResolvedStage stage, IToolAdapter adapter, IReadOnlyList<ToolInfo> tools,
         string techHash, string recipeDirectory, IReadOnlyList<StageRecord> upstream)
     {
         var sb = new StringBuilder(512);
         sb.Append(Version).Append('\n').Append(stage.Spec.Kind).Append('\n').Append(adapter.Id).Append('\n');
+        sb.Append("code ").Append(CodeId(adapter.GetType().Assembly)).Append('\n');
         foreach (var t in tools) sb.Append("tool ").Append(t.Name).Append('=').Append(t.Version).Append('\n');
         sb.Append("options ");
         Canonical(sb, stage.Options);

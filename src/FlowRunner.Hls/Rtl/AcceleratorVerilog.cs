@@ -248,13 +248,27 @@ public static class AcceleratorVerilog
             W("");
 
             // Taps: window value x_t for the product cycle.
+            // A select at a stride that is not a power of two (W = 6, 10) synthesizes as a multiplier and a barrel shifter over the
+            // whole row: Yosys built 6.3 as large as 8.4 and 10.5 near 16.8. The select reads a view of the row padded to a
+            // power-of-two stride instead, a plain N:1 multiplexer per bit (the padding is constant and vanishes).
+            var stride = 1;
+            while (stride < WA) stride *= 2;
+            var row = "rb";
+            if (stride != WA)
+            {
+                row = "rbp";
+                W($"  // Row buffers at a {stride}-bit stride for the window select.");
+                for (var ky = 0; ky < 3; ky++)
+                    W($"  wire [{NB * stride - 1}:0] rbp{ky} = {{" + string.Join(", ", Enumerable.Range(0, NB).Reverse()
+                        .Select(i => $"{stride - WA}'d0, rb{ky}[{i * WA + WA - 1}:{i * WA}]")) + "};");
+            }
             W("  // Window taps for the product cycle: row ky, position base + offset + kx*C + channel.");
             for (var t = 0; t < 9; t++)
             {
                 var ky = t / 3;
                 var kx = t % 3;
                 W($"  wire [{ib - 1}:0] ix{t} = c_base + {Resize($"off{ky}", OB, ib)} + {Resize("mc", cb, ib)} + c_chan * {Const(ib, kx)};");
-                W($"  wire signed [{WA - 1}:0] x{t} = rb{ky}[ix{t} * {WA} +: {WA}];");
+                W($"  wire signed [{WA - 1}:0] x{t} = {row}{ky}[ix{t} * {stride} +: {WA}];");
             }
             W("");
 
