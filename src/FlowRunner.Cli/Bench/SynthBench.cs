@@ -114,13 +114,22 @@ public static class SynthBench
         var loader = Loader() ?? throw new InvalidOperationException("no tech/ folder found");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumns("point", "tech", "yosys um2", "analytical um2", "ratio", "yosys FF", "model FF", "sta path ns", "model path ns", "yosys s");
+        var fits = TechNames.ToDictionary(t => t, _ => new List<WholeDesignPoint>());
         foreach (var (label, folder) in points)
             foreach (var tech in TechNames)
             {
                 ct.ThrowIfCancellationRequested();
                 var y = await RunAdapterAsync(new YosysSynthAdapter(), label, folder, loader.PathOf(tech), Path.Combine(workDirectory, $"{label}-{tech}-yosys"), ct);
-                var a = await RunAdapterAsync(new AnalyticalSynthAdapter(), label, folder, loader.PathOf(tech), Path.Combine(workDirectory, $"{label}-{tech}-analytical"), ct);
+                var analyticalDir = Path.Combine(workDirectory, $"{label}-{tech}-analytical");
+                var a = await RunAdapterAsync(new AnalyticalSynthAdapter(), label, folder, loader.PathOf(tech), analyticalDir, ct);
                 double M(StageResult r, string n) => r.Metrics.FirstOrDefault(m => m.Name == n)?.Value ?? double.NaN;
+                // The same design without the whole-design factors: what they are fitted on.
+                var setup = SynthSetup.From(Context(new AnalyticalSynthAdapter(), label, folder, loader.PathOf(tech), analyticalDir));
+                var cells = CellCatalog.From(setup.Library);
+                var bare = AnalyticalModel.Estimate(setup.Schedule.Operators, cells,
+                    AnalyticalCalibration.For(tech) with { DesignScale = 1, PathScale = 1, SelectLoadGates = 0 });
+                fits[tech].Add(new WholeDesignPoint(label, M(y, "logic_area_um2"), bare.LogicAreaUm2, M(y, "critical_path_ns"), bare.CriticalPathNs - cells.RegisterOverheadNs,
+                    setup.Schedule.Operators.Where(o => o.Kind == "mul").Sum(o => (double)o.Count * o.AWidth) * cells.GateDelayNs, cells.RegisterOverheadNs));
                 table.AddRow(label, tech, F(M(y, "logic_area_um2")), F(M(a, "logic_area_um2")),
                     (M(a, "logic_area_um2") / M(y, "logic_area_um2")).ToString("F3", CultureInfo.InvariantCulture),
                     F(M(y, "flip_flops")), F(M(a, "flip_flops")), M(y, "critical_path_ns").ToString("F3", CultureInfo.InvariantCulture),
@@ -128,14 +137,59 @@ public static class SynthBench
             }
         AnsiConsole.MarkupLine("[bold]Yosys against analytical[/] (ratio = analytical / yosys; target within 15%)");
         AnsiConsole.Write(table);
+        foreach (var (tech, ps) in fits.Where(f => f.Value.Count > 0)) PrintWholeDesignFit(tech, ps);
+    }
+
+    /// <summary>One accelerator as the whole-design fit sees it: Yosys's area and OpenSTA's path against the operator model's bare area, MAC
+    /// path (without the register overhead) and select-load delay.</summary>
+    private sealed record WholeDesignPoint(string Label, double YosysArea, double BareArea, double StaPathNs, double MacPathNs, double SelectLoadNs, double OverheadNs);
+
+    /// <summary>Least squares on the relative error: DesignScale for the area; PathScale and SelectLoadGates for the path (where OpenSTA timed it).
+    /// Prints the factors with the worst error they leave, and the worst error when each point is predicted from the others.</summary>
+    private static void PrintWholeDesignFit(string tech, IReadOnlyList<WholeDesignPoint> ps)
+    {
+        static double Scale(IEnumerable<WholeDesignPoint> q) => q.Sum(p => p.BareArea / p.YosysArea) / q.Sum(p => Math.Pow(p.BareArea / p.YosysArea, 2));
+        var scale = Scale(ps);
+        var worst = ps.Max(p => Math.Abs(scale * p.BareArea / p.YosysArea - 1));
+        var loo = ps.Count < 3 ? double.NaN : ps.Max(p => Math.Abs(Scale(ps.Where(q => q != p)) * p.BareArea / p.YosysArea - 1));
+        var stored = AnalyticalCalibration.For(tech);
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{tech}: DesignScale stored {stored.DesignScale:F4}, fitted {scale:F4}: worst area error {worst:P1}, {loo:P1} leaving each point out");
+        var timed = ps.Where(p => double.IsFinite(p.StaPathNs) && p.StaPathNs > 0).ToList();
+        if (timed.Count >= 3)
+        {
+            static (double P, double S) Path(IReadOnlyList<WholeDesignPoint> q)
+            {
+                // Rows [mac/y, load/y] against 1 - overhead/y: the 2x2 normal equations.
+                double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+                foreach (var p in q)
+                {
+                    double x1 = p.MacPathNs / p.StaPathNs, x2 = p.SelectLoadNs / p.StaPathNs, t = 1 - p.OverheadNs / p.StaPathNs;
+                    a11 += x1 * x1; a12 += x1 * x2; a22 += x2 * x2; b1 += x1 * t; b2 += x2 * t;
+                }
+                var det = a11 * a22 - a12 * a12;
+                return Math.Abs(det) < 1e-12 ? (b1 / a11, 0) : ((b1 * a22 - b2 * a12) / det, (a11 * b2 - a12 * b1) / det);
+            }
+            static double Err(WholeDesignPoint p, (double P, double S) f) => Math.Abs((p.OverheadNs + f.P * p.MacPathNs + f.S * p.SelectLoadNs) / p.StaPathNs - 1);
+            var path = Path(timed);
+            var looPath = timed.Max(p => Err(p, Path(timed.Where(q => q != p).ToList())));
+            line += string.Create(CultureInfo.InvariantCulture,
+                $"; PathScale stored {stored.PathScale:F4}, fitted {path.P:F4}, SelectLoadGates stored {stored.SelectLoadGates:F4}, fitted {path.S:F4}: worst path error {timed.Max(p => Err(p, path)):P1}, {looPath:P1} leaving each point out");
+        }
+        AnsiConsole.WriteLine(line);
     }
 
     private static async Task<StageResult> RunAdapterAsync(IToolAdapter adapter, string label, string hlsFolder, string techFile, string directory, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
+        return await adapter.RunAsync(Context(adapter, label, hlsFolder, techFile, directory), ct);
+    }
+
+    private static StageContext Context(IToolAdapter adapter, string label, string hlsFolder, string techFile, string directory)
+    {
         var hls = Path.GetFullPath(hlsFolder);
         var log = new QuietLog();
-        var context = new StageContext
+        return new StageContext
         {
             StageId = "synth",
             Kind = SynthStage.KindName,
@@ -155,7 +209,6 @@ public static class SynthBench
             Tools = new ToolRunner(directory, log, RetrySpec.Default, new ToolLocator()),
             Locator = new ToolLocator(),
         };
-        return await adapter.RunAsync(context, ct);
     }
 
     private static string AsCode(AnalyticalCalibration c) =>

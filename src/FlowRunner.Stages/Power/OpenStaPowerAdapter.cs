@@ -39,7 +39,8 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         }
         var netlist = synth.ArtifactPath("netlist");
         var liberty = StdCellLiberty(context, inputs.Tech, synth);
-        var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib")).ToList();
+        var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib"),
+            inputs.Schedule.CyclesPerInference).ToList();
 
         var flops = LibertyReader.ReadFile(liberty).Cells.Where(c => c.Group.Group("ff") is not null || c.Group.Group("latch") is not null).Select(c => c.Name).ToHashSet();
         var netlistText = Synthesis.StaTiming.WithoutInstanceParameters(await File.ReadAllTextAsync(netlist, cancellationToken));

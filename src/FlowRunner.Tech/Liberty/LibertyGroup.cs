@@ -62,6 +62,18 @@ public sealed class LibertyGroup(string type, params string[] arguments)
         return this;
     }
 
+    /// <summary>Removes the child groups of a type (and, when given, a name); returns how many.</summary>
+    public int RemoveGroups(string type, string? name = null)
+    {
+        var gone = _groups.Where(g => g.Type == type && (name is null || g.Name == name)).ToList();
+        foreach (var g in gone)
+        {
+            _groups.Remove(g);
+            _statements.Remove(g);
+        }
+        return gone.Count;
+    }
+
     /// <summary>Adds a child group and returns it, for building files in code.</summary>
     public LibertyGroup AddGroup(string type, params string[] arguments)
     {
