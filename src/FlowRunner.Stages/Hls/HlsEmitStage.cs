@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using FlowRunner.Abstractions;
 using FlowRunner.Hls;
 using FlowRunner.Hls.Architecture;
+using FlowRunner.Hls.Rtl;
 using FlowRunner.Hls.Vectors;
 using FlowRunner.Models.Inference;
 using FlowRunner.Stages.Model;
@@ -15,11 +16,15 @@ namespace FlowRunner.Stages.Hls;
 /// Writes: rtl/ (accel.v, accel_&lt;layer&gt;_out/_store.v assignment modules, a behavioral module and ROM image per memory), tb/tb_accel.v,
 /// accel.cpp, vectors.txt, schedule.json (format flowrunner-schedule-1).
 /// Reports: cycles_per_inference, compute_cycles, lanes, multipliers, accumulator_bits, memories, memory_bits; with `simulate_images`
-/// and Icarus installed also rtl_cycles_measured and rtl_images_checked; with `ac_include` and g++ also hls_cpp_images_checked.
+/// and Icarus installed also rtl_cycles_measured and rtl_images_checked, and writes activity.vcd (the registers over the first image, which
+/// the OpenSTA power adapter annotates); with `ac_include` and g++ also hls_cpp_images_checked.
 /// </remarks>
 public sealed class HlsEmitStage : IStage
 {
     public const string KindName = "hls.emit";
+
+    /// <summary>The register activity of the first simulated image (Icarus VCD), when the stage simulated the RTL.</summary>
+    public const string ActivityFile = "activity.vcd";
 
     public string Kind => KindName;
 
@@ -82,6 +87,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
         };
         var simulate = o.Int("simulate_images");
         if (simulate > 0) metrics.AddRange(await SimulateAsync(c, a, files, Math.Min(simulate, vectors.Count), ct));
+        var simulated = File.Exists(c.PathOf(HlsEmitStage.ActivityFile));
         var include = o.String("ac_include");
         if (!string.IsNullOrWhiteSpace(include)) metrics.Add(await CompileCppAsync(c, files, c.ResolvePath(include), vectors.Count, ct));
 
@@ -93,6 +99,8 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
             new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),
             new("vectors", files.Vectors, "test images and the bit-accurate model's logits (flowrunner-vectors-1)"),
         ];
+        if (simulated)
+            artifacts = [.. artifacts, new Artifact("activity_vcd", HlsEmitStage.ActivityFile, "Icarus VCD of the registers and the clock over the first simulated image")];
         return new StageResult(metrics, artifacts);
     }
 
@@ -104,11 +112,15 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
             return [];
         }
         var rtl = c.PathOf(AcceleratorFiles.RtlFolder);
-        var sources = new List<string> { "-g2005", "-o", "tb.vvp", c.PathOf(files.Testbench) };
+        // A second top module dumps the registers of the first image into activity.vcd for the power stage.
+        var dumper = c.PathOf(HlsEmitStage.ActivityFile + ".v");
+        await File.WriteAllTextAsync(dumper, ActivityDumpVerilog.Emit(await File.ReadAllTextAsync(Path.Combine(rtl, "accel.v"), ct), c.PathOf(HlsEmitStage.ActivityFile)), ct);
+        var sources = new List<string> { "-g2005", "-o", "tb.vvp", "-s", "tb_accel", "-s", ActivityDumpVerilog.Module, c.PathOf(files.Testbench), dumper };
         sources.AddRange(files.Rtl.Select(c.PathOf));
         await c.Tools.RunAsync(new ToolInvocation("iverilog", sources) { WorkingDirectory = rtl }, ct);
         var run = await c.Tools.RunAsync(new ToolInvocation("vvp", ["-n", "tb.vvp", "+vectors=" + c.PathOf(files.Vectors), $"+images={images}"]) { WorkingDirectory = rtl }, ct);
         File.Delete(Path.Combine(rtl, "tb.vvp"));
+        File.Delete(dumper);
         var output = run.StandardOutput;
         if (!output.Contains($"PASS {images} images", StringComparison.Ordinal))
             throw new StageFailedException($"stage '{c.StageId}': the RTL does not compute the model's logits:\n{Tail(output)}");

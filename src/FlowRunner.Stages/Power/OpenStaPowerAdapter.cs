@@ -56,8 +56,17 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
                 memoryLibs.Add(Path.Combine(memoryDir, macro.Lib));
                 memoryCells.Add(macro.Name);
             }
+        // Registers measured by hls.emit's RTL simulation (simulate_images) keep their own rates; the others get their role's.
+        VcdActivity? vcd = null;
+        if (context.FindInput(Hls.HlsEmitStage.KindName)?.Directory is { } hlsDir && File.Exists(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)))
+        {
+            try { vcd = VcdActivity.Read(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)); }
+            catch (FormatException e) { throw new StageFailedException(e.Message); }
+        }
         var annotation = ActivityAnnotation.Build(instances, flops, memoryCells, inputs.Activity,
-            inputs.Schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1));
+            inputs.Schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1), vcd?.ByNet);
+        if (vcd is not null)
+            context.Log.Info($"activity.vcd: {vcd.Cycles:N0} cycles, {vcd.ByNet.Count} register bits; {annotation.Measured.Count} flip-flops annotated with their measured rate and duty");
         var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();
         var script = Script(liberty, memoryLibs, staNetlist, inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
         await File.WriteAllTextAsync(context.PathOf("power.tcl"), script, cancellationToken);
@@ -99,6 +108,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
             new("analytical_energy_per_inference_uj", analytical.EnergyPj * 1e-6, "uJ"),
             new("power_ratio_analytical_to_opensta", analytical.PowerMw / staMw),
             new("annotated_pins", annotation.AnnotatedPins),
+            new("simulated_activity_pins", annotation.Measured.Count),
         ]);
         return new StageResult(metrics, PowerMetrics.Artifacts(
             new Artifact("sta_script", "power.tcl", "the OpenSTA script: libraries, netlist, clock, activity annotation, report_power"),
