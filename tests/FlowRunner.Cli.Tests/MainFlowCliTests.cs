@@ -17,6 +17,9 @@ public class MainFlowCliTests
         Assert.Contains("rtl_cycles_measured", hlsMetrics); // Icarus ran the emitted RTL against the model's vectors
         foreach (var file in new[] { "schedule.json", "accel.cpp", "vectors.txt", "rtl/accel.v", "rtl/rom_dense1.hex", "tb/tb_accel.v" })
             Assert.True(File.Exists(Path.Combine(hls, file)), file);
+        Assert.True(File.Exists(Path.Combine(hls, "activity.vcd")), "the simulation dumps the registers for the power stage");
+        var power = Directory.GetDirectories(Path.Combine(ws, "runs", "mnist-accel"), "power", SearchOption.AllDirectories).Single();
+        Assert.Contains("the analytical model uses it for control_activity", File.ReadAllText(Path.Combine(power, "stage.log")));
         Assert.Matches(@"done\s+p000/memory compiler [0-9.]+s memory_area_um2=", r.StandardOutput);
         var report = Directory.GetFiles(Path.Combine(ws, "runs", "mnist-accel"), "report.html", SearchOption.AllDirectories).Single();
         Assert.Contains("class=\"heatmap\"", File.ReadAllText(report));

@@ -65,12 +65,16 @@ public sealed record ActivityAnnotation(double AccumulatorRate, double WeightRat
                     byPin[$"{i.Name}/{pin}"] = m;
                     continue;
                 }
-                var role = Accumulator.IsMatch(net) ? "accumulator" : Weight.IsMatch(net) ? "weight" : Activation.IsMatch(net) ? "activation" : "control";
+                var role = RoleOf(net);
                 roles[role].Add($"{i.Name}/{pin}");
             }
         }
         return new ActivityAnnotation(acc, weight, act, controlRate, roles.ToDictionary(r => r.Key, r => (IReadOnlyList<string>)r.Value)) { Measured = byPin };
     }
+
+    /// <summary>The role a register plays by the name of its net: accumulator, weight, activation or control.</summary>
+    public static string RoleOf(string net) =>
+        Accumulator.IsMatch(net) ? "accumulator" : Weight.IsMatch(net) ? "weight" : Activation.IsMatch(net) ? "activation" : "control";
 
     public double RateOf(string role) => role switch
     {

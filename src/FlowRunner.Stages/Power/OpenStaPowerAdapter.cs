@@ -57,12 +57,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
                 memoryCells.Add(macro.Name);
             }
         // Registers measured by hls.emit's RTL simulation (simulate_images) keep their own rates; the others get their role's.
-        VcdActivity? vcd = null;
-        if (context.FindInput(Hls.HlsEmitStage.KindName)?.Directory is { } hlsDir && File.Exists(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)))
-        {
-            try { vcd = VcdActivity.Read(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)); }
-            catch (FormatException e) { throw new StageFailedException(e.Message); }
-        }
+        var vcd = inputs.Simulated;
         var annotation = ActivityAnnotation.Build(instances, flops, memoryCells, inputs.Activity,
             inputs.Schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1), vcd?.ByNet);
         if (vcd is not null)

@@ -18,6 +18,9 @@ namespace FlowRunner.Stages.Power;
 public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, MemoryManifest? Memories, StageOutput? Synth, double? DieAreaUm2,
     double ClockNs, ActivityReport Activity, double ActivitySeconds, PowerBreakdown Analytical, SoftwareEstimate Software)
 {
+    /// <summary>Register activity from hls.emit's RTL simulation (activity.vcd), when it simulated.</summary>
+    public VcdActivity? Simulated { get; init; }
+
     public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
     {
         var o = c.Options;
@@ -60,11 +63,25 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         if (schedule.Layers.Count > 0 && unmatched.Count > 0)
             c.Log.Warn($"{schedule.File}: no layer named {string.Join(", ", unmatched)}; their accumulators take the model's full-precision width");
 
-        var assumptions = new PowerAssumptions(o.Double("control_activity", 0.1), o.Double("clock_tree_overhead", 0.5));
+        // The RTL simulation measured the control registers (counters, FSM, addresses): their mean rate replaces the 0.1 assumption,
+        // unless the recipe sets control_activity.
+        VcdActivity? simulated = null;
+        if (c.FindInput(Hls.HlsEmitStage.KindName)?.Directory is { } hlsDir && File.Exists(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)))
+        {
+            try { simulated = VcdActivity.Read(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)); }
+            catch (FormatException e) { throw new StageFailedException(e.Message); }
+        }
+        var control = o.Double("control_activity", 0.1);
+        if (!o.Has("control_activity") && simulated?.MeanRate(net => ActivityAnnotation.RoleOf(net) == "control") is { } measured)
+        {
+            control = measured;
+            c.Log.Info($"activity.vcd ({simulated.Cycles:N0} cycles): control registers toggle {measured:F4} a bit a cycle; the analytical model uses it for control_activity");
+        }
+        var assumptions = new PowerAssumptions(control, o.Double("clock_tree_overhead", 0.5));
         var analytical = AnalyticalPowerModel.Estimate(schedule, activity, memories, TechEnergy.From(tech), clock, assumptions,
             synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
         var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
-        return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software);
+        return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software) { Simulated = simulated };
     }
 
     private static TechDescription LoadTech(StageContext c)

@@ -30,7 +30,7 @@ public sealed class PowerStage : IStage
         new("images", OptionType.Int, 1000, "test images the bit-accurate model runs to measure activity (more than the test set adds training images)", "images"),
         new("seed", OptionType.Int, null, "seed of the choice of images when fewer than all are run (default: the recipe's seed)"),
         new("format", OptionType.String, "", "format of the activity run; empty: the schedule's layer formats, else the model's QAT format, else 8.4 rnd sat"),
-        new("control_activity", OptionType.Double, 0.1, "toggles per bit per cycle of control registers, muxes and comparators outside the MAC datapath"),
+        new("control_activity", OptionType.Double, null, "default 0.1: toggles per bit per cycle of control registers, muxes and comparators outside the MAC datapath (analytical), and of the input ports (opensta); unset, the analytical model takes the control registers' mean rate from hls.emit's activity.vcd when it simulated the RTL"),
         new("clock_tree_overhead", OptionType.Double, 0.5, "clock-tree buffer energy as a share of the flip-flops' clock-pin energy"),
         new("software", OptionType.String, "", "software core description (YAML); empty: tech/software/rv32imf.yaml"),
     ];

@@ -13,6 +13,13 @@ public sealed class VcdActivity
     public required long Cycles { get; init; }
     public required IReadOnlyDictionary<string, RegisterActivity> ByNet { get; init; }
 
+    /// <summary>The mean rate of the bits whose net name passes <paramref name="select"/>; null when none does.</summary>
+    public double? MeanRate(Func<string, bool> select)
+    {
+        var rates = ByNet.Where(kv => select(kv.Key)).Select(kv => kv.Value.Rate).ToList();
+        return rates.Count == 0 ? null : rates.Average();
+    }
+
     private sealed class Signal(string name, int msb, int lsb, bool ranged)
     {
         public readonly string Name = name;
