@@ -19,16 +19,9 @@ namespace FlowRunner.Cli.Bench;
 /// same format or kept at accumulator precision), and quantization-aware fine-tuning at 3 and 4 bits. --quick trains less and skips QAT.</summary>
 internal static class ModelBench
 {
-    private sealed class ConsoleLog : IStageLog
-    {
-        public void Info(string message) => Console.WriteLine(message);
-        public void Warn(string message) => Console.WriteLine("warning: " + message);
-        public void Progress(double fraction, string status) { }
-    }
-
     public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
     {
-        var log = new ConsoleLog();
+        var log = new ConsoleStageLog();
         var data = Path.Combine(Environment.CurrentDirectory, ".flowrunner", "data");
         var tools = new ToolRunner(o.WorkDirectory, log, RetrySpec.Default, new ToolLocator());
         var split = await DatasetLoader.LoadAsync(DatasetSpec.Mnist(), data, tools, log, ct);

@@ -23,16 +23,9 @@ internal static class PowerBench
 {
     public const string PointsVariable = "FLOWRUNNER_BENCH_POWER_POINTS";
 
-    private sealed class ConsoleLog : IStageLog
-    {
-        public void Info(string message) => Console.WriteLine(message);
-        public void Warn(string message) => Console.WriteLine("warning: " + message);
-        public void Progress(double fraction, string status) { }
-    }
-
     public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
     {
-        var log = new ConsoleLog();
+        var log = new ConsoleStageLog();
         var techRoot = TechLoader.FindTechRoot(Directory.GetCurrentDirectory()) ?? TechLoader.FindTechRoot(AppContext.BaseDirectory);
         if (techRoot is null)
         {

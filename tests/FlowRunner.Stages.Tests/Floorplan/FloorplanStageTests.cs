@@ -6,13 +6,14 @@ using FlowRunner.Stages.Memory;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Lef;
 
+using FlowRunner.Stages.Tests.Support;
+
 namespace FlowRunner.Stages.Tests.Floorplan;
 
 /// <summary>`floorplan` run by hand: a fake memory.generate folder (memory.json + LEFs written by LefWriter), a synth output with logic_area_um2 and an hls schedule.</summary>
 public sealed class FloorplanStageTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "flowrunner-fpstage-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly List<string> _warnings = [];
 
     public FloorplanStageTests() => Directory.CreateDirectory(_root);
 
@@ -85,7 +86,7 @@ public sealed class FloorplanStageTests : IDisposable
             RecipeDirectory = _root,
             DataDirectory = Path.Combine(_root, ".flowrunner"),
             Seed = 11,
-            Log = new Log(_warnings),
+            Log = new RecordingLog(),
             Tools = new NoTools(),
             Locator = new NoTools(),
         };
@@ -211,20 +212,5 @@ public sealed class FloorplanStageTests : IDisposable
         e = await Assert.ThrowsAsync<StageFailedException>(() => Run(c));
         Assert.Contains("fmap1_m1.lef", e.Message);
         Assert.Contains("memory.json", e.Message);
-    }
-
-    private sealed class Log(List<string> warnings) : IStageLog
-    {
-        public void Info(string message) { }
-        public void Warn(string message) => warnings.Add(message);
-        public void Progress(double fraction, string status) { }
-    }
-
-    private sealed class NoTools : IToolRunner, IToolLocator
-    {
-        public Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"floorplan must not run tools, but ran {invocation.Tool}");
-        public string? Find(string name) => null;
-        public Task<string?> VersionAsync(string name, IReadOnlyList<string> arguments, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
     }
 }

@@ -3,6 +3,8 @@ using FlowRunner.Abstractions;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Tech;
 
+using FlowRunner.Stages.Tests.Support;
+
 namespace FlowRunner.Stages.Tests.Memory;
 
 /// <summary>`memory.generate` run by hand: a fake hls.emit folder with a small schedule.json, a StageContext built in the test.</summary>
@@ -172,23 +174,5 @@ public sealed class MemoryStageTests : IDisposable
         var first = doc.RootElement.GetProperty("macros")[0];
         foreach (var key in new[] { "name", "logical", "width_um", "height_um", "area_um2", "lef", "lib", "verilog", "pin_edge", "read_energy_pj", "write_energy_pj", "leakage_uw", "access_time_ns", "depth", "width" })
             Assert.True(first.TryGetProperty(key, out _), key);
-    }
-
-    private sealed class RecordingLog : IStageLog
-    {
-        public List<string> Infos { get; } = [];
-        public List<string> Warnings { get; } = [];
-        public void Info(string message) => Infos.Add(message);
-        public void Warn(string message) => Warnings.Add(message);
-        public void Progress(double fraction, string status) { }
-    }
-
-    /// <summary>The stage runs no tool: any call is a test failure.</summary>
-    private sealed class NoTools : IToolRunner, IToolLocator
-    {
-        public Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"memory.generate must not run tools, but ran {invocation.Tool}");
-        public string? Find(string name) => null;
-        public Task<string?> VersionAsync(string name, IReadOnlyList<string> arguments, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
     }
 }

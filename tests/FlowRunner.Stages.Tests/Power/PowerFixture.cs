@@ -5,6 +5,9 @@ using FlowRunner.Models.Network;
 using FlowRunner.Models.Training;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Tech;
+using FlowRunner.Engine.Tools;
+
+using FlowRunner.Stages.Tests.Support;
 
 namespace FlowRunner.Stages.Tests.Power;
 
@@ -84,7 +87,7 @@ public sealed class PowerFixture : IDisposable
         Threads = 2,
         Log = Log,
         Tools = tools ?? new NoTools(),
-        Locator = new PathLocator(),
+        Locator = new ToolLocator(),
     };
 
     /// <summary>A stage folder for a new stage run.</summary>
@@ -149,28 +152,3 @@ public sealed class PowerFixture : IDisposable
     }
 }
 
-/// <summary>A stage log that keeps its lines.</summary>
-public sealed class RecordingLog : IStageLog
-{
-    private readonly List<string> _lines = [];
-    public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToList(); } }
-    public void Info(string message) { lock (_lines) _lines.Add(message); }
-    public void Warn(string message) { lock (_lines) _lines.Add("warn: " + message); }
-    public void Progress(double fraction, string status) { }
-}
-
-/// <summary>For stages that must not run tools.</summary>
-public sealed class NoTools : IToolRunner
-{
-    public Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException($"this stage must not run tools, but ran {invocation.Tool}");
-}
-
-/// <summary>Finds programs on the PATH.</summary>
-public sealed class PathLocator : IToolLocator
-{
-    public string? Find(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
-    public Task<string?> VersionAsync(string name, IReadOnlyList<string> arguments, CancellationToken ct) => Task.FromResult<string?>(null);
-}

@@ -4,6 +4,8 @@ using FlowRunner.Engine.Tools;
 using FlowRunner.Stages.Synthesis;
 using FlowRunner.Tech;
 
+using FlowRunner.Stages.Tests.Support;
+
 namespace FlowRunner.Stages.Tests.Synthesis;
 
 /// <summary>A temporary folder with a fake hls.emit stage (schedule.json + rtl/) and StageContexts for the synth adapters, with the real tool runner.</summary>
@@ -88,12 +90,3 @@ internal sealed class SubstituteLocator(string tool, string program) : IToolLoca
     public Task<string?> VersionAsync(string name, IReadOnlyList<string> arguments, CancellationToken cancellationToken) => Task.FromResult<string?>("fake");
 }
 
-internal sealed class RecordingLog : IStageLog
-{
-    private readonly object _lock = new();
-    public List<string> Infos { get; } = [];
-    public List<string> Warnings { get; } = [];
-    public void Info(string message) { lock (_lock) Infos.Add(message); }
-    public void Warn(string message) { lock (_lock) Warnings.Add(message); }
-    public void Progress(double fraction, string status) { }
-}

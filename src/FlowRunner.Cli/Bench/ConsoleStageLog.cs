@@ -1,0 +1,11 @@
+using FlowRunner.Abstractions;
+
+namespace FlowRunner.Cli.Bench;
+
+/// <summary>The stage log of benchmarks that run stages' code outside the engine: lines go to the console.</summary>
+internal sealed class ConsoleStageLog : IStageLog
+{
+    public void Info(string message) => Console.WriteLine(message);
+    public void Warn(string message) => Console.WriteLine("warning: " + message);
+    public void Progress(double fraction, string status) { }
+}
