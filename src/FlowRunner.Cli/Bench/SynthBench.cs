@@ -129,7 +129,7 @@ public static class SynthBench
                 var bare = AnalyticalModel.Estimate(setup.Schedule.Operators, cells,
                     AnalyticalCalibration.For(tech) with { DesignScale = 1, PathScale = 1, SelectLoadGates = 0 });
                 fits[tech].Add(new WholeDesignPoint(label, M(y, "logic_area_um2"), bare.LogicAreaUm2, M(y, "critical_path_ns"), bare.CriticalPathNs - cells.RegisterOverheadNs,
-                    setup.Schedule.Operators.Where(o => o.Kind == "mul").Sum(o => (double)o.Count * o.AWidth) * cells.GateDelayNs, cells.RegisterOverheadNs));
+                    AnalyticalModel.SelectLoads(setup.Schedule.Operators) * cells.GateDelayNs, cells.RegisterOverheadNs));
                 table.AddRow(label, tech, F(M(y, "logic_area_um2")), F(M(a, "logic_area_um2")),
                     (M(a, "logic_area_um2") / M(y, "logic_area_um2")).ToString("F3", CultureInfo.InvariantCulture),
                     F(M(y, "flip_flops")), F(M(a, "flip_flops")), M(y, "critical_path_ns").ToString("F3", CultureInfo.InvariantCulture),

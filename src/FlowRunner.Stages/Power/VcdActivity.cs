@@ -23,7 +23,7 @@ public sealed class VcdActivity
     private sealed class Signal(string name, int msb, int lsb, bool ranged)
     {
         public readonly string Name = name;
-        public readonly int Width = Math.Abs(msb - lsb) + 1;
+        public int Width => Bits.Length;
         public readonly char[] Bits = Enumerable.Repeat('x', Math.Abs(msb - lsb) + 1).ToArray();
         public readonly long[] Toggles = new long[Math.Abs(msb - lsb) + 1];
         public readonly long[] HighSince = Enumerable.Repeat(-1L, Math.Abs(msb - lsb) + 1).ToArray();

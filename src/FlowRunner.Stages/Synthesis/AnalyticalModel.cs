@@ -42,7 +42,7 @@ public static class AnalyticalModel
         // The whole-design factors are fitted on MAC arrays (what hls.emit writes); a lone operator keeps its own calibration.
         var mac = fused && operators.Any(o => o.Kind == "mul");
         var design = mac ? calibration.DesignScale : 1;
-        var costs = operators.Select(o => new OperatorCost(o, design * o.Count * (InstanceArea(o, cells, calibration) + (fused && o.Kind == "mul" ? MacExtraArea(o, cells, calibration) : 0)),
+        var costs = operators.Select(o => new OperatorCost(o, design * o.Count * (InstanceArea(o, cells, calibration) + (mac && o.Kind == "mul" ? MacExtraArea(o, cells, calibration) : 0)),
             o.Kind == "reg" ? o.Count * o.Width : 0, InstanceDelay(o, cells, calibration))).ToList();
         var datapath = costs.Sum(c => c.AreaUm2);
         var control = datapath * calibration.ControlShare;
@@ -52,10 +52,12 @@ public static class AnalyticalModel
         double logic = widestMul is not null
             ? widestMul.DelayNs + (widestAdd is null ? 0 : calibration.MacTreeGates * cells.GateDelayNs + calibration.MacAddShare * widestAdd.DelayNs)
             : costs.Where(c => c.Operator.Kind != "reg").Select(c => c.DelayNs).DefaultIfEmpty(0).Max();
-        var selectLoads = operators.Where(o => o.Kind == "mul").Sum(o => (double)o.Count * o.AWidth);
-        var critical = cells.RegisterOverheadNs + (mac ? calibration.PathScale * logic + calibration.SelectLoadGates * selectLoads * cells.GateDelayNs : logic);
+        var critical = cells.RegisterOverheadNs + (mac ? calibration.PathScale * logic + calibration.SelectLoadGates * SelectLoads(operators) * cells.GateDelayNs : logic);
         return new AnalyticalEstimate(datapath + control, costs.Sum(c => c.FlipFlops), critical, control, costs);
     }
+
+    /// <summary>The loads the tap and layer selects drive: every weight bit of every multiplier (lanes x taps x weight width).</summary>
+    public static double SelectLoads(IEnumerable<ScheduledOperator> operators) => operators.Where(o => o.Kind == "mul").Sum(o => (double)o.Count * o.AWidth);
 
     /// <summary>Area of one instance (um2), calibrated.</summary>
     public static double InstanceArea(ScheduledOperator o, CellCatalog cells, AnalyticalCalibration calibration)
