@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return Commands.BestCommand.Create();
         yield return Commands.ScheduleCommand.Create();
         yield return Commands.FixedCommand.Create();
+        yield return Commands.ModelCommand.Create();
         yield return Commands.FloorplanCommand.Create();
         yield return Commands.BenchCommand.Create();
     }
