@@ -8,13 +8,13 @@ namespace FlowRunner.Stages.Model;
 /// and dataset.json ("dataset"). HLS emit, power and the accuracy stages load the model and the very same test images through this.</summary>
 public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, string WeightsPath, string DatasetPath)
 {
-    public static readonly IReadOnlyList<string> ModelKinds = ["model.train", "model.load"];
+    public static readonly IReadOnlyList<string> ModelKinds = ["model.train", "model.load", "model.import"];
 
     /// <summary>The nearest upstream model.train or model.load stage's weights; a clear error when the recipe's needs lack one.</summary>
     public static ModelArtifacts From(StageContext c)
     {
         var model = c.Inputs.FirstOrDefault(i => ModelKinds.Contains(i.Kind))
-            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train or model.load stage upstream; add it to `needs:`");
+            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train, model.load or model.import stage upstream; add it to `needs:`");
         var weights = model.ArtifactPath("weights");
         var (net, training) = Models.Network.WeightsFile.Load(weights);
         return new ModelArtifacts(net, training, weights, model.ArtifactPath("dataset"));
