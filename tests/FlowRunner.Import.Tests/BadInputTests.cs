@@ -52,7 +52,8 @@ public sealed class BadInputTests
     public void Weights_of_another_architecture_are_an_error_naming_the_layer()
     {
         var e = Error(ShippedModels.Keras("KERAS_3layer.json"), ShippedModels.Keras("KERAS_3layer_batch_norm_weights.h5"));
-        Assert.Contains("layer 'fc1_relu' (Dense)", e);
+        Assert.Contains("weights for layers the architecture does not have: bn1, bn2, bn3, bn4", e);
+        Assert.Contains("KERAS_3layer_batch_norm_weights.h5", e);
         var e2 = Error(ShippedModels.Keras("KERAS_conv1d_small.json"), ShippedModels.Keras("KERAS_3layer_weights.h5"));
         Assert.Contains("layer 'conv1_relu' (Conv1D)", e2);
         Assert.Contains("weights and architecture do not match", e2);
@@ -89,7 +90,7 @@ public sealed class BadInputTests
         var two = OnnxVariant("two.onnx", m => m.Graph.Input.Add(new ValueInfoProto(m.Graph.Input[0]) { Name = "second" }));
         Assert.Contains("2 inputs", Error(two));
         var json = Path.Combine(_dir, "dyn.json");
-        File.WriteAllText(json, File.ReadAllText(ShippedModels.Keras("KERAS_conv1d_small.json")).Replace("[null, 10, 4]", "[null, null, 4]"));
+        File.WriteAllText(json, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(ShippedModels.Keras("KERAS_conv1d_small.json")), @"null,\s*10,", "null, null,"));
         Assert.Contains("dynamic input shape", Error(json, ShippedModels.Keras("KERAS_conv1d_small_weights.h5")));
     }
 

@@ -70,6 +70,9 @@ internal static class KerasImporter
                 throw new ImportException($"{where}: data_format {df.GetValue<string>()}; FlowRunner takes channels_last Keras models");
             Layer(b, kind, name, c, where, weights);
         }
+        var unused = weights.LayersWithWeights().Where(l => !weights.Read.Contains(l)).ToList();
+        if (unused.Count > 0)
+            throw new ImportException($"{weights.Path}: weights for layers the architecture does not have: {string.Join(", ", unused)}; weights and architecture ({file}) do not match");
         var modelName = (cfg as JsonObject)?["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(file);
         return b.Build(modelName, $"{Path.GetFileName(file)} + {Path.GetFileName(weightsFile)} (Keras {root["keras_version"]?.GetValue<string>() ?? "?"})");
     }

@@ -11,6 +11,9 @@ internal sealed class KerasWeights : IDisposable
     private readonly IH5Group _root;
     private readonly string _path;
 
+    /// <summary>The layers whose weights were asked for.</summary>
+    public HashSet<string> Read { get; } = [];
+
     private KerasWeights(string path, NativeFile file, IH5Group root)
     {
         _path = path;
@@ -47,6 +50,7 @@ internal sealed class KerasWeights : IDisposable
     /// <summary>A layer's arrays by the last part of their names (kernel, bias, gamma, ...), with their shapes; empty when it has none.</summary>
     public IReadOnlyDictionary<string, (float[] Values, int[] Shape)> Layer(string layer)
     {
+        Read.Add(layer);
         var result = new Dictionary<string, (float[], int[])>();
         try
         {
@@ -68,6 +72,20 @@ internal sealed class KerasWeights : IDisposable
         catch (Exception e) { throw new ImportException($"{_path}: layer '{layer}': cannot read its weights (truncated or corrupt file?): {e.Message}"); }
         return result;
     }
+
+    /// <summary>The layers of the file that hold weights.</summary>
+    public IReadOnlyList<string> LayersWithWeights()
+    {
+        try
+        {
+            return _root.Children().OfType<IH5Group>()
+                .Where(g => g.AttributeExists("weight_names") && g.Attribute("weight_names").Space.Dimensions is [> 0, ..])
+                .Select(g => g.Name).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) { throw new ImportException($"{_path}: cannot list its layers (truncated or corrupt file?): {e.Message}"); }
+    }
+
+    public string Path => _path;
 
     public void Dispose() => _file.Dispose();
 }
