@@ -41,7 +41,9 @@ internal sealed class OnnxImporter
         if (model.Graph is null || model.Graph.Node.Count == 0) throw new ImportException($"{file}: not an ONNX model (no graph or no nodes; truncated or corrupt?)");
         var imp = new OnnxImporter(file);
         imp.Translate(model.Graph);
-        return imp._b.Build(string.IsNullOrEmpty(model.Graph.Name) ? Path.GetFileNameWithoutExtension(file) : model.Graph.Name,
+        // Exporters often name the graph with a random id (onnxmltools) or nothing; the file's name says more.
+        var name = model.Graph.Name is { Length: > 0 } n && !System.Text.RegularExpressions.Regex.IsMatch(n, "^[0-9a-f]{32}$") ? n : Path.GetFileNameWithoutExtension(file);
+        return imp._b.Build(name,
             $"{Path.GetFileName(file)} (ONNX, {model.ProducerName} {model.ProducerVersion})");
     }
 
