@@ -5,6 +5,7 @@ using FlowRunner.Abstractions;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Tools;
+using FlowRunner.Engine.Tools.Scripting;
 
 namespace FlowRunner.Engine.Cluster;
 
@@ -102,10 +103,10 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
 
     private string TaskScript(RunPlan plan, string runId, string slurmDir)
     {
-        var q = ToolRunner.ShellQuote;
+        var q = Shell.Word;
         var sb = new StringBuilder();
         sb.AppendLine("#!/bin/sh");
-        sb.AppendLine($"# One design point of {plan.Recipe.Name} run {runId} per Slurm array task (written by flowrunner).");
+        sb.AppendLine(Shell.Comment($"One design point of {plan.Recipe.Name} run {runId} per Slurm array task (written by flowrunner)."));
         sb.AppendLine("POINT=$(printf 'p%03d' \"$SLURM_ARRAY_TASK_ID\")");
         var plugins = options.PluginFolder is null ? [] : new[] { "--plugins", q(options.PluginFolder) };
         var cmd = options.FlowRunnerCommand.Select(q).Concat(["--workspace", q(options.Workspace), .. plugins, "run", q(options.RecipeFile),

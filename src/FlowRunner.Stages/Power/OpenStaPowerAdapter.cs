@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FlowRunner.Abstractions;
+using FlowRunner.Engine.Tools.Scripting;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Liberty;
 
@@ -63,7 +64,9 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         if (vcd is not null)
             context.Log.Info($"activity.vcd: {vcd.Cycles:N0} cycles, {vcd.ByNet.Count} register bits; {annotation.Measured.Count} flip-flops annotated with their measured rate and duty");
         var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();
-        var script = Script(liberty, memoryLibs, staNetlist, inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
+        // Files of this stage's folder by their relative path: the folder moves into the cache when the stage commits (replay.sh runs there).
+        string Named(string path) => StagePaths.For(context.Directory, path);
+        var script = Script(Named(liberty), memoryLibs.Select(Named).ToList(), Named(staNetlist), inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
         await File.WriteAllTextAsync(context.PathOf("power.tcl"), script, cancellationToken);
         context.Log.Info($"{annotation.AnnotatedPins} pins annotated: " + string.Join(", ", annotation.PinsByRole.Where(r => r.Value.Count > 0)
             .Select(r => $"{r.Key} {r.Value.Count} at {annotation.RateOf(r.Key):F4}")));
@@ -134,19 +137,20 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         catch (FileNotFoundException e) { throw new StageFailedException(e.Message, e); }
     }
 
+    /// <summary>The power.tcl script; every path and name is quoted by <see cref="Tcl"/> (files of the stage folder are named relative to it by the caller).</summary>
     public static string Script(string liberty, IReadOnlyList<string> memoryLibs, string netlist, string top, double clockNs, ActivityAnnotation annotation,
         IReadOnlyList<string> memoryInstances)
     {
         var sb = new StringBuilder();
         sb.AppendLine("# FlowRunner power stage: OpenSTA report_power with the measured activity (OpenSTA 2.0.17 reads no VCD)");
-        sb.Append("read_liberty {").Append(liberty).AppendLine("}");
-        foreach (var lib in memoryLibs) sb.Append("read_liberty {").Append(lib).AppendLine("}");
-        sb.Append("read_verilog {").Append(netlist).AppendLine("}");
-        sb.Append("link_design ").AppendLine(top);
+        sb.Append("read_liberty ").AppendLine(Tcl.Word(liberty, "the standard-cell Liberty file"));
+        foreach (var lib in memoryLibs) sb.Append("read_liberty ").AppendLine(Tcl.Word(lib, "the memory Liberty file"));
+        sb.Append("read_verilog ").AppendLine(Tcl.Word(netlist, "the netlist"));
+        sb.Append("link_design ").AppendLine(Tcl.Word(top, "the top module (schedule.json top)"));
         sb.Append("create_clock -name clk -period ").Append(clockNs.ToString("0.####", CultureInfo.InvariantCulture)).AppendLine(" [get_ports clk]");
         sb.Append(annotation.ToTcl());
         sb.AppendLine("report_power");
-        if (memoryInstances.Count > 0) sb.Append("report_power -instances [get_cells {").Append(string.Join(' ', memoryInstances)).AppendLine("}]");
+        if (memoryInstances.Count > 0) sb.Append("report_power -instances [get_cells ").Append(Tcl.List(memoryInstances, "a memory instance")).AppendLine("]");
         return sb.ToString();
     }
 }
