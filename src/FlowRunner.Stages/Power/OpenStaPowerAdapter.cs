@@ -66,7 +66,8 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();
         // Files of this stage's folder by their relative path: the folder moves into the cache when the stage commits (replay.sh runs there).
         string Named(string path) => StagePaths.For(context.Directory, path);
-        var script = Script(Named(liberty), memoryLibs.Select(Named).ToList(), Named(staNetlist), inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
+        string Library(string path) => Synthesis.StaTiming.ReadableLiberty(context.Directory, Named(path));
+        var script = Script(Library(liberty), memoryLibs.Select(Library).ToList(), Named(staNetlist), inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
         await File.WriteAllTextAsync(context.PathOf("power.tcl"), script, cancellationToken);
         context.Log.Info($"{annotation.AnnotatedPins} pins annotated: " + string.Join(", ", annotation.PinsByRole.Where(r => r.Value.Count > 0)
             .Select(r => $"{r.Key} {r.Value.Count} at {annotation.RateOf(r.Key):F4}")));

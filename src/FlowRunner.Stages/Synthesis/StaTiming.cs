@@ -70,6 +70,22 @@ public static partial class StaTiming
         return new StaTimingReport(periodNs, slack, arrival ?? periodNs - slack, required ?? periodNs, Point("Startpoint:"), Point("Endpoint:"));
     }
 
+    /// <summary>A Liberty path OpenSTA 2.0.17's read_liberty can open. That command is a Tcl procedure that opens `[file nativename $args]`,
+    /// the string form of its argument list, so a path Tcl must brace or escape in a list (blanks, braces, brackets, quotes, $, ;, a
+    /// backslash) reaches the parser with those braces and cannot be read. Such a file is copied into the stage folder under a plain name
+    /// (`sta-inputs/N.lib`); other paths are returned as they are.</summary>
+    /// <param name="path">The path as the script names it: relative to the stage folder (where OpenSTA runs), or absolute.</param>
+    public static string ReadableLiberty(string stageDirectory, string path)
+    {
+        if (path.Length > 0 && !path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '{' or '}' or '[' or ']' or '"' or '$' or ';' or '\\') && path[0] != '#')
+            return path;
+        var folder = Path.Combine(stageDirectory, "sta-inputs");
+        Directory.CreateDirectory(folder);
+        var name = $"{Directory.EnumerateFiles(folder).Count()}.lib";
+        File.Copy(Path.GetFullPath(path, stageDirectory), Path.Combine(folder, name));
+        return Path.Combine("sta-inputs", name);
+    }
+
     /// <summary>The netlist without parameter overrides on instances (`rom #(.INIT_FILE("x.hex")) u (...)`), which OpenSTA 2.0.17 cannot parse;
     /// only black boxes carry them after synthesis, and their Liberty cells have no parameters.</summary>
     public static string WithoutInstanceParameters(string netlist) => InstanceParameters().Replace(netlist, "$1$2 ");

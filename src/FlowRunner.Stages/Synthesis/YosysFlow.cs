@@ -67,7 +67,7 @@ public static class YosysFlow
         // The netlist artifact keeps the ROMs' INIT_FILE overrides for simulation; OpenSTA reads a copy without them.
         var staNetlist = Path.Combine(directory, StaTiming.NetlistFile);
         File.WriteAllText(staNetlist, StaTiming.WithoutInstanceParameters(File.ReadAllText(run.NetlistPath)));
-        File.WriteAllText(Path.Combine(directory, StaTiming.ScriptFile), StaTiming.Script(libs.Select(l => StagePaths.For(directory, l)).ToList(), StagePaths.For(directory, staNetlist), top, periodNs));
+        File.WriteAllText(Path.Combine(directory, StaTiming.ScriptFile), StaTiming.Script(libs.Select(l => StaTiming.ReadableLiberty(directory, StagePaths.For(directory, l))).ToList(), StagePaths.For(directory, staNetlist), top, periodNs));
         ToolResult result;
         try
         {
