@@ -132,6 +132,14 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
     [Fact]
     public async Task Folders_named_with_metacharacters_are_quoted_for_OpenSta_Icarus_and_the_shell_or_refused_by_yosys()
     {
+        // One clean synthesis for the timing runs and one for the power runs; each payload folder gets copies of them.
+        var clean = Path.Combine(fx.Root, "sta-clean-" + Guid.NewGuid().ToString("N")[..6]);
+        var cleanFixture = new SynthFixture(clean);
+        var cc = cleanFixture.Context(cleanFixture.CopyFixtureHls(), "osu018", "yosys", directory: Path.Combine(clean, "synth"));
+        var setup = SynthSetup.From(cc);
+        var run = await YosysFlow.SynthesizeAsync(cc.Tools, cc.Directory, setup.Schedule.Top, setup.Schedule.RtlFiles, setup.Schedule.MemoryModules.ToHashSet(),
+            setup.LibertyPath, setup.Library, CancellationToken.None);
+        var powerSynth = await fx.SynthesizedNetlistAsync(fx.Folder("synth-power-clean"));
         foreach (var payload in Payloads)
         {
             var root = Path.Combine(fx.Root, "fuzz-paths-" + Guid.NewGuid().ToString("N")[..6], payload);
@@ -155,13 +163,8 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
             }
             AssertNoMarker(fx.Root, "synth in " + payload);
 
-            // OpenSTA timing (sta.tcl) of a netlist and a Liberty in that folder: Tcl reads the paths back exactly.
-            var clean = Path.Combine(fx.Root, "sta-clean-" + Guid.NewGuid().ToString("N")[..6]);
-            var cleanFixture = new SynthFixture(clean);
-            var cc = cleanFixture.Context(cleanFixture.CopyFixtureHls(), "osu018", "yosys", directory: Path.Combine(clean, "synth"));
-            var setup = SynthSetup.From(cc);
-            var run = await YosysFlow.SynthesizeAsync(cc.Tools, cc.Directory, setup.Schedule.Top, setup.Schedule.RtlFiles, setup.Schedule.MemoryModules.ToHashSet(),
-                setup.LibertyPath, setup.Library, CancellationToken.None);
+            // OpenSTA timing (sta.tcl) of a netlist and a Liberty in that folder: the Liberty is read from a plain-named copy, the netlist
+            // by its path relative to the stage folder; nothing in the folder name runs.
             var staDir = Path.Combine(root, "sta");
             Directory.CreateDirectory(staDir);
             var lib = Path.Combine(root, "cells.lib");
@@ -176,7 +179,9 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
             AssertNoMarker(fx.Root, "sta in " + payload);
 
             // power.tcl: the synth and memory stages and the power stage itself in that folder.
-            var synth = await fx.SynthesizedNetlistAsync(Path.Combine(root, "synth-power"));
+            var synth = PowerFixture.CopyStage(powerSynth, Path.Combine(root, "synth-power"));
+            // synth.json names the Liberty in the copied folder, so power.tcl reads it from the payload folder.
+            File.WriteAllText(Path.Combine(synth.Directory, "synth.json"), JsonSerializer.Serialize(new { liberty = Directory.GetFiles(synth.Directory, "*.lib").Single() }));
             var memory = PowerFixture.CopyStage(fx.Memory, Path.Combine(root, "memory"));
             var powerDir = Path.Combine(root, "power");
             Directory.CreateDirectory(powerDir);
