@@ -41,7 +41,7 @@ internal static class BestCommand
             foreach (var p in points.Where(p => !p.Succeeded))
             {
                 var f = p.Stages.FirstOrDefault(s => s.Status == "failed");
-                Console.Error.WriteLine($"point {p.PointId} [{p.Label}] failed{(f is null ? "" : $" at {f.StageId}: {f.Error}")}");
+                Console.Error.WriteLine($"point {p.PointId} [{p.Label}] {(f is null ? "incomplete (stages never ran: the run was interrupted or cancelled)" : $"failed at {f.StageId}: {f.Error}")}");
                 if (f?.Directory is { } dir && File.Exists(Path.Combine(dir, "stage.log")))
                     foreach (var l in File.ReadLines(Path.Combine(dir, "stage.log")).TakeLast(3)) Console.Error.WriteLine("  | " + l);
             }

@@ -77,7 +77,7 @@ public static class RecipeLoader
     private static YMap MergeMaps(YMap baseMap, YMap child)
     {
         var result = new YMap(child.Mark);
-        foreach (var e in baseMap.Entries) result.Entries.Add(e);
+        foreach (var (k, km, v) in baseMap.Entries) result.Set(k, km, v);
         foreach (var (k, km, v) in child.Entries)
             result.Set(k, km, result[k] is YMap b && v is YMap c ? MergeMaps(b, c) : v);
         return result;
@@ -132,8 +132,8 @@ public static class RecipeLoader
     {
         CheckKeys(root, TopLevelKeys, "recipe", errors);
         var name = Scalar(root, "name", errors) ?? Path.GetFileNameWithoutExtension(file);
-        if (!IsIdentifier(name, allowDash: true))
-            errors.Add(new RecipeError(root["name"]?.Mark ?? root.Mark, $"name '{name}' may hold only letters, digits, '-', '_' and '.'"));
+        if (Paths.SafeName.Problem(name) is { } badName)
+            errors.Add(new RecipeError(root["name"]?.Mark ?? root.Mark, $"name '{name}' {badName} (it names the folder runs/<name>/)"));
 
         var seed = 1;
         if (root["seed"] is { } seedNode)
@@ -197,7 +197,7 @@ public static class RecipeLoader
         var id = Scalar(m, "id", errors);
         var kind = Scalar(m, "kind", errors);
         if (id is null) { errors.Add(new RecipeError(m.Mark, "stage has no `id:`")); return null; }
-        if (!IsIdentifier(id, allowDash: true)) errors.Add(new RecipeError(m["id"]!.Mark, $"stage id '{id}' may hold only letters, digits, '-', '_' and '.'"));
+        if (Paths.SafeName.Problem(id) is { } badId) errors.Add(new RecipeError(m["id"]!.Mark, $"stage id '{id}' {badId} (it names the stage folder)"));
         if (kind is null) { errors.Add(new RecipeError(m.Mark, $"stage '{id}' has no `kind:`")); return null; }
         var needs = new List<(string, SourceMark)>();
         switch (m["needs"])
