@@ -24,6 +24,26 @@ internal static class GlobalOptions
 
     public static string WorkspaceOf(ParseResult r) => Path.GetFullPath(r.GetValue(Workspace) ?? Environment.CurrentDirectory);
 
+    /// <summary>Why the workspace cannot hold runs/ and .flowrunner/ (a missing parent, a file in the way, a read-only file system), or null:
+    /// checked before a run starts so the error names the option instead of failing deep in the results store.</summary>
+    public static string? UnwritableWorkspace(ParseResult r)
+    {
+        var ws = WorkspaceOf(r);
+        try
+        {
+            var state = Path.Combine(ws, ".flowrunner");
+            Directory.CreateDirectory(state);
+            var probe = Path.Combine(state, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--workspace {ws}: cannot write there ({e.Message})";
+        }
+    }
+
     /// <summary>The container with built-in stages, plug-ins and the engine; plug-in problems are printed as warnings.</summary>
     public static string PluginFolderOf(ParseResult r) =>
         Path.GetFullPath(r.GetValue(Plugins) ?? Environment.GetEnvironmentVariable("FLOWRUNNER_PLUGINS") ?? Path.Combine(WorkspaceOf(r), "plugins"));

@@ -34,6 +34,8 @@ internal static class RunCommand
         };
         cmd.SetAction(async (r, ct) =>
         {
+            if (GlobalOptions.UnwritableWorkspace(r) is { } unwritable) return ErrorReport.Usage(unwritable);
+            if (r.GetValue(runId) is { } id && Engine.Paths.SafeName.Problem(id) is { } badId) return ErrorReport.Usage($"--run-id '{id}' {badId} (it names the run folder)");
             using var services = GlobalOptions.Services(r);
             var registry = GlobalOptions.Registry(services);
             RunPlan plan;
@@ -84,6 +86,10 @@ internal static class RunCommand
                 return summary.ExitCode != 0 ? summary.ExitCode : r.GetValue(failOnRegression) && verdict.Failed ? 3 : 0;
             }
             catch (ArgumentException e)
+            {
+                return ErrorReport.Usage(e.Message);
+            }
+            catch (RunInUseException e)
             {
                 return ErrorReport.Usage(e.Message);
             }

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 
 namespace FlowRunner.Engine.Execution;
 
+/// <summary>Another live process owns the run folder.</summary>
+public sealed class RunInUseException(string message) : IOException(message);
+
 /// <summary>The owner lock of a run folder (run.lock): an exclusive OS file lock held while a process runs or reports the run, so a run
 /// recorded as running whose lock nobody holds is known to be interrupted (its owner died). Reentrant within a process.</summary>
 public sealed class RunLock : IDisposable
@@ -34,7 +37,7 @@ public sealed class RunLock : IDisposable
             }
             catch (IOException) when (File.Exists(file))
             {
-                throw new IOException($"{runDirectory} is in use by another flowrunner ({Owner(file)}); wait for it or choose another --run-id");
+                throw new RunInUseException($"{runDirectory} is in use by another flowrunner ({Owner(file)}); wait for it or choose another --run-id");
             }
             stream.SetLength(0);
             using (var w = new StreamWriter(stream, leaveOpen: true)) w.Write($"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.Now:O}\n");

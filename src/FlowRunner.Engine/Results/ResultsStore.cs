@@ -18,8 +18,21 @@ public sealed class ResultsStore : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         File = file;
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 30 }.ToString());
-        _db.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+        try
+        {
+            _db.Open();
+            Execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+            CreateTables();
+        }
+        catch (SqliteException e)
+        {
+            _db.Dispose();
+            throw new IOException($"{file}: cannot open the results store ({e.Message})", e);
+        }
+    }
+
+    private void CreateTables()
+    {
         Execute("""
             CREATE TABLE IF NOT EXISTS runs (
               run_id TEXT PRIMARY KEY, recipe TEXT NOT NULL, recipe_file TEXT, run_dir TEXT, status TEXT NOT NULL,
