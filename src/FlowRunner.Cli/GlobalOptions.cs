@@ -22,6 +22,17 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string[]> AllowPath = new("--allow-path")
+    {
+        Description = "Also let recipes read files in this folder (repeatable; also $" + Engine.Paths.ReadPolicy.EnvironmentVariable + "). By default a recipe reads only inside its own folder and the workspace.",
+        Recursive = true,
+        DefaultValueFactory = _ => [],
+    };
+
+    /// <summary>Where recipes may read files from: the recipe's folder, the workspace and every --allow-path.</summary>
+    public static Engine.Paths.ReadPolicy ReadsOf(ParseResult r) =>
+        new(WorkspaceOf(r), (r.GetValue(AllowPath) ?? []).Select(Path.GetFullPath).ToList());
+
     public static string WorkspaceOf(ParseResult r) => Path.GetFullPath(r.GetValue(Workspace) ?? Environment.CurrentDirectory);
 
     /// <summary>Why the workspace cannot hold runs/ and .flowrunner/ (a missing parent, a file in the way, a read-only file system), or null:

@@ -235,6 +235,58 @@ public class SafetyTests
     }
 
     [Fact]
+    public void Extends_outside_the_recipe_folder_and_workspace_needs_an_allowed_path_and_errors_quote_no_content()
+    {
+        using var ws = new Workspace();
+        var outside = Path.Combine(Path.GetTempPath(), "fr-outside-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(outside);
+        try
+        {
+            File.WriteAllText(Path.Combine(outside, "secret.yaml"), "password: hunter2-secret\n");
+            var f = ws.Write("x.yaml", $"name: x\nextends: {Path.Combine(outside, "secret.yaml")}\nstages: []\n");
+            var e = Assert.Throws<RecipeException>(() => ws.Plan(f));
+            var err = Assert.Single(e.Errors);
+            Assert.Equal((2, 10), (err.Mark.Line, err.Mark.Column));
+            Assert.Contains("--allow-path", err.Message);
+            Assert.DoesNotContain("hunter2", e.Message);
+
+            var climbing = ws.Write("y.yaml", $"name: y\nextends: {Path.GetRelativePath(ws.Root, Path.Combine(outside, "secret.yaml"))}\nstages: []\n");
+            Assert.Contains("--allow-path", Assert.Throws<RecipeException>(() => ws.Plan(climbing)).Message);
+
+            ws.AllowedReads.Add(outside);
+            var allowed = Assert.Throws<RecipeException>(() => ws.Plan(f));
+            Assert.DoesNotContain("--allow-path", allowed.Message);
+            Assert.DoesNotContain("hunter2", allowed.Message);
+        }
+        finally
+        {
+            Directory.Delete(outside, true);
+        }
+    }
+
+    [Fact]
+    public void A_stage_option_naming_a_file_outside_the_allowed_folders_is_a_recipe_error_at_its_place()
+    {
+        using var ws = new Workspace();
+        var f = ws.Write("o.yaml", "name: o\nstages:\n  - id: a\n    kind: test.emit\n    with: { value: /etc/passwd }\n");
+        var err = Assert.Single(Assert.Throws<RecipeException>(() => ws.Plan(f)).Errors);
+        Assert.Equal((5, 20), (err.Mark.Line, err.Mark.Column));
+        Assert.Contains("option 'value' reads '/etc/passwd'", err.Message);
+        ws.AllowedReads.Add("/etc");
+        Assert.Equal("/etc/passwd", ws.Plan(f).Stages["p000"][0].Options["value"]);
+        File.WriteAllText(Path.Combine(ws.Root, "inside.txt"), "x");
+        Assert.NotNull(ws.Plan(ws.Write("sub/i.yaml", "name: i\nstages:\n  - { id: a, kind: test.emit, with: { value: ../inside.txt } }\n")));
+    }
+
+    [Fact]
+    public void A_tech_name_that_would_leave_tech_is_a_recipe_error()
+    {
+        using var ws = new Workspace();
+        var f = ws.Write("t.yaml", "name: t\ntech: ../../etc\nstages: []\n");
+        Assert.Contains("tech '../../etc'", Assert.Single(Assert.Throws<RecipeException>(() => ws.Plan(f)).Errors).Message);
+    }
+
+    [Fact]
     public void Lists_and_maps_format_as_yaml_values()
     {
         Assert.Equal("[4, 8, 16]", Interpolator.Format(new List<object?> { 4L, 8L, 16L }));

@@ -22,14 +22,15 @@ internal static class BestCommand
             if (!File.Exists(file)) return Terminal.ErrorReport.Usage($"no results yet ({file} does not exist): run the recipe first");
             using var store = new ResultsStore(file);
             var t = r.GetValue(target)!;
-            var name = File.Exists(t) ? RecipeLoader.Load(t).Name : t;
+            var reads = GlobalOptions.ReadsOf(r);
+            var name = File.Exists(t) ? RecipeLoader.Load(t, null, reads).Name : t;
             var run = ResultsCommand.Resolve(store, name);
             if (run is null) return Terminal.ErrorReport.Usage($"no run of '{t}' in the results store");
             Recipe recipe;
             Objective objective;
             try
             {
-                recipe = RecipeLoader.Load(File.Exists(t) ? t : run.RecipeFile);
+                recipe = RecipeLoader.Load(File.Exists(t) ? t : run.RecipeFile, null, reads);
                 objective = Objective.From(recipe.Sweep);
             }
             catch (RecipeException e)

@@ -41,7 +41,7 @@ internal static class RunCommand
             RunPlan plan;
             try
             {
-                plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, registry);
+                plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, registry, GlobalOptions.ReadsOf(r));
             }
             catch (RecipeException e)
             {
