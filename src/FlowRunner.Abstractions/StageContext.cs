@@ -52,8 +52,15 @@ public sealed class StageContext
     public StageOutput? FindInput(string kind) =>
         Inputs.FirstOrDefault(i => i.Kind == kind) ?? Inputs.FirstOrDefault(i => i.Kind.StartsWith(kind + ".", StringComparison.Ordinal));
 
-    /// <summary>A path for a new file in the stage folder.</summary>
-    public string PathOf(string relativePath) => Path.Combine(Directory, relativePath);
+    /// <summary>A path for a new file in the stage folder; a path that is absolute or climbs out of the folder (`..`) is refused.</summary>
+    public string PathOf(string relativePath)
+    {
+        var full = Path.GetFullPath(Path.Combine(Directory, relativePath));
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Directory)) + Path.DirectorySeparatorChar;
+        if (Path.IsPathRooted(relativePath) || !(full + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
+            throw new StageFailedException($"stage '{StageId}' ({Kind}): '{relativePath}' is not a path inside the stage folder");
+        return full;
+    }
 
     /// <summary>Resolves a user-given path (relative to the recipe folder) to an absolute one.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(RecipeDirectory, path));

@@ -31,6 +31,9 @@ internal static class FloorplanCommand
             var synthetic = name.StartsWith("synthetic", StringComparison.Ordinal) && int.TryParse(name["synthetic".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count > 0 ? count : 0;
             var path = synthetic > 0 ? null : BenchmarkLocator.Resolve(name);
             if (synthetic == 0 && path is null) return Terminal.ErrorReport.Usage($"no benchmark '{name}': give a .blocks path, a name in ${BenchmarkLocator.EnvironmentVariable}, or syntheticN");
+            foreach (var (option, target) in new[] { ("--def", r.GetValue(def)), ("--svg", r.GetValue(svg)) })
+                if (target is not null && Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder && !Directory.Exists(folder))
+                    return Terminal.ErrorReport.Usage($"{option} {target}: the folder {folder} does not exist");
             try
             {
                 var problem = synthetic > 0 ? SyntheticDesign.Create(synthetic, seed: 7, cellAreaShare: 0.5) : BookshelfReader.Read(path!);

@@ -12,7 +12,7 @@ namespace FlowRunner.Engine.Cluster;
 /// <summary>Settings of a Slurm run: how the nodes start flowrunner, the shared workspace, extra sbatch arguments and the polling period.</summary>
 /// <param name="FlowRunnerCommand">The command that starts flowrunner on a node, e.g. ["dotnet", "/opt/flowrunner/flowrunner.dll"]; the workspace must be on a shared file system.</param>
 public sealed record SlurmOptions(IReadOnlyList<string> FlowRunnerCommand, string Workspace, string RecipeFile, IReadOnlyList<string> Sets,
-    int JobsPerTask, IReadOnlyList<string> SbatchArguments, TimeSpan PollInterval, string? PluginFolder = null);
+    int JobsPerTask, IReadOnlyList<string> SbatchArguments, TimeSpan PollInterval, string? PluginFolder = null, string? RunId = null);
 
 /// <summary>Runs a recipe's design points as a Slurm job array: each array task runs `flowrunner run --point P --run-id R --task` on a node against the
 /// shared run folder, cache and results store; the controller tracks the tasks with squeue (and sacct where accounting exists), resubmits failed
@@ -23,7 +23,7 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
     {
         var started = DateTimeOffset.Now;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var runId = Executor.NewRunId();
+        var runId = options.RunId ?? Executor.NewRunId();
         var runDir = Path.Combine(options.Workspace, "runs", plan.Recipe.Name, runId);
         var slurmDir = Path.Combine(runDir, "slurm");
         Directory.CreateDirectory(slurmDir);

@@ -9,10 +9,10 @@ namespace FlowRunner.Engine.Recipes;
 public static class RunPlanner
 {
     /// <summary>Loads and plans a recipe file, reporting the loader's and the planner's errors together.</summary>
-    public static RunPlan PlanFile(string file, IEnumerable<string> overrides, StageRegistry registry)
+    public static RunPlan PlanFile(string file, IEnumerable<string> overrides, StageRegistry registry, Paths.ReadPolicy? reads = null)
     {
         var errors = new List<RecipeError>();
-        var recipe = RecipeLoader.Load(file, overrides, errors);
+        var recipe = RecipeLoader.Load(file, overrides, errors, reads);
         var plan = recipe is null ? null : Plan(recipe, registry, errors);
         if (errors.Count > 0 || plan is null) throw new RecipeException(errors.Distinct().ToList());
         return plan;
@@ -29,7 +29,9 @@ public static class RunPlanner
     public static RunPlan? Plan(Recipe recipe, StageRegistry registry, List<RecipeError> errors)
     {
         string? techFile = null;
-        if (recipe.Tech is { } tech)
+        if (recipe.Tech is { } named && Paths.SafeName.Problem(named) is { } badTech)
+            errors.Add(new RecipeError(recipe.TechMark ?? new SourceMark(recipe.File, 1, 1), $"tech '{named}' {badTech} (it names a folder under tech/)"));
+        else if (recipe.Tech is { } tech)
         {
             techFile = TechLocator.Find(tech, recipe.Directory);
             if (techFile is null)
@@ -158,6 +160,15 @@ public static class RunPlanner
                 object? value = opt.Type == OptionType.String && node is YScalar { Quoted: false } sc && !sc.Text.Contains("${")
                     ? sc.Text
                     : Interpolator.Resolve(node, point.Params, errors);
+                if (value is string path && Paths.ReadPolicy.MayEscape(path))
+                {
+                    var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(recipe.Directory, path));
+                    if ((File.Exists(full) || Directory.Exists(full)) && !recipe.Reads.Allows(recipe.Directory, full))
+                    {
+                        errors.Add(new RecipeError(node.Mark, $"stage '{spec.Id}': " + Paths.ReadPolicy.Refusal($"option '{key}' reads", path)));
+                        continue;
+                    }
+                }
                 if (Check(opt, value) is { } problem)
                 {
                     var where = point.Swept.Count > 0 ? $" at design point {point.Label}" : "";

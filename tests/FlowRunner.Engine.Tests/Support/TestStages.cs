@@ -15,8 +15,10 @@ public static class TestStages
           new TestKind("test.sum", []),
           new TestKind("test.fail", [new("message", OptionType.String, "boom", "error text")]),
           new TestKind("test.meet", [new("group", OptionType.String, "g", "stages of a group wait for each other"), new("tag", OptionType.String, "", "makes stages differ")]),
-          new TestKind("test.shell", [new("script", OptionType.String, "true", "sh script"), new("transient", OptionType.Bool, false, "retry any failure")])],
-         [new Emit(), new Sum(), new Fail(), new Meet(), new Shell()]);
+          new TestKind("test.shell", [new("script", OptionType.String, "true", "sh script"), new("transient", OptionType.Bool, false, "retry any failure")]),
+          new TestKind("test.write", [new("path", OptionType.String, "out.txt", "where the stage writes, relative to its folder"), new("artifact", OptionType.String, "", "artifact path it reports (default: path)")]),
+          new TestKind("test.block", [])],
+         [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block()]);
 
     private sealed class TestKind(string kind, IReadOnlyList<StageOption> options) : IStage
     {
@@ -89,6 +91,30 @@ public static class TestStages
             var finished = await Task.WhenAny(tcs.Task, Task.Delay(TimeSpan.FromSeconds(20), ct));
             if (finished != tcs.Task) throw new StageFailedException($"the other stage of group '{group}' never started alongside this one");
             return StageResult.Empty;
+        }
+    }
+
+    /// <summary>Writes where its options say, through <see cref="StageContext.PathOf"/>, and reports the artifact it is told to: a plug-in that
+    /// tries to leave its folder.</summary>
+    private sealed class Write() : Adapter("test.write")
+    {
+        protected override async Task<StageResult> Run(StageContext c, CancellationToken ct)
+        {
+            var path = c.Options.String("path");
+            await File.WriteAllTextAsync(c.PathOf(path), "x", ct);
+            var artifact = c.Options.String("artifact");
+            return new StageResult([], [new Artifact("out", artifact.Length > 0 ? artifact : path)]);
+        }
+    }
+
+    /// <summary>Leaves a folder where the engine writes metrics.json: storing its outputs fails as on a full disk.</summary>
+    private sealed class Block() : Adapter("test.block")
+    {
+        protected override Task<StageResult> Run(StageContext c, CancellationToken ct)
+        {
+            Directory.CreateDirectory(c.PathOf("metrics.json"));
+            File.WriteAllText(c.PathOf("metrics.json/x"), "x");
+            return Task.FromResult(StageResult.Empty);
         }
     }
 
