@@ -20,8 +20,8 @@ public sealed class MemoryCompilerAdapter : IToolAdapter
     public Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var tech = LoadTech(context);
-        var hls = context.Input("hls.emit");
-        var memories = ScheduleMemories.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var hls = context.View(Views.Schedule);
+        var memories = ScheduleMemories.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         var options = SplitOptionsOf(context);
         context.Log.Info($"{memories.Count} logical memories, tech {tech.Name}, limits {options.Limits.MaxMacroBits} bits / depth {options.Limits.MaxDepth} / width {options.Limits.MaxWidth} (0 = template), policy {options.Policy.ToString().ToLowerInvariant()}");
 

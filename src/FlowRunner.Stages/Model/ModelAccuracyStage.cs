@@ -31,9 +31,16 @@ public sealed class ModelAccuracyStage : IStage
         new("test_limit", OptionType.Int, 0, "evaluate only the first N test images (0: all)", "images"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["model"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
 
-    public IReadOnlyList<string> Produces => ["accuracy"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Accuracy];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("accuracy", "", "bit-accurate accuracy on the test images"), new("float_accuracy", ""), new("accuracy_drop", "", "float minus bit-accurate"),
+        new("test_images", ""), new("word_bits", "", "total bits W of the format"), new("int_bits", "", "integer bits I, sign included"),
+        new("frac_bits", "", "W - I"), new("inference_time_s", "s"),
+    ];
 }
 
 /// <summary>The in-process adapter of model.accuracy.</summary>

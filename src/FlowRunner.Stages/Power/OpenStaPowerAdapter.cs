@@ -49,7 +49,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var instances = NetlistScan.Read(netlistText);
         // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
         var memoryCells = inputs.Schedule.MemoryModules.ToHashSet();
-        var memoryDir = context.FindInput("memory.generate")?.Directory;
+        var memoryDir = context.FindView(Views.Memories)?.Directory;
         if (inputs.Memories is not null && memoryDir is not null)
             foreach (var macro in inputs.Memories.Macros.Where(m => instances.Any(i => i.Cell == m.Name)))
             {

@@ -25,16 +25,16 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
     {
         var o = c.Options;
         var tech = LoadTech(c);
-        var hls = c.Input("hls.emit");
-        var schedule = ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var hls = c.View(Views.Schedule);
+        var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         if (schedule.Lanes < 1) throw new StageFailedException($"{schedule.File}: lanes: must be at least 1 (the power model needs the MAC array)");
         if (schedule.CyclesPerInference < 1) throw new StageFailedException($"{schedule.File}: cycles_per_inference: must be at least 1");
-        var memoryStage = c.FindInput("memory.generate");
+        var memoryStage = c.FindView(Views.Memories);
         MemoryManifest? memories = null;
         if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
         else
         {
-            var file = memoryStage.ArtifactPath("memories");
+            var file = memoryStage.ArtifactPath(Views.Memories.Name);
             try { memories = MemoryManifest.FromJson(await File.ReadAllTextAsync(file, ct)); }
             catch (System.Text.Json.JsonException e) { throw new StageFailedException($"{file}: not a memory.json: {e.Message}"); }
         }
@@ -66,9 +66,9 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         // The RTL simulation measured the control registers (counters, FSM, addresses): their mean rate replaces the 0.1 assumption,
         // unless the recipe sets control_activity.
         VcdActivity? simulated = null;
-        if (c.FindInput(Hls.HlsEmitStage.KindName)?.Directory is { } hlsDir && File.Exists(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)))
+        if (c.FindView(Views.RegisterActivity) is { } sim)
         {
-            try { simulated = VcdActivity.Read(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)); }
+            try { simulated = VcdActivity.Read(sim.ArtifactPath(Views.RegisterActivity.Name)); }
             catch (FormatException e) { throw new StageFailedException(e.Message); }
         }
         var control = o.Double("control_activity", 0.1);

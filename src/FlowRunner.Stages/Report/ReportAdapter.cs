@@ -19,7 +19,7 @@ public sealed class ReportAdapter : IToolAdapter
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        var power = context.Input(PowerStage.KindName);
+        var power = context.View(Views.Power);
         var m = Gather(context);
         var format = Format(context);
         var title = context.Options.String("title") is { Length: > 0 } t ? t
@@ -65,9 +65,9 @@ public sealed class ReportAdapter : IToolAdapter
 
     private static string? Format(StageContext c)
     {
-        var hls = c.FindInput("hls.emit");
-        if (hls is null || !hls.HasArtifact("schedule")) return null;
-        try { return ScheduleFile.Read(hls.ArtifactPath("schedule")).Layers.FirstOrDefault()?.InputFormat; }
+        var hls = c.FindView(Views.Schedule);
+        if (hls is null) return null;
+        try { return ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name)).Layers.FirstOrDefault()?.InputFormat; }
         catch (StageFailedException) { return null; }
     }
 

@@ -11,8 +11,8 @@ public sealed record SynthSetup(ScheduleFile Schedule, string HlsDirectory, Tech
 {
     public static SynthSetup From(StageContext context)
     {
-        var hls = context.Input("hls.emit");
-        var schedule = ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var hls = context.View(Views.Schedule);
+        var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         if (context.TechFile is null)
             throw new StageFailedException($"stage '{context.StageId}' ({context.Kind}) needs a technology: set `tech:` in the recipe");
         TechDescription tech;

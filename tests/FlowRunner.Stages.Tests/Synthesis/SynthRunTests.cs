@@ -20,8 +20,9 @@ public sealed class SynthRunTests : IDisposable
         var stage = new SynthStage();
         Assert.Equal("synth", stage.Kind);
         Assert.Equal(["clock_ns", "liberty", "timing"], stage.Options.Select(o => o.Key));
-        Assert.Equal(["hls.emit"], stage.Consumes);
-        Assert.Equal(["netlist", "synth_report"], stage.Produces);
+        Assert.Equal(["schedule", "rtl"], stage.Reads.Select(r => r.Name));
+        Assert.Equal(["synth_report", "netlist"], stage.Writes.Select(w => w.Name));
+        Assert.True(stage.Writes.Single(w => w.View == Views.Netlist).IsOptional, "the analytical adapter writes no netlist");
         var y = new YosysSynthAdapter();
         var a = new AnalyticalSynthAdapter();
         Assert.Equal(("synth", "yosys", 20), (y.StageKind, y.Id, y.Priority));
