@@ -17,16 +17,7 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
     {
         var memory = context.View(Views.Memories);
         var manifestPath = memory.ArtifactPath(Views.Memories.Name);
-        if (!File.Exists(manifestPath)) throw new StageFailedException($"stage '{context.StageId}': '{manifestPath}' does not exist");
-        MemoryManifest manifest;
-        try
-        {
-            manifest = MemoryManifest.FromJson(File.ReadAllText(manifestPath));
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new StageFailedException($"{manifestPath}:{(e.LineNumber ?? 0) + 1}: not a memory.json: {e.Message}");
-        }
+        var manifest = MemoryManifest.Read(manifestPath);
         if (manifest.Macros is null || manifest.Logical is null) throw new StageFailedException($"{manifestPath}: needs \"macros\" and \"logical\" lists");
 
         var libraries = new Dictionary<string, LefLibrary>(StringComparer.Ordinal);

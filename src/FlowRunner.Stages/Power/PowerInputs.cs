@@ -34,9 +34,7 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
         else
         {
-            var file = memoryStage.ArtifactPath(Views.Memories.Name);
-            try { memories = MemoryManifest.FromJson(await File.ReadAllTextAsync(file, ct)); }
-            catch (System.Text.Json.JsonException e) { throw new StageFailedException($"{file}: not a memory.json: {e.Message}"); }
+            memories = MemoryManifest.Read(memoryStage.ArtifactPath(Views.Memories.Name));
         }
         var synth = c.FindInput("synth");
         var die = c.FindInput("floorplan")?.Metric("die_area_um2");
