@@ -77,6 +77,9 @@ public static class Views
     /// <summary>synth (yosys): the gate-level netlist.</summary>
     public static readonly View Netlist = new("netlist", "netlist.v: gate-level Verilog on the tech's cells, memories as black boxes");
 
+    /// <summary>synth: the standard-cell Liberty the netlist was mapped to (and the analytical model priced).</summary>
+    public static readonly View Liberty = new("liberty", "the standard-cell Liberty synthesis mapped to, inside the synth stage folder");
+
     /// <summary>memory.generate: memory.json with every macro's views.</summary>
     public static readonly View Memories = new("memories", "memory.json: the macros (size, Verilog, Liberty, LEF, energies) and logical memories (read with MemoryManifest)");
 

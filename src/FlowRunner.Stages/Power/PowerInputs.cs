@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowRunner.Abstractions;
+using FlowRunner.Stages.Services;
 using FlowRunner.Models.Activity;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Inference;
@@ -24,7 +25,7 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
     public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
     {
         var o = c.Options;
-        var tech = LoadTech(c);
+        var tech = c.Tech();
         var hls = c.View(Views.Schedule);
         var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         if (schedule.Lanes < 1) throw new StageFailedException($"{schedule.File}: lanes: must be at least 1 (the power model needs the MAC array)");
@@ -80,16 +81,6 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
             synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
         var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
         return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software) { Simulated = simulated };
-    }
-
-    private static TechDescription LoadTech(StageContext c)
-    {
-        if (c.TechFile is null) throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a technology: set `tech:` in the recipe");
-        try { return TechLoader.LoadFile(c.TechFile); }
-        catch (Exception e) when (e is TechFormatException or FileNotFoundException or YamlDotNet.Core.YamlException)
-        {
-            throw new StageFailedException(e.Message, e);
-        }
     }
 
     private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)

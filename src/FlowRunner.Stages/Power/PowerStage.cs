@@ -41,6 +41,7 @@ public sealed class PowerStage : IStage
         Views.Memories.Optional("memory energy, leakage and area"),
         Views.Synthesis.Optional("logic area, flip-flops, fmax and the Liberty mapped to"),
         Views.Netlist.Optional("the opensta adapter"),
+        Views.Liberty.Optional("the opensta adapter: the Liberty the netlist was mapped to"),
         Views.Floorplan.Optional("die area"),
         Views.RegisterActivity.Optional("measured register rates"),
     ];

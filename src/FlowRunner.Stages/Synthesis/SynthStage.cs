@@ -25,7 +25,7 @@ public sealed class SynthStage : IStage
 
     public IReadOnlyList<ViewUse> Reads => [Views.Schedule, Views.Rtl];
 
-    public IReadOnlyList<ViewUse> Writes => [Views.Synthesis, Views.Netlist.Optional("with the yosys adapter")];
+    public IReadOnlyList<ViewUse> Writes => [Views.Synthesis, Views.Netlist.Optional("with the yosys adapter"), Views.Liberty];
 
     public IReadOnlyList<MetricSpec> Reports { get; } =
     [

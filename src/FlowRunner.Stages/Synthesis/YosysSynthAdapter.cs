@@ -75,6 +75,7 @@ public sealed class YosysSynthAdapter : IToolAdapter
         [
             new("netlist", YosysScript.NetlistFile, "gate-level Verilog of the top on the tech's cells (memories as black-box instances)"),
             new("synth_report", SynthReport.FileName, "top, liberty, clock, metrics and cells by type"),
+            setup.LibertyView(context),
         ]);
     }
 

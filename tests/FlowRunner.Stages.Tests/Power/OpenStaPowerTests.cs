@@ -90,7 +90,7 @@ public sealed class OpenStaPowerTests(PowerFixture fx) : IClassFixture<PowerFixt
         await tools.RunAsync(new ToolInvocation("yosys", ["-q", "-s", "synth.ys"]) { WorkingDirectory = synthDir }, CancellationToken.None);
         File.WriteAllText(Path.Combine(synthDir, "synth.json"), JsonSerializer.Serialize(new { liberty }));
         var synth = new StageOutput("synth", "synth", "yosys", synthDir, [new Metric("logic_area_um2", 900)],
-            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json")]);
+            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json"), new Artifact("liberty", Path.GetRelativePath(synthDir, liberty))]);
 
         var dir = fx.Folder("power-sta");
         var c = fx.Context("power", PowerStage.KindName, "opensta", dir, new() { ["images"] = 20L }, [fx.Hls, fx.Memory, synth, fx.Model],
