@@ -11,7 +11,8 @@ public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, 
     /// <summary>The weights view of the nearest upstream stage that wrote it (model.train, model.load), with the dataset view beside them.</summary>
     public static ModelArtifacts From(StageContext c)
     {
-        var model = c.View(Views.Weights);
+        var model = c.FindView(Views.Weights)
+            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train or model.load stage upstream (view '{Views.Weights.Name}'); add it to `needs:`");
         var weights = model.ArtifactPath(Views.Weights.Name);
         var (net, training) = Models.Network.WeightsFile.Load(weights);
         return new ModelArtifacts(net, training, weights, model.ArtifactPath(Views.Dataset.Name));
