@@ -228,7 +228,8 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                     Needs = rs.Spec.Needs.Select(n => n.Id).ToList(),
                     TechName = run.Plan.Recipe.Tech, TechFile = run.Plan.TechFile, RecipeDirectory = run.Plan.Recipe.Directory,
                     DataDirectory = run.DataDir, Seed = rs.Seed, Log = log, Locator = registry.Locator,
-                    Tools = new ToolRunner(tmp, log, rs.Retry, registry.Locator),
+                    Tools = new DeclaredToolRunner(new ToolRunner(tmp, log, rs.Retry, registry.Locator), adapter, tmp),
+                    DeclaredReads = rs.Kind.Reads,
                     // Concurrent stages share the cores instead of each taking all of them.
                     Threads = threads,
                 };
@@ -240,6 +241,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                             throw new StageFailedException($"adapter '{adapter.Id}' reported artifact '{a.Name}' at '{a.RelativePath}', which is not inside its stage folder");
                         else if (!File.Exists(ctx.PathOf(a.RelativePath)) && !Directory.Exists(ctx.PathOf(a.RelativePath)))
                             throw new StageFailedException($"adapter '{adapter.Id}' reported artifact '{a.Name}' at '{a.RelativePath}' but did not write it");
+                    StageContract.Check(rs.Kind, rs.Id, result);
                     foreach (var m in result.Metrics.Where(m => !double.IsFinite(m.Value)))
                         log.Warn($"metric {m.Name} is {m.Value}");
                     log.Info($"finished in {sw.Elapsed.TotalSeconds:F3} s: {string.Join(", ", result.Metrics)}");

@@ -60,9 +60,9 @@ public static class RunPlanner
         if (upstream is not null)
             foreach (var s in recipe.Stages)
                 if (registry.Stage(s.Kind) is { } k)
-                    foreach (var consumed in k.Consumes)
-                        if (!upstream[s.Id].Any(u => Matches(recipe.Stage(u)!.Kind, consumed)))
-                            errors.Add(new RecipeError(s.Mark, $"stage '{s.Id}' ({s.Kind}) reads the output of a '{consumed}' stage; add one to its `needs:`"));
+                    foreach (var read in k.Reads.Where(r => !r.IsOptional))
+                        if (MissingView(recipe, registry, upstream[s.Id], s, read.View) is { } problem)
+                            errors.Add(new RecipeError(s.Mark, problem));
 
         Regression.MetricLimit.From(recipe.Regression, errors);
         Schedules.ScheduleSpec.From(recipe.Schedule, errors);
@@ -90,6 +90,19 @@ public static class RunPlanner
             if (errors.Count > 0) break; // one point's errors say it all; the others would repeat them
         }
         return errors.Count > 0 ? null : new RunPlan { Recipe = recipe, Points = points, Stages = stages, TechFile = techFile };
+    }
+
+    /// <summary>Why a stage's needed view has no producer among its upstream stages, or null when one always writes it.</summary>
+    private static string? MissingView(Recipe recipe, StageRegistry registry, IReadOnlyList<string> upstream, StageSpec stage, View view)
+    {
+        var kinds = upstream.Select(u => recipe.Stage(u)!.Kind).Select(registry.Stage).OfType<IStage>().ToList();
+        if (kinds.Any(k => k.Writes.Any(w => w.Name == view.Name && !w.IsOptional))) return null;
+        var sometimes = kinds.Where(k => k.Writes.Any(w => w.Name == view.Name)).Select(k => k.Kind).Distinct().ToList();
+        if (sometimes.Count > 0)
+            return $"stage '{stage.Id}' ({stage.Kind}) needs view '{view.Name}', which its upstream {string.Join(", ", sometimes)} writes only {string.Join("; ", kinds.SelectMany(k => k.Writes).Where(w => w.Name == view.Name).Select(w => w.When).Distinct())}";
+        var writers = registry.Stages.Where(k => k.Writes.Any(w => w.Name == view.Name && !w.IsOptional)).Select(k => k.Kind).ToList();
+        return $"stage '{stage.Id}' ({stage.Kind}) needs view '{view.Name}', which no stage upstream writes; "
+            + (writers.Count > 0 ? $"add a {string.Join(" or ", writers)} stage to its `needs:`" : "no known stage kind writes it");
     }
 
     public static bool Matches(string kind, string wanted) =>

@@ -43,14 +43,32 @@ public sealed class HlsEmitStage : IStage
         new("ac_include", OptionType.String, "", "folder of the Algorithmic C headers (hlslibs ac_types include/): compile accel.cpp with g++ and run it on the vectors; empty: do not"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["model"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
 
-    public IReadOnlyList<string> Produces => ["schedule", "rtl", "testbench", "hls_cpp", "vectors"];
+    public IReadOnlyList<ViewUse> Writes =>
+    [
+        Views.Schedule, Views.Rtl, new View("testbench", "tb/tb_accel.v"), new View("hls_cpp", "accel.cpp"), new View("vectors", "vectors.txt"),
+        Views.RegisterActivity.Optional("with simulate_images and Icarus installed"),
+    ];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("cycles_per_inference", "cycles"), new("compute_cycles", "cycles"), new("lanes", ""), new("multipliers", ""),
+        new("accumulator_bits", "bits"), new("memories", ""), new("memory_bits", "bits"),
+        new MetricSpec("rtl_images_checked", "images").Optional("simulate_images with Icarus"),
+        new MetricSpec("rtl_cycles_measured", "cycles").Optional("simulate_images with Icarus"),
+        new MetricSpec("hls_cpp_images_checked", "images").Optional("ac_include"),
+    ];
 }
 
 /// <summary>The in-process adapter of hls.emit: FlowRunner's own generator; checks with Icarus and g++ when asked and installed.</summary>
 public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage())
 {
+    /// <summary>Icarus simulates the RTL (`simulate_images`), g++ builds the HLS C++ (`ac_include`); without them the stage still emits.</summary>
+    public override IReadOnlyList<string> OptionalTools => ["iverilog", "vvp", "g++"];
+
+    protected override IReadOnlyList<string> VersionArguments(string tool) => tool == "g++" ? ["--version"] : ["-V"];
+
     protected override async Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct)
     {
         var model = ModelArtifacts.From(c);
@@ -94,14 +112,14 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
 
         IReadOnlyList<Artifact> artifacts =
         [
-            new("schedule", files.Schedule, "cycles per layer and inference, operators, memories (flowrunner-schedule-1)"),
-            new("rtl", AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
+            new(Views.Schedule.Name, files.Schedule, "cycles per layer and inference, operators, memories (flowrunner-schedule-1)"),
+            new(Views.Rtl.Name, AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
             new("testbench", files.Testbench, "Verilog test bench: reads vectors.txt (+vectors=FILE), checks every logit"),
             new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),
             new("vectors", files.Vectors, "test images and the bit-accurate model's logits (flowrunner-vectors-1)"),
         ];
         if (simulated)
-            artifacts = [.. artifacts, new Artifact("activity_vcd", HlsEmitStage.ActivityFile, "Icarus VCD of the registers and the clock over the first simulated image")];
+            artifacts = [.. artifacts, new Artifact(Views.RegisterActivity.Name, HlsEmitStage.ActivityFile, "Icarus VCD of the registers and the clock over the first simulated image")];
         return new StageResult(metrics, artifacts);
     }
 

@@ -39,7 +39,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
             return await AnalyticalPowerAdapter.Finish(context, inputs, cancellationToken);
         }
         var netlist = synth.ArtifactPath("netlist");
-        var liberty = StdCellLiberty(context, inputs.Tech, synth);
+        var liberty = StdCellLiberty(context, inputs.Tech);
         var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib"),
             inputs.Schedule.CyclesPerInference).ToList();
 
@@ -50,7 +50,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var instances = NetlistScan.Read(netlistText);
         // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
         var memoryCells = inputs.Schedule.MemoryModules.ToHashSet();
-        var memoryDir = context.FindInput("memory.generate")?.Directory;
+        var memoryDir = context.FindView(Views.Memories)?.Directory;
         if (inputs.Memories is not null && memoryDir is not null)
             foreach (var macro in inputs.Memories.Macros.Where(m => instances.Any(i => i.Cell == m.Name)))
             {
@@ -114,26 +114,11 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
             new Artifact("sta_log", "sta.log", "OpenSTA's output with the report_power table")));
     }
 
-    /// <summary>The Liberty synthesis mapped to: synth.json's "liberty" when the synth stage wrote one, else the tech's.</summary>
-    private static string StdCellLiberty(StageContext c, TechDescription tech, StageOutput synth)
+    /// <summary>The Liberty synthesis mapped to (the synth stage's liberty view); the tech's when no stage upstream wrote one.</summary>
+    private static string StdCellLiberty(StageContext c, TechDescription tech)
     {
-        if (synth.HasArtifact("synth_report"))
-        {
-            var file = synth.ArtifactPath("synth_report");
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                if (doc.RootElement.TryGetProperty("liberty", out var l) && l.ValueKind == JsonValueKind.String && l.GetString() is { Length: > 0 } recorded)
-                {
-                    if (File.Exists(recorded)) return recorded;
-                    // A Liberty the synth stage generated into its own folder moved with it into the cache.
-                    var moved = Path.Combine(synth.Directory, Path.GetFileName(recorded));
-                    if (File.Exists(moved)) return moved;
-                }
-                c.Log.Warn($"{file}: no \"liberty\" path that exists; using the tech's Liberty");
-            }
-            catch (JsonException e) { throw new StageFailedException($"{file}: not valid JSON: {e.Message}"); }
-        }
+        if (c.FindView(Views.Liberty) is { } synth) return synth.ArtifactPath(Views.Liberty.Name);
+        c.Log.Warn("no stage upstream wrote a liberty view: OpenSTA reads the tech's Liberty");
         try { return StandardCells.LibertyPath(tech, c.PathOf("stdcells")); }
         catch (FileNotFoundException e) { throw new StageFailedException(e.Message, e); }
     }

@@ -32,7 +32,7 @@ public static class TestStages
         public string StageKind => kind;
         public string Id => "test";
         public int Priority => 0;
-        public IReadOnlyList<string> RequiredTools => [];
+        public virtual IReadOnlyList<string> RequiredTools => [];
         public Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken ct) => Task.FromResult<IReadOnlyList<ToolInfo>>([]);
 
         public Task<StageResult> RunAsync(StageContext c, CancellationToken ct)
@@ -120,6 +120,8 @@ public static class TestStages
 
     private sealed class Shell() : Adapter("test.shell")
     {
+        public override IReadOnlyList<string> RequiredTools => ["sh"];
+
         protected override async Task<StageResult> Run(StageContext c, CancellationToken ct)
         {
             var transient = c.Options.Bool("transient");

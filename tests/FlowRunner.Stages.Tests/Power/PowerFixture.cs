@@ -108,7 +108,7 @@ public sealed class PowerFixture : IDisposable
         File.Copy(liberty, lib, true);
         File.WriteAllText(Path.Combine(dir, "synth.json"), System.Text.Json.JsonSerializer.Serialize(new { liberty = lib }));
         return new StageOutput("synth", "synth", "yosys", dir, [new Metric("logic_area_um2", 900)],
-            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json")]);
+            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json"), new Artifact("liberty", Path.GetFileName(lib))]);
     }
 
     /// <summary>A copy of a stage folder elsewhere, as a downstream stage would see it.</summary>
