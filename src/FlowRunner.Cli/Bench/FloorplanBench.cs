@@ -54,7 +54,7 @@ internal static class FloorplanBench
             foreach (var (mode, p, wl) in new[] { ("free, area only", problem, 0.0), ("fixed 10% ws, + 0.2 WL", Outline(problem), 0.2) })
             {
                 ct.ThrowIfCancellationRequested();
-                var r = Annealer.Run(p, new AnnealOptions { Seed = 1, WirelengthWeight = wl, MovesScale = Budget(p.Blocks.Count) * (o.Quick ? 0.1 : 1), Threads = threads }, ct);
+                var r = Annealer.Run(p, new AnnealOptions { Seed = 1, WirelengthWeight = wl, MovesScale = Budget(p.Blocks.Count) * (p.Outline is null ? 1 : 0.5) * (o.Quick ? 0.05 : 1), Threads = threads }, ct);
                 var box = r.PackingWidth * r.PackingHeight;
                 var dead = 1 - p.BlockArea / box;
                 var label = $"{name}, {mode}";
@@ -99,7 +99,7 @@ internal static class FloorplanBench
     public static double Budget(int blocks)
     {
         static double Work(int n) => (double)n * n * Math.Log2(Math.Max(2, n));
-        return Math.Min(20, 3 * Work(300) / Work(Math.Max(2, blocks)));
+        return Math.Min(20, 2.4 * Work(300) / Work(Math.Max(2, blocks)));
     }
 
     private static FloorplanProblem Outline(FloorplanProblem p)
