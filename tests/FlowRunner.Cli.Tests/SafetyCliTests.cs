@@ -80,24 +80,10 @@ public class SafetyCliTests
     {
         var plugins = await EngineCliTests.PluginFolder();
         var ws = Flowrunner.NewWorkspace();
-        var hold = Path.Combine(ws, "hold");
-        File.WriteAllText(hold, "");
-        File.WriteAllText(Path.Combine(ws, "k.yaml"), $"""
-            name: k
-            stages:
-              - {"{"} id: first, kind: sample.greet {"}"}
-              - {"{"} id: slow, kind: sample.hold, needs: [first], with: {"{"} hold_file: "{hold}" {"}"} {"}"}
-              - {"{"} id: last, kind: sample.greet, needs: [slow], with: {"{"} name: end {"}"} {"}"}
-            """);
+        var hold = EngineCliTests.WriteHeldRecipe(ws);
         string[] run = ["--plugins", plugins, "run", "k.yaml", "--run-id", "night"];
         var running = Flowrunner.Command(ws, run).ExecuteAsync();
-        var tmp = Path.Combine(ws, ".flowrunner", "cache", "tmp");
-        var sw = Stopwatch.StartNew();
-        while (!(Directory.Exists(tmp) && Directory.GetFiles(tmp, "started.txt", SearchOption.AllDirectories).Length > 0))
-        {
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the slow stage never started");
-            await Task.Delay(50);
-        }
+        await EngineCliTests.WaitForHeldStageAsync(ws);
         var live = await Flowrunner.RunAsync(ws, "results", "--runs");
         Assert.Matches(@"night.*running", live.StandardOutput);
         Process.GetProcessById(running.ProcessId).Kill(entireProcessTree: true);
