@@ -17,7 +17,7 @@ internal static class ValidateCommand
             using var services = GlobalOptions.Services(r);
             try
             {
-                var plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, GlobalOptions.Registry(services));
+                var plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, GlobalOptions.Registry(services), GlobalOptions.ReadsOf(r));
                 var stages = plan.Stages[plan.Points[0].Id];
                 var networkErrors = Stages.Import.NetworkChecks.Check(stages, Path.GetDirectoryName(Path.GetFullPath(plan.Recipe.File))!);
                 if (networkErrors.Count > 0)

@@ -33,7 +33,7 @@ public sealed class ConvOp(string type, int filters, Window window) : LayerOp
 
     public override string Describe() => $"{type} {filters}x{window}";
 
-    /// <summary>Calls <paramref name="tap"/>(output index, filter-local weight offset, input offset, length C) for every in-range tap row.</summary>
+    /// <summary>Calls <paramref name="visit"/>(output index, filter-local weight offset, input offset, length C) for every in-range tap row.</summary>
     private void Taps(TensorShape s, TensorShape o, Action<int, int, int> visit)
     {
         var (_, _, pt, pl) = window.Geometry(s);

@@ -29,7 +29,10 @@ public sealed class ModelImportStage : IStage
         .. DatasetOptions.Options,
     ];
 
-    public IReadOnlyList<string> Produces => ["weights", "network", "dataset"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Weights, Views.Network, Views.Dataset];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+        [new("float_accuracy", ""), new("test_images", ""), new("parameters", "", "weights and biases"), new("layers", "", "layers of the imported network")];
 }
 
 /// <summary>The in-process adapter of model.import.</summary>
@@ -51,7 +54,7 @@ public sealed class ModelImportAdapter() : InProcessAdapter(new ModelImportStage
         return new StageResult(
             [new Metric("float_accuracy", floatAccuracy), new Metric("test_images", data.Test.Count),
              new Metric("parameters", m.Network.Weights.Sum(x => x.Length) + m.Network.Biases.Sum(b => b.Length)), new Metric("layers", m.Spec.Layers.Count)],
-            [new Artifact("weights", "weights.json", "the imported weights (FlowRunner's weights file)"), new Artifact("network", "network.yaml", "the imported network description"),
-             new Artifact("dataset", DatasetSpec.FileName, "dataset, split seed and test image indices"), new Artifact("layers", "layers.txt", "layers with shapes, parameters and formats")]);
+            [new Artifact(Views.Weights.Name, "weights.json", "the imported weights (FlowRunner's weights file)"), new Artifact(Views.Network.Name, "network.yaml", "the imported network description"),
+             new Artifact(Views.Dataset.Name, DatasetSpec.FileName, "dataset, split seed and test image indices"), new Artifact("layers", "layers.txt", "layers with shapes, parameters and formats")]);
     }
 }
