@@ -4,7 +4,7 @@ using FlowRunner.Numerics.Formats;
 
 namespace FlowRunner.Hls.Architecture;
 
-/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 9 multipliers with exact
+/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 3 x 3 multipliers with exact
 /// accumulators, a feature-map SRAM per layer, a weight ROM per layer, logits in registers, and the bus that loads images and reads logits.</summary>
 /// <remarks>Every check that the RTL can implement the model exactly lives here, so the emitters can assume a valid plan.</remarks>
 public sealed class Accelerator
@@ -49,10 +49,10 @@ public sealed class Accelerator
     public int WindowValues { get; }
 
     /// <summary>Width of the accumulator registers and adder trees the RTL builds: the widest exact accumulator, and never narrower than a product
-    /// plus the 9-input tree.</summary>
-    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + 4);
+    /// plus the adder tree of a lane.</summary>
+    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + BitsFor(MacArray.TapsPerLane - 1));
 
-    public int Multipliers => Lanes * Directives.TapsPerLane;
+    public int Multipliers => Lanes * MacArray.TapsPerLane;
     public int Classes => Last.Filters;
     public FixedFormat InputFormat => Layers[0].Formats.Input;
     public int InputValues => Layers[0].Input.Size;
@@ -86,7 +86,7 @@ public sealed class Accelerator
         if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");
         if (lanes * imageBits > directives.BusBits)
             throw new HlsException($"lanes {lanes} x {imageBits}-bit pixels ({model.InputFormat}) do not fit one {directives.BusBits}-bit bus beat; at most {directives.BusBits / imageBits} lanes");
-        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes (576 multipliers) are supported");
+        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * MacArray.TapsPerLane} multipliers) are supported");
 
         var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
         if (spec.Layers[weighted[^1]] is { Kind: LayerKind.Conv2D } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
@@ -97,11 +97,7 @@ public sealed class Accelerator
             var i = weighted[n];
             var l = spec.Layers[i];
             var where = $"layer '{l.Name}'";
-            if (l.Kind == LayerKind.Extended)
-                throw new HlsException($"{where} ({l.Op!.Describe()}): the RTL generator implements conv2d 3x3 (stride 1, valid) and dense layers only (other layer kinds: issue #19)");
-            if (l.Bias) throw new HlsException($"{where}: biases are not supported by the RTL generator (the reference network has none)");
-            if (l.Kind == LayerKind.Conv2D && l.Kernel != 3)
-                throw new HlsException($"{where}: kernel {l.Kernel}x{l.Kernel}; the MAC array has 9 multipliers a lane and implements 3x3 kernels only");
+            if (EngineLayerKinds.Refusal(l) is { } refusal) throw new HlsException($"{where} ({l.TypeName}): {refusal}");
             var f = model.Formats[i]!;
             if (model.Mode(i) != AccumulationMode.Exact)
                 throw new HlsException($"{where}: the accumulator format {f.Accumulator} rounds or overflows on this layer's sums; the RTL accumulates exactly, so use a wider accumulator or none (full precision)");
@@ -133,7 +129,17 @@ public sealed class Accelerator
                 stored = f.Output;
             }
             var acc = NetworkFormats.FullPrecision(f.Input, f.Weight, spec.FanIn(i)).Width;
-            layers.Add(new EngineLayer(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc, model.RawWeights(i).ToArray()));
+            var bias = model.RawBias(i).ToArray();
+            if (bias.Length > 0)
+            {
+                // The accumulator starts from the bias at the product's LSB: the weight format shifted by the input's fraction bits.
+                if (f.Input.FracBits < 0)
+                    throw new HlsException($"{where}: input format {f.Input} has negative fraction bits; the bias cannot be aligned to the product's LSB");
+                bias = bias.Select(b => b << f.Input.FracBits).ToArray();
+                acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
+            }
+            layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
+                model.RawWeights(i).ToArray(), bias)));
         }
         return new Accelerator(model, directives, lanes, layers);
     }
