@@ -85,3 +85,23 @@ public class LayerKindEquivalenceTests
         Assert.Contains("FAIL", run.Output);
     }
 }
+
+/// <summary>Random test vectors for networks without a dataset: seeded, and spread over the input format's whole raw range.</summary>
+public class RandomVectorTests
+{
+    [Fact]
+    public void Random_vectors_are_seeded_and_cover_the_input_range()
+    {
+        var net = HlsRig.Network(7, "name: m\ninput: [1, 1, 16]\nlayers:\n  - { type: dense, units: 3 }\n");
+        var model = new Models.Inference.BitAccurateNetwork(net, Numerics.Formats.FixedFormat.Parse("ac_fixed<6,3,true,AC_RND,AC_SAT>"));
+        var a = Vectors.TestVectors.Random(model, net, 40, 9);
+        var b = Vectors.TestVectors.Random(model, net, 40, 9);
+        var c = Vectors.TestVectors.Random(model, net, 40, 10);
+        Assert.Equal(a.SelectMany(v => v.Pixels), b.SelectMany(v => v.Pixels));
+        Assert.NotEqual(a.SelectMany(v => v.Pixels), c.SelectMany(v => v.Pixels));
+        var all = a.SelectMany(v => v.Pixels).ToList();
+        Assert.Equal(-32, all.Min());
+        Assert.Equal(31, all.Max());
+        Assert.All(a, v => Assert.Equal(model.InferRaw(v.Pixels), v.Logits));
+    }
+}

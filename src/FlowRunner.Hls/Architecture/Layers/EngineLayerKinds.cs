@@ -18,7 +18,14 @@ public static class EngineLayerKinds
 
     /// <summary>Why the array cannot run this layer, or null when it can.</summary>
     public static string? Refusal(LayerSpec l) =>
-        Registered.TryGetValue(l.Kind, out var k) ? k.Refusal(l) : $"{l.TypeName} layers have no hardware plan (the array runs {string.Join(", ", Registered.Keys.Select(x => x.ToString().ToLowerInvariant()))})";
+        Registered.TryGetValue(l.Kind, out var k) ? k.Refusal(l)
+        : $"{l.Op?.Describe() ?? l.TypeName} has no hardware plan; the MAC array runs {string.Join(" and ", Registered.Keys.Select(Runs))} layers";
+
+    private static string Runs(LayerKind kind) => kind switch
+    {
+        LayerKind.Conv2D => $"conv2d {MacArray.Rows}x{MacArray.TapsPerRow} (stride 1, valid)",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     public static EngineLayer Create(EngineLayerInputs p) => Registered[p.Spec.Kind].Create(p);
 }
