@@ -63,6 +63,12 @@ public class RecordTests
             "\"version\": \"flowrunner-accuracy-1\"", "\"float_accuracy\": 0.949");
 
     [Fact]
+    public void Profile_record_round_trips_with_the_same_names_as_before() =>
+        RoundTrip(new ProfileRecord(2000, [new ProfileTensor("input", "input", 1, 1), new ProfileTensor("conv1.weights", "weights", 1.6655, 2)]).ToJson(),
+            j => ProfileRecord.FromJson(j).ToJson(), "\"format\": \"flowrunner-profile-1\"", "\"images\": 2000", "\"max_abs\": 1.6655", "\"int_bits\": 2",
+            "\"tensor\": \"conv1.weights\"", "\"kind\": \"weights\"");
+
+    [Fact]
     public void A_reader_refuses_another_version_a_missing_one_and_malformed_json_naming_the_file()
     {
         var other = Synth.ToJson().Replace(SynthReport.FormatName, "flowrunner-synth-0");
