@@ -48,7 +48,7 @@ public class RecordTests
 
     [Fact]
     public void Memory_manifest_round_trips() =>
-        RoundTrip(Memory.ToJson(), j => MemoryManifest.FromJson(j).ToJson(), "\"format\": \"flowrunner-memory-1\"", "\"access_time_ns\": 0.8", "\"reads_per_inference\": 1000");
+        RoundTrip(Memory.ToJson(), j => MemoryManifest.FromJson(j).ToJson(), "\"format\": \"flowrunner-memory-2\"", "\"access_time_ns\": 0.8", "\"reads_per_inference\": 1000");
 
     [Fact]
     public void Floorplan_record_round_trips() => RoundTrip(Floorplan.ToJson(), j => FloorplanJson.FromJson(j).ToJson(), "\"x_um\": 200", "\"outline_fixed\": false");
@@ -75,7 +75,7 @@ public class RecordTests
         var e = Assert.Throws<StageFailedException>(() => SynthReport.FromJson(other, "/runs/p000/synth/synth.json"));
         Assert.Equal("/runs/p000/synth/synth.json: \"format\" is 'flowrunner-synth-0', this FlowRunner reads 'flowrunner-synth-1'; rerun the stage that wrote it (--from)", e.Message);
         var none = Assert.Throws<StageFailedException>(() => MemoryManifest.FromJson("{\"macros\": [], \"logical\": []}", "memory.json"));
-        Assert.StartsWith("memory.json: no \"format\": \"flowrunner-memory-1\"", none.Message);
+        Assert.StartsWith("memory.json: no \"format\": \"flowrunner-memory-2\"", none.Message);
         var bad = Assert.Throws<StageFailedException>(() => AccuracyRecord.FromJson("{\n \"version\": \"flowrunner-accuracy-1\",\n \"images\": \"many\"\n}", "accuracy.json"));
         Assert.StartsWith("accuracy.json:3: $.images: ", bad.Message);
         var missing = Assert.Throws<StageFailedException>(() => SynthReport.Read("/nonexistent/synth.json"));
