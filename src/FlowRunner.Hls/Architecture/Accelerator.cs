@@ -103,12 +103,18 @@ public sealed class Accelerator
                 throw new HlsException($"{where}: the accumulator format {f.Accumulator} rounds or overflows on this layer's sums; the RTL accumulates exactly, so use a wider accumulator or none (full precision)");
             var next = n + 1 < weighted.Count ? weighted[n + 1] : spec.Layers.Count;
             var relu = false;
+            Activation? activation = null;
             for (var j = i + 1; j < next; j++)
             {
                 var k = spec.Layers[j];
                 switch (k.Kind)
                 {
                     case LayerKind.ReLU when !relu && n + 1 < weighted.Count: relu = true; break;
+                    // A ReLU op (QKeras quantized_relu, relu6) brings its own format and bound: fused as relu, clamp, assign.
+                    case LayerKind.Extended when k.Op is FlowRunner.Models.Layers.ReluOp op && !relu && n + 1 < weighted.Count:
+                        relu = true;
+                        activation = new Activation(model.Values[j], op.Max);
+                        break;
                     case LayerKind.Flatten: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
@@ -120,8 +126,9 @@ public sealed class Accelerator
             if (n + 1 < weighted.Count)
             {
                 var nextInput = model.Formats[weighted[n + 1]]!.Input;
-                assign = nextInput.Width != f.Output.Width || nextInput.IntBits != f.Output.IntBits || nextInput.Signed != f.Output.Signed;
-                stored = assign ? nextInput : f.Output;
+                var value = activation?.Format ?? f.Output;
+                assign = nextInput.Width != value.Width || nextInput.IntBits != value.IntBits || nextInput.Signed != value.Signed;
+                stored = assign ? nextInput : value;
             }
             else
             {
@@ -139,7 +146,7 @@ public sealed class Accelerator
                 acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
             }
             layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
-                model.RawWeights(i).ToArray(), bias)));
+                model.RawWeights(i).ToArray(), bias) { Activation = activation }));
         }
         return new Accelerator(model, directives, lanes, layers);
     }

@@ -119,6 +119,8 @@ public static class HlsCppEmitter
     /// <summary>A trained float as a C++ literal: round-trip digits, so ac_fixed's constructor quantizes it exactly as the C# model does.</summary>
     public static string Literal(float v) => ((double)v).ToString("R", CultureInfo.InvariantCulture);
 
+    public static string Literal(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>The C++ types of a layer: input, weight, exact accumulator, output, and stored (the next layer's input or the logits).</summary>
     private static IEnumerable<(string Suffix, FixedFormat Format)> Types(EngineLayer l)
     {
@@ -127,6 +129,7 @@ public static class HlsCppEmitter
         var acc = l.AccumulatorBits;
         yield return ("acc", new FixedFormat(acc, acc - l.Formats.ProductFrac, true, Quantization.Trn, Overflow.Wrap));
         yield return ("out", l.Formats.Output);
+        if (l.Activation is { } act) yield return ("act", act.Format);
         yield return ("store", l.Stored);
     }
 

@@ -34,8 +34,10 @@ public static class AcceleratorVerilog
         foreach (var l in a.Layers)
         {
             yield return ($"accel_{l.Name}_out", AssignVerilog.Module($"accel_{l.Name}_out", accw, l.Formats.ProductFrac, l.Formats.Output));
+            if (l.Activation is { } act)
+                yield return ($"accel_{l.Name}_act", AssignVerilog.Module($"accel_{l.Name}_act", l.Formats.Output.Width + 1, l.Formats.Output.FracBits, act.Format));
             if (l.AssignStored)
-                yield return ($"accel_{l.Name}_store", AssignVerilog.Module($"accel_{l.Name}_store", l.Formats.Output.Width + 1, l.Formats.Output.FracBits, l.Stored));
+                yield return ($"accel_{l.Name}_store", AssignVerilog.Module($"accel_{l.Name}_store", l.Activated.Width + 1, l.Activated.FracBits, l.Stored));
         }
     }
 
@@ -349,10 +351,27 @@ public static class AcceleratorVerilog
                     W($"  accel_{l.Name}_out u_{l.Name}_out{i} (.a(acc{i}), .y({l.Name}_o{i}));");
                     var r = l.Relu && o.Signed ? $"{l.Name}_o{i}[{o.Width - 1}] ? {Const(o.Width, 0)} : {l.Name}_o{i}" : $"{l.Name}_o{i}";
                     W($"  wire [{o.Width - 1}:0] {l.Name}_r{i} = {r};");
+                    var v = $"{l.Name}_r{i}";
+                    var vf = o;
+                    if (l.Activation is { } act)
+                    {
+                        // The activation's own format: relu'd output assigned into it, inputs above the bound give the bound.
+                        var af = act.Format;
+                        W($"  wire [{af.Width - 1}:0] {l.Name}_q{i};");
+                        W($"  accel_{l.Name}_act u_{l.Name}_act{i} (.a({{{(o.Signed ? $"{l.Name}_r{i}[{o.Width - 1}]" : "1'b0")}, {l.Name}_r{i}}}), .y({l.Name}_q{i}));");
+                        var t = act.Threshold(o.FracBits);
+                        var over = t is { } th && th < (1L << (o.Width - (o.Signed ? 1 : 0))) - 1
+                            ? $"{{1'b0, {l.Name}_r{i}}} > {Const(o.Width + 1, th)}" : null;
+                        var bound = act.BoundRaw ?? 0;
+                        var boundBits = bound & ((1L << af.Width) - 1);
+                        W($"  wire [{af.Width - 1}:0] {l.Name}_a{i} = " + (over is null ? $"{l.Name}_q{i};" : $"({over}) ? {Const(af.Width, boundBits)} : {l.Name}_q{i};"));
+                        v = $"{l.Name}_a{i}";
+                        vf = af;
+                    }
                     W($"  wire [{l.Stored.Width - 1}:0] {l.Name}_s{i};");
                     if (l.AssignStored)
-                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({{{(o.Signed ? $"{l.Name}_r{i}[{o.Width - 1}]" : "1'b0")}, {l.Name}_r{i}}}), .y({l.Name}_s{i}));");
-                    else W($"  assign {l.Name}_s{i} = {l.Name}_r{i};");
+                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}), .y({l.Name}_s{i}));");
+                    else W($"  assign {l.Name}_s{i} = {v};");
                 }
             }
             W($"  reg [{L * WS - 1}:0] outv;");

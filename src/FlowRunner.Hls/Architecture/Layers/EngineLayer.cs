@@ -5,7 +5,21 @@ namespace FlowRunner.Hls.Architecture;
 
 /// <summary>What every layer kind the shared MAC array runs gets from the planner: its place, shapes, formats and raw parameters.</summary>
 public sealed record EngineLayerInputs(int Position, int SpecIndex, LayerSpec Spec, TensorShape Input, TensorShape Output, int Lanes,
-    LayerFormats Formats, bool Relu, FixedFormat Stored, bool AssignStored, int AccumulatorBits, long[] Weights, long[] Bias);
+    LayerFormats Formats, bool Relu, FixedFormat Stored, bool AssignStored, int AccumulatorBits, long[] Weights, long[] Bias)
+{
+    /// <summary>The fused ReLU's own format and bound, when it has them (QKeras quantized_relu, relu6); null: a plain ReLU or none.</summary>
+    public Activation? Activation { get; init; }
+}
+
+/// <summary>A fused ReLU with its own value format (the output after relu is assigned into it) and optional upper bound.</summary>
+public sealed record Activation(FixedFormat Format, double? Max)
+{
+    /// <summary>The largest raw value in <paramref name="frac"/> fraction bits that is not above the bound (null without a bound).</summary>
+    public long? Threshold(int frac) => Max is { } m ? (long)Math.Floor(Math.ScaleB(m, frac)) : null;
+
+    /// <summary>The bound assigned into the activation's format: the value of every input above it.</summary>
+    public long? BoundRaw => Max is { } m ? Numerics.Kernels.FixedKernels.Quantize(m, Format) : null;
+}
 
 /// <summary>One layer as the shared MAC array of L lanes x 3 window rows x 3 taps runs it: the kind's plan (loop bounds, window geometry,
 /// cycles, memory traffic, the order its weights and inputs feed the array) and its HLS C++; a subclass per layer kind, registered in
@@ -32,7 +46,14 @@ public abstract class EngineLayer
         AccumulatorBits = p.AccumulatorBits;
         Weights = p.Weights;
         Bias = p.Bias;
+        Activation = p.Activation;
     }
+
+    /// <summary>The fused ReLU's own format and bound, or null.</summary>
+    public Activation? Activation { get; }
+
+    /// <summary>The format of the value after the output assignment and the fused activation (what <see cref="Stored"/> is assigned from).</summary>
+    public FixedFormat Activated => Activation?.Format ?? Formats.Output;
 
     /// <summary>The layer kind's name in the schedule report.</summary>
     public abstract string KindName { get; }
@@ -153,7 +174,13 @@ public abstract class EngineLayer
     {
         w($"{pad}{Name}_out_t o = acc[i];");
         if (Relu) w($"{pad}if (o < 0) o = 0;");
-        w($"{pad}{target} = o;");
+        if (Activation is { } act)
+        {
+            w($"{pad}{Name}_act_t r = o;");
+            if (act.Max is { } m) w($"{pad}if (o > {Cpp.HlsCppEmitter.Literal(m)}) r = {Cpp.HlsCppEmitter.Literal(m)};");
+            w($"{pad}{target} = r;");
+        }
+        else w($"{pad}{target} = o;");
     }
 
     /// <summary>The accumulators' starting values: the filter's bias, else zero.</summary>
