@@ -30,16 +30,17 @@ public class LayerKindEquivalenceTests
           - { type: dense, units: 4, bias: true }
         """;
 
-    private static void RtlMatches(FloatNetwork net, string format, int lanes, int images)
+    internal static Accelerator RtlMatches(FloatNetwork net, string format, int lanes, int images)
     {
         using var dir = new TempDir();
         var (a, files) = HlsRig.EmitRandom(dir.Path, net, format, lanes, images);
         var run = HlsRig.Simulate(dir.Path, files);
         Assert.True(run.Output.Contains($"PASS {images} images"), run.ToString());
         Assert.Equal(a.CyclesPerInference, HlsRig.MeasuredCycles(run));
+        return a;
     }
 
-    private static void CppMatches(FloatNetwork net, string format, int lanes, int images)
+    internal static void CppMatches(FloatNetwork net, string format, int lanes, int images)
     {
         using var dir = new TempDir();
         var (_, files) = HlsRig.EmitRandom(dir.Path, net, format, lanes, images);
@@ -110,24 +111,11 @@ public class RandomVectorTests
 public class QKerasEquivalenceTests
 {
     [Fact]
-    public void Qkeras_3layer_runs_bit_for_bit_in_the_rtl()
-    {
-        using var dir = new TempDir();
-        var (a, files) = HlsRig.EmitRandom(dir.Path, HlsRig.Keras("qkeras_3layer"), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 3);
-        Assert.Contains(a.Layers, l => l.Activation is not null);
-        var run = HlsRig.Simulate(dir.Path, files);
-        Assert.True(run.Output.Contains("PASS 3 images"), run.ToString());
-        Assert.Equal(a.CyclesPerInference, HlsRig.MeasuredCycles(run));
-    }
+    public void Qkeras_3layer_runs_bit_for_bit_in_the_rtl() =>
+        Assert.Contains(LayerKindEquivalenceTests.RtlMatches(HlsRig.Keras("qkeras_3layer"), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 3).Layers,
+            l => l.Activation is not null);
 
     [Fact]
-    public void Qkeras_3layer_cpp_matches_the_float_model()
-    {
-        using var dir = new TempDir();
-        var (_, files) = HlsRig.EmitRandom(dir.Path, HlsRig.Keras("qkeras_3layer"), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 4);
-        var compile = Tool.Run("g++", ["-O1", "-std=c++17", "-Wall", "-Wno-unknown-pragmas", "-DFLOWRUNNER_FLOAT", "-o", "accel_float", files.Cpp], dir.Path, 300);
-        Assert.True(compile.ExitCode == 0, compile.ToString());
-        var run = Tool.Run(dir.File("accel_float"), [files.Vectors], dir.Path);
-        Assert.True(run.ExitCode == 0 && run.Output.Contains("PASS 4 images"), run.ToString());
-    }
+    public void Qkeras_3layer_cpp_matches_the_float_model() =>
+        LayerKindEquivalenceTests.CppMatches(HlsRig.Keras("qkeras_3layer"), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 4);
 }

@@ -80,7 +80,8 @@ public sealed class Accelerator
         var spec = model.Spec;
         if (directives.BusBits is < 8 or > 1024) throw new HlsException($"bus_bits must be between 8 and 1024, got {directives.BusBits}");
         if (directives.Lanes < 0) throw new HlsException($"lanes must be positive (or 0 for as many as fit the bus), got {directives.Lanes}");
-        if (!spec.Layers[0].HasWeights) throw new HlsException($"layer '{spec.Layers[0].Name}': the first layer must be conv2d or dense");
+        if (!spec.Layers[0].HasWeights)
+            throw new HlsException($"layer '{spec.Layers[0].Name}' ({spec.Layers[0].Op?.Describe() ?? spec.Layers[0].TypeName}): the first layer must be conv2d or dense; a layer on the input before them has no hardware plan");
         var imageBits = model.InputFormat.Width;
         var lanes = directives.Lanes == 0 ? directives.BusBits / imageBits : directives.Lanes;
         if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");

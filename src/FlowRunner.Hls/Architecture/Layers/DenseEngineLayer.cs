@@ -61,7 +61,7 @@ public sealed class DenseEngineLayer : EngineLayer
         w("      }");
         w("    }");
         w($"    {up}_OUT: for (int i = 0; i < {L} && g * {L} + i < {Filters}; i++) {{");
-        EmitCppOutput(w, "      ", $"{target}[g * {L} + i]");
+        EmitCppOutput(w, "        ", $"{target}[g * {L} + i]");
         w("    }");
         w("  }");
     }
