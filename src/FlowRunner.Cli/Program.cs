@@ -5,4 +5,6 @@ var root = new RootCommand("FlowRunner: runs staged EDA recipes for neural-netwo
 root.Add(GlobalOptions.Workspace);
 root.Add(GlobalOptions.Plugins);
 foreach (var command in CommandCatalog.TopLevel()) root.Add(command);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0) return FlowRunner.Cli.Terminal.ErrorReport.Parse(parsed);
+return await parsed.InvokeAsync();

@@ -20,5 +20,14 @@ internal static class ErrorReport
         return 2;
     }
 
+    /// <summary>Command-line errors (unknown option, missing or bad argument): one line each and where to read the usage; exit 2 as for every usage error.</summary>
+    public static int Parse(System.CommandLine.ParseResult parsed)
+    {
+        foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {e.Message}");
+        var command = string.Join(" ", parsed.CommandResult.Command is { } c && c.Parents.Any() ? ["flowrunner", c.Name] : new[] { "flowrunner" });
+        Console.Error.WriteLine($"see `{command} --help`");
+        return 2;
+    }
+
     public static string Escape(string s) => Markup.Escape(s);
 }
