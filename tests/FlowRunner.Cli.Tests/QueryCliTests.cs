@@ -86,4 +86,28 @@ public class QueryCliTests
         Assert.Contains("2 design point(s), 2 stage(s)", to.StandardOutput);
         Assert.DoesNotContain("/h ", to.StandardOutput);
     }
+
+    [Fact]
+    public async Task The_bash_completion_script_completes_commands_options_and_option_values_from_flowrunner_itself()
+    {
+        var bin = Flowrunner.NewWorkspace();
+        var wrapper = Path.Combine(bin, "flowrunner");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet '{Flowrunner.Dll}' \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = Path.Combine(Flowrunner.RepoRoot, "src", "FlowRunner.Cli", "Completion", "flowrunner.bash");
+        async Task<string> Complete(params string[] words)
+        {
+            var line = string.Join(" ", words);
+            var body = $"source '{script}'; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; COMP_WORDS=({string.Join(" ", words.Select(w => $"'{w}'"))}); " +
+                       $"COMP_CWORD={words.Length - 1}; _flowrunner_complete; echo \"${{COMPREPLY[*]}}\"";
+            var r = await CliWrap.Cli.Wrap("bash").WithArguments(["-c", body]).WithWorkingDirectory(bin)
+                .WithEnvironmentVariables(e => e.Set("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")))
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            Assert.True(r.ExitCode == 0, r.StandardError);
+            return r.StandardOutput.Trim();
+        }
+        Assert.Equal("bench best", await Complete("flowrunner", "be"));
+        Assert.Equal("--columns", await Complete("flowrunner", "results", "--col"));
+        Assert.Equal("csv json table", await Complete("flowrunner", "results", "--format", ""));
+    }
 }
