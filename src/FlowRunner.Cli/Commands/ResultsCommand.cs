@@ -81,14 +81,11 @@ internal static class ResultsCommand
         return new[] { "point", "status" }.Concat(pars).Concat(Headline.Where(metrics.Contains)).Concat(metrics.Except(Headline)).Distinct().ToList();
     }
 
-    private static string Status(PointResult p) =>
-        p.Succeeded ? "ok" : p.Stages.FirstOrDefault(s => s.Status == "failed") is { } f ? $"failed at {f.StageId}" : "incomplete";
-
     private static string Cell(PointResult p, string column, Func<object?, string> number) => column switch
     {
         "point" => p.PointId,
         "label" => p.Label,
-        "status" => Status(p),
+        "status" => p.State,
         _ when p.Params.TryGetValue(column, out var v) => number(v),
         _ when p.Metrics.TryGetValue(column, out var v) => number(v),
         _ => "",
@@ -102,7 +99,7 @@ internal static class ResultsCommand
                 var metricCols = columns.Where(c => c is not ("point" or "status" or "label") && points.Any(p => p.Metrics.ContainsKey(c))).ToList();
                 Console.WriteLine(JsonSerializer.Serialize(points.Select(p => new
                 {
-                    run = run.RunId, point = p.PointId, label = p.Label, status = Status(p), @params = p.Params,
+                    run = run.RunId, point = p.PointId, label = p.Label, status = p.State, @params = p.Params,
                     metrics = metricCols.Where(m => p.Metrics.TryGetValue(m, out var v) && double.IsFinite(v)).ToDictionary(m => m, m => p.Metrics[m]),
                 }), new JsonSerializerOptions { WriteIndented = true }));
                 break;

@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Stages.Services;
 using FlowRunner.Floorplan.Annealing;
 using FlowRunner.Floorplan.Model;
 using FlowRunner.Floorplan.Output;
@@ -102,8 +103,7 @@ public sealed class AnnealerAdapter : IToolAdapter
     private static (string, double, double)? Rows(StageContext context, FloorplanSettings s)
     {
         if (s.RowSite.Length == 0) return null;
-        if (context.TechFile is null) throw new StageFailedException($"stage '{context.StageId}': `with.row_site` needs a technology (row height and site width): set `tech:` in the recipe");
-        var tech = TechLoader.LoadFile(context.TechFile);
+        var tech = context.Tech("`with.row_site`: its row height and site width");
         return (s.RowSite, tech.Rows.HeightUm, tech.Rows.SiteUm);
     }
 
