@@ -41,6 +41,11 @@ public class MainFlowCliTests
         var report = File.ReadAllText(Path.Combine(run, "report.html"));
         Assert.Contains("class=\"heatmap\"", report);
         Assert.Contains("class=\"front\"", report); // five points: a Pareto plot with its front
+        Assert.Contains("id=\"breakdown\"", report);   // energy and power by logic, memory, clock and leakage
+        Assert.Matches(@"(?s)<h2>Per layer: p00\d \[word=\d+ int=\d+\]</h2>.*<td class=""l"">conv2d1</td><td class=""l"">conv2d</td><td>[1-9][0-9]?,[0-9]{3}</td>", report);
+        Assert.Contains("href=\"p003/hls/stage.log\"", report);
+        Assert.Contains("href=\"p003/hls/schedule.json\"", report);
+        Assert.DoesNotMatch(@"<td>[0-9.]+E[-+]?[0-9]+</td>", report);
         var again = await Flowrunner.RunAsync(ws, ["run", recipe, .. quick]);
         Assert.Contains("everything came from the cache", again.StandardOutput);
         var tooWide = await Flowrunner.RunAsync(ws, ["run", recipe, .. quick, "--point", "p003", "--set", "lanes=9"]);

@@ -10,7 +10,8 @@ using FlowRunner.Engine.Selection;
 namespace FlowRunner.Stages.RunReport;
 
 /// <summary>Writes a run's self-contained report.html (inline CSS and SVG, no script, no network) and results.csv into the run folder:
-/// the best point, the PPA table, the Pareto scatter, the accuracy heat-map, the best point's floor plan, failures and stage timings.</summary>
+/// the best point, the table against software, the PPA table, the Pareto plot, the accuracy heat-map, the best point's floor plan, energy and
+/// power by part, the best point's layers, failures, regression, every stage with links to its folder, log and artifacts, and timings.</summary>
 public static class RunReportWriter
 {
     /// <summary>Metrics shown first in the PPA table, in this order, when a run has them.</summary>
@@ -54,7 +55,7 @@ public static class RunReportWriter
             .Append(E($"{plan.Recipe.Name} {summary.RunId}")).Append("</title><style>")
             .Append("body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
             .Append("th{background:#f0f0f0;position:sticky;top:0;z-index:1}.scroll{max-width:100%;max-height:70vh;overflow:auto;margin:8px 0 20px}.scroll table{margin:0}td.l,th.l{text-align:left}.ok{color:#2a7d2a}.failed{color:#c0392b}.cached{color:#2155a5}section{margin-bottom:28px}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}")
-            .Append(".figs{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}</style></head><body>");
+            .Append(".figs{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.bar{display:flex;width:220px;height:12px;border:1px solid #999}.bar span{display:block;height:100%}.key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}</style></head><body>");
         h.Append("<h1>").Append(E(plan.Recipe.Name)).Append("</h1><p>run <b>").Append(E(summary.RunId)).Append("</b> · ")
             .Append(E(summary.Status)).Append(" · ").Append(points.Count).Append(" design point(s) · ")
             .Append(summary.Stages.Count(s => s.Status == StageStatus.Done)).Append(" stage(s) run, ")
@@ -87,6 +88,12 @@ public static class RunReportWriter
             h.Append("<figure><figcaption>Floor plan of the best point</figcaption>").Append(fp).Append("</figure>");
         h.Append("</div></section>");
 
+        if (ReportDetails.Breakdown(points) is { } breakdown)
+            h.Append("<section id=\"breakdown\"><h2>Energy and power by part</h2>").Append(breakdown).Append("</section>");
+        var detailed = best ?? points.FirstOrDefault(p => p.Succeeded);
+        if (detailed is not null && ReportDetails.Layers(summary, detailed.PointId) is { } layers)
+            h.Append("<section id=\"layers\"><h2>Per layer: ").Append(E($"{detailed.PointId} [{detailed.Label}]")).Append("</h2>").Append(layers).Append("</section>");
+
         var failed = summary.Stages.Where(s => s.Status == StageStatus.Failed).ToList();
         if (failed.Count > 0)
         {
@@ -103,6 +110,7 @@ public static class RunReportWriter
 
         if (regression is not null) h.Append(RegressionSection(regression));
 
+        h.Append("<section id=\"stages\"><h2>Stages: folders, logs and artifacts</h2>").Append(ReportDetails.Links(summary)).Append("</section>");
         h.Append("<section id=\"timings\"><h2>Stage timings (s)</h2>").Append("<div class=\"scroll\">").Append(Timings(summary)).Append("</div></section>");
         h.Append("</body></html>");
         var path = Path.Combine(summary.RunDirectory, "report.html");
@@ -170,7 +178,9 @@ public static class RunReportWriter
         if (v.BaselineRun is null) return sb.Append("<p>No earlier run of this recipe to compare with.</p></section>").ToString();
         sb.Append("<p class=\"").Append(v.Failed ? "failed" : "ok").Append("\">").Append(E(v.Verdict)).Append(" against run ").Append(E(v.BaselineRun))
             .Append(": ").Append(v.Findings.Count(f => !f.Ok)).Append(" of ").Append(v.Findings.Count).Append(" metric(s) out of limits.</p>");
-        var shown = v.Findings.Where(f => !f.Ok || Math.Abs(f.Current - f.Previous) > 1e-12 * Math.Max(1, Math.Abs(f.Previous))).Take(200).ToList();
+        // Run times change on every run; they are listed only when a limit flags them.
+        var shown = v.Findings.Where(f => !f.Ok || (Math.Abs(f.Current - f.Previous) > 1e-12 * Math.Max(1, Math.Abs(f.Previous)) && !f.Metric.EndsWith("_s", StringComparison.Ordinal)))
+            .Take(200).ToList();
         if (shown.Count == 0) return sb.Append("<p>No metric changed.</p></section>").ToString();
         sb.Append("<table><tr><th class=\"l\">point</th><th class=\"l\">metric</th><th>previous</th><th>now</th><th class=\"l\">verdict</th></tr>");
         foreach (var f in shown)
