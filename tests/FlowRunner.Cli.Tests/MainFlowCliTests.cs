@@ -54,5 +54,9 @@ public class MainFlowCliTests
         Assert.Matches(@"cached\s+p003/model", tooWide.StandardOutput); // the trained model is kept and reused
         var validate = await Flowrunner.RunAsync(ws, "validate", Path.Combine(Flowrunner.RepoRoot, "flows", "mnist-sweep.yaml"));
         Assert.True(validate.ExitCode == 0, validate.StandardError);
+        var nightly = await Flowrunner.RunAsync(ws, "schedule", "--list", "--recipes", Path.Combine(Flowrunner.RepoRoot, "flows"), "--count", "2");
+        Assert.True(nightly.ExitCode == 0, nightly.StandardError);
+        Assert.Contains("mnist-nightly", nightly.StandardOutput); // the shipped nightly recipe shows its fire times out of the box
+        Assert.Equal(2, nightly.StandardOutput.Split('\n').Count(l => l.Contains("02:00:00")));
     }
 }
