@@ -1,3 +1,4 @@
+using FlowRunner.Abstractions;
 using System.Globalization;
 using FlowRunner.Numerics.Formats;
 using YamlDotNet.Core;
@@ -71,7 +72,7 @@ public static class NetworkSpecParser
         {
             foreach (var k in m.Children.Keys)
                 if (k is not YamlScalarNode { Value: { } v } || !allowed.Contains(v))
-                    throw new ModelFormatException($"{At(k)}: unknown {what} '{(k as YamlScalarNode)?.Value}' (keys: {string.Join(", ", allowed)})");
+                    throw new ModelFormatException($"{At(k)}: unknown {what} '{FileExcerpt.Token((k as YamlScalarNode)?.Value ?? "")}' (keys: {string.Join(", ", allowed)})");
         }
 
         public int Int(YamlNode n, string what)
