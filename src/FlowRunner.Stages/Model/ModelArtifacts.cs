@@ -8,11 +8,11 @@ namespace FlowRunner.Stages.Model;
 /// and dataset.json ("dataset"). HLS emit, power and the accuracy stages load the model and the very same test images through this.</summary>
 public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, string WeightsPath, string DatasetPath)
 {
-    /// <summary>The weights view of the nearest upstream stage that wrote it (model.train, model.load), with the dataset view beside them.</summary>
+    /// <summary>The weights view of the nearest upstream stage that wrote it (model.train, model.load, model.import), with the dataset view beside them.</summary>
     public static ModelArtifacts From(StageContext c)
     {
         var model = c.FindView(Views.Weights)
-            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train or model.load stage upstream (view '{Views.Weights.Name}'); add it to `needs:`");
+            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train, model.load or model.import stage upstream (view '{Views.Weights.Name}'); add it to `needs:`");
         var weights = model.ArtifactPath(Views.Weights.Name);
         var (net, training) = Models.Network.WeightsFile.Load(weights);
         return new ModelArtifacts(net, training, weights, model.ArtifactPath(Views.Dataset.Name));
@@ -20,9 +20,9 @@ public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, 
 
     /// <summary>The test images the model stage recorded (dataset.json), optionally only the first <paramref name="limit"/>.</summary>
     public async Task<Dataset> TestSetAsync(StageContext c, int limit, CancellationToken ct) =>
-        (await DatasetLoader.LoadTestSetAsync(DatasetPath, c.DataDirectory, c.Tools, c.Log, ct)).Take(limit);
+        (await DatasetLoader.LoadTestSetAsync(DatasetPath, ToolDatasetHost.Of(c), ct)).Take(limit);
 
     /// <summary>Training and test images (quantization-aware fine-tuning needs the training set).</summary>
     public Task<DatasetSplit> SplitAsync(StageContext c, CancellationToken ct) =>
-        DatasetLoader.LoadAsync(DatasetSpec.Load(DatasetPath), c.DataDirectory, c.Tools, c.Log, ct);
+        DatasetLoader.LoadAsync(DatasetSpec.Load(DatasetPath), ToolDatasetHost.Of(c), ct);
 }
