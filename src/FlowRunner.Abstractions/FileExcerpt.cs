@@ -6,7 +6,7 @@ public static class FileExcerpt
 {
     private const int MaxLength = 32;
 
-    /// <summary>The leading name-like part of the token (letters, digits, `_-.<>,/[]`), at most 32 characters, with `…` when anything was
+    /// <summary>The leading name-like part of the token (letters, digits and `_-.&lt;&gt;,/[]`), at most 32 characters, with `…` when anything was
     /// cut; a token that starts with any other character is shown by that character alone.</summary>
     public static string Token(string token)
     {
