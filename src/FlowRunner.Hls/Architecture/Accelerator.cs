@@ -4,7 +4,7 @@ using FlowRunner.Numerics.Formats;
 
 namespace FlowRunner.Hls.Architecture;
 
-/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 9 multipliers with exact
+/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 3 x 3 multipliers with exact
 /// accumulators, a feature-map SRAM per layer, a weight ROM per layer, logits in registers, and the bus that loads images and reads logits.</summary>
 /// <remarks>Every check that the RTL can implement the model exactly lives here, so the emitters can assume a valid plan.</remarks>
 public sealed class Accelerator
@@ -49,10 +49,10 @@ public sealed class Accelerator
     public int WindowValues { get; }
 
     /// <summary>Width of the accumulator registers and adder trees the RTL builds: the widest exact accumulator, and never narrower than a product
-    /// plus the 9-input tree.</summary>
-    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + 4);
+    /// plus the adder tree of a lane.</summary>
+    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + BitsFor(MacArray.TapsPerLane - 1));
 
-    public int Multipliers => Lanes * Directives.TapsPerLane;
+    public int Multipliers => Lanes * MacArray.TapsPerLane;
     public int Classes => Last.Filters;
     public FixedFormat InputFormat => Layers[0].Formats.Input;
     public int InputValues => Layers[0].Input.Size;
@@ -80,13 +80,14 @@ public sealed class Accelerator
         var spec = model.Spec;
         if (directives.BusBits is < 8 or > 1024) throw new HlsException($"bus_bits must be between 8 and 1024, got {directives.BusBits}");
         if (directives.Lanes < 0) throw new HlsException($"lanes must be positive (or 0 for as many as fit the bus), got {directives.Lanes}");
-        if (!spec.Layers[0].HasWeights) throw new HlsException($"layer '{spec.Layers[0].Name}': the first layer must be conv2d or dense");
+        if (!spec.Layers[0].HasWeights)
+            throw new HlsException($"layer '{spec.Layers[0].Name}' ({spec.Layers[0].Op?.Describe() ?? spec.Layers[0].TypeName}): the first layer must be conv2d or dense; a layer on the input before them has no hardware plan");
         var imageBits = model.InputFormat.Width;
         var lanes = directives.Lanes == 0 ? directives.BusBits / imageBits : directives.Lanes;
         if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");
         if (lanes * imageBits > directives.BusBits)
             throw new HlsException($"lanes {lanes} x {imageBits}-bit pixels ({model.InputFormat}) do not fit one {directives.BusBits}-bit bus beat; at most {directives.BusBits / imageBits} lanes");
-        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes (576 multipliers) are supported");
+        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * MacArray.TapsPerLane} multipliers) are supported");
 
         var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
         if (spec.Layers[weighted[^1]] is { Kind: LayerKind.Conv2D } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
@@ -97,22 +98,24 @@ public sealed class Accelerator
             var i = weighted[n];
             var l = spec.Layers[i];
             var where = $"layer '{l.Name}'";
-            if (l.Kind == LayerKind.Extended)
-                throw new HlsException($"{where} ({l.Op!.Describe()}): the RTL generator implements conv2d 3x3 (stride 1, valid) and dense layers only (other layer kinds: issue #19)");
-            if (l.Bias) throw new HlsException($"{where}: biases are not supported by the RTL generator (the reference network has none)");
-            if (l.Kind == LayerKind.Conv2D && l.Kernel != 3)
-                throw new HlsException($"{where}: kernel {l.Kernel}x{l.Kernel}; the MAC array has 9 multipliers a lane and implements 3x3 kernels only");
+            if (EngineLayerKinds.Refusal(l) is { } refusal) throw new HlsException($"{where} ({l.TypeName}): {refusal}");
             var f = model.Formats[i]!;
             if (model.Mode(i) != AccumulationMode.Exact)
                 throw new HlsException($"{where}: the accumulator format {f.Accumulator} rounds or overflows on this layer's sums; the RTL accumulates exactly, so use a wider accumulator or none (full precision)");
             var next = n + 1 < weighted.Count ? weighted[n + 1] : spec.Layers.Count;
             var relu = false;
+            Activation? activation = null;
             for (var j = i + 1; j < next; j++)
             {
                 var k = spec.Layers[j];
                 switch (k.Kind)
                 {
                     case LayerKind.ReLU when !relu && n + 1 < weighted.Count: relu = true; break;
+                    // A ReLU op (QKeras quantized_relu, relu6) brings its own format and bound: fused as relu, clamp, assign.
+                    case LayerKind.Extended when k.Op is FlowRunner.Models.Layers.ReluOp op && !relu && n + 1 < weighted.Count:
+                        relu = true;
+                        activation = new Activation(model.Values[j], op.Max);
+                        break;
                     case LayerKind.Flatten: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
@@ -124,8 +127,9 @@ public sealed class Accelerator
             if (n + 1 < weighted.Count)
             {
                 var nextInput = model.Formats[weighted[n + 1]]!.Input;
-                assign = nextInput.Width != f.Output.Width || nextInput.IntBits != f.Output.IntBits || nextInput.Signed != f.Output.Signed;
-                stored = assign ? nextInput : f.Output;
+                var value = activation?.Format ?? f.Output;
+                assign = nextInput.Width != value.Width || nextInput.IntBits != value.IntBits || nextInput.Signed != value.Signed;
+                stored = assign ? nextInput : value;
             }
             else
             {
@@ -133,7 +137,17 @@ public sealed class Accelerator
                 stored = f.Output;
             }
             var acc = NetworkFormats.FullPrecision(f.Input, f.Weight, spec.FanIn(i)).Width;
-            layers.Add(new EngineLayer(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc, model.RawWeights(i).ToArray()));
+            var bias = model.RawBias(i).ToArray();
+            if (bias.Length > 0)
+            {
+                // The accumulator starts from the bias at the product's LSB: the weight format shifted by the input's fraction bits.
+                if (f.Input.FracBits < 0)
+                    throw new HlsException($"{where}: input format {f.Input} has negative fraction bits; the bias cannot be aligned to the product's LSB");
+                bias = bias.Select(b => b << f.Input.FracBits).ToArray();
+                acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
+            }
+            layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
+                model.RawWeights(i).ToArray(), bias) { Activation = activation }));
         }
         return new Accelerator(model, directives, lanes, layers);
     }

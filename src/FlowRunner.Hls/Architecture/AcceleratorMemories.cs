@@ -5,7 +5,7 @@ namespace FlowRunner.Hls.Architecture;
 /// <summary>The memories of an accelerator as logical memories (the memory stage's input), with their traffic per inference.</summary>
 public static class AcceleratorMemories
 {
-    /// <summary>Per layer: its input feature-map SRAM (L values a word) and its weight ROM (L x 9 weights a word).</summary>
+    /// <summary>Per layer: its input feature-map SRAM (L values a word) and its weight ROM (L x taps weights a word).</summary>
     public static IReadOnlyList<(LogicalMemory Memory, EngineLayer Layer)> Of(Accelerator a)
     {
         var list = new List<(LogicalMemory, EngineLayer)>();
@@ -17,7 +17,7 @@ public static class AcceleratorMemories
                 ReadsPerInference = l.InputReads,
                 WritesPerInference = writes,
             }, l));
-            list.Add((new LogicalMemory(l.WeightMemory, l.WeightMemory, l.WeightWords, a.Lanes * 9 * l.Formats.Weight.Width, MemoryKind.Rom)
+            list.Add((new LogicalMemory(l.WeightMemory, l.WeightMemory, l.WeightWords, a.Lanes * MacArray.TapsPerLane * l.Formats.Weight.Width, MemoryKind.Rom)
             {
                 ReadsPerInference = (long)l.Pixels * l.Groups * l.Steps,
             }, l));

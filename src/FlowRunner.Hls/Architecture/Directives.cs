@@ -5,6 +5,6 @@ namespace FlowRunner.Hls.Architecture;
 /// <param name="Lanes">Data values per bus beat and parallel filters of the MAC array (9 multipliers a lane); 0 picks floor(bus / width).</param>
 public sealed record Directives(int BusBits = 32, int Lanes = 0)
 {
-    /// <summary>Multipliers in one lane: one for each tap of a 3x3 kernel.</summary>
-    public const int TapsPerLane = 9;
+    /// <summary>Multipliers in one lane (see <see cref="MacArray"/>).</summary>
+    public const int TapsPerLane = MacArray.TapsPerLane;
 }

@@ -33,7 +33,7 @@ public static class ScheduleReport
         var ws = a.Layers.Max(x => x.Stored.Width);
         var list = new List<OperatorCount>
         {
-            new("mul", null, a.OperandBits, a.WeightBits, (long)l * 9, null),
+            new("mul", null, a.OperandBits, a.WeightBits, (long)l * MacArray.TapsPerLane, null),
             // Per lane: the adder tree of 9 products (4 + 2 + 1 + 1 adders, each a bit wider than its operands) and the accumulate adder.
             new("add", a.OperandBits + a.WeightBits + 1, null, null, (long)l * 4, null),
             new("add", a.OperandBits + a.WeightBits + 2, null, null, (long)l * 2, null),
@@ -100,7 +100,7 @@ public static class ScheduleReport
             ["layers"] = a.Layers.Select(x => new Dictionary<string, object?>
             {
                 ["name"] = x.Name,
-                ["kind"] = x.IsConv ? "conv2d" : "dense",
+                ["kind"] = x.KindName,
                 ["cycles"] = x.Cycles,
                 ["macs"] = (long)x.Output.Size * x.FanIn,
                 ["steps"] = (long)x.Pixels * x.Groups * x.Steps,

@@ -40,6 +40,25 @@ public static class TestVectors
         return result;
     }
 
+    /// <summary><paramref name="count"/> seeded random inputs uniform over the input format's whole raw range (for a network without a
+    /// dataset), through the bit-accurate and the float model; labels are -1.</summary>
+    public static IReadOnlyList<TestVector> Random(BitAccurateNetwork model, FloatNetwork net, int count, int seed)
+    {
+        var rng = new System.Random(seed);
+        var f = model.InputFormat;
+        var lo = (long)f.MinRaw;
+        var hi = (long)f.MaxRaw;
+        var result = new TestVector[count];
+        for (var i = 0; i < count; i++)
+        {
+            var pixels = new long[model.Spec.Input.Size];
+            for (var j = 0; j < pixels.Length; j++) pixels[j] = rng.NextInt64(lo, hi + 1);
+            var quantized = pixels.Select(p => (float)Math.ScaleB(p, -f.FracBits)).ToArray();
+            result[i] = new TestVector(-1, pixels, model.InferRaw(pixels), net.Logits(quantized));
+        }
+        return result;
+    }
+
     public static string Write(BitAccurateNetwork model, IReadOnlyList<TestVector> vectors)
     {
         var sb = new StringBuilder();

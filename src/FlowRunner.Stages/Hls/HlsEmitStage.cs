@@ -39,11 +39,12 @@ public sealed class HlsEmitStage : IStage
         new("bus_bits", OptionType.Int, 32, "width of the host bus", "bits"),
         new("lanes", OptionType.Int, 0, "values per bus beat and parallel filters (9 multipliers a lane); 0: as many pixels as fit the bus"),
         new("vectors", OptionType.Int, 20, "test images written to vectors.txt with the model's logits", "images"),
+        new("vectors_source", OptionType.String, "dataset", "dataset: the model's test images; random: inputs uniform over the input format's range, seeded by the recipe (models without a dataset)"),
         new("simulate_images", OptionType.Int, 0, "when Icarus Verilog (iverilog, vvp) is installed: simulate the RTL on this many vectors and fail on any mismatch; 0: do not", "images"),
         new("ac_include", OptionType.String, "", "folder of the Algorithmic C headers (hlslibs ac_types include/): compile accel.cpp with g++ and run it on the vectors; empty: do not"),
     ];
 
-    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset.Optional("vectors_source: dataset")];
 
     public IReadOnlyList<ViewUse> Writes =>
     [
@@ -85,8 +86,19 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
         }
         var count = o.Int("vectors");
         if (count < 1) throw new StageFailedException($"stage '{c.StageId}': `with.vectors` must be at least 1, got {count}");
-        var test = await model.TestSetAsync(c, count, ct);
-        var vectors = TestVectors.Compute(bitAccurate, model.Net, test.Images, test.Labels.Select(l => (int)l).ToArray(), count);
+        IReadOnlyList<TestVector> vectors;
+        switch (o.String("vectors_source"))
+        {
+            case "dataset":
+                var test = await model.TestSetAsync(c, count, ct);
+                vectors = TestVectors.Compute(bitAccurate, model.Net, test.Images, test.Labels.Select(l => (int)l).ToArray(), count);
+                break;
+            case "random":
+                vectors = TestVectors.Random(bitAccurate, model.Net, count, c.Seed);
+                break;
+            case var v:
+                throw new StageFailedException($"stage '{c.StageId}': `with.vectors_source` must be dataset or random, got '{v}'");
+        }
         var files = AcceleratorFiles.Write(a, model.Net, vectors, c.Directory);
         c.Log.Info($"{a.Model.Spec.Name} at {formats}: {a.Lanes} lane(s), {a.Multipliers} multipliers, {a.AccumulatorBits}-bit accumulators; " +
                    $"{a.CyclesPerInference:N0} cycles per inference ({a.LoadBeats} load, {a.ComputeCycles:N0} compute, {a.ReadBeats} read)");

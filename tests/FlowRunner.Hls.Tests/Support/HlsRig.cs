@@ -50,6 +50,38 @@ internal static class HlsRig
         return (a, AcceleratorFiles.Write(a, net, vectors, dir));
     }
 
+    /// <summary>A network with seeded weights and seeded non-zero biases (the trainer starts biases at zero, which would prove nothing).</summary>
+    public static FloatNetwork WithBiases(FloatNetwork net, int seed)
+    {
+        var rng = new Random(seed);
+        foreach (var b in net.Biases)
+            for (var i = 0; i < b.Length; i++) b[i] = (float)(rng.NextDouble() - 0.5);
+        return net;
+    }
+
+    /// <summary>Emits a network in its own formats (the description's or the imported per-layer ones over <paramref name="format"/>) with
+    /// seeded random vectors over the input format's range.</summary>
+    public static (Accelerator Accelerator, EmittedFiles Files) EmitRandom(string dir, FloatNetwork net, string format, int lanes, int images,
+        int seed = 5, int bus = 32)
+    {
+        var model = new BitAccurateNetwork(net, FixedFormat.Parse(format));
+        var a = Accelerator.Plan(model, new Directives(bus, lanes));
+        return (a, AcceleratorFiles.Write(a, net, TestVectors.Random(model, net, images, seed), dir));
+    }
+
+    /// <summary>A shipped model of tests/fixtures/models/keras (architecture JSON and its weights file).</summary>
+    public static FloatNetwork Keras(string name)
+    {
+        var root = AppContext.BaseDirectory;
+        for (var d = new DirectoryInfo(root); d is not null; d = d.Parent)
+        {
+            var keras = Path.Combine(d.FullName, "tests", "fixtures", "models", "keras");
+            if (File.Exists(Path.Combine(d.FullName, "FlowRunner.sln")))
+                return FlowRunner.Import.ModelImporter.Import(Path.Combine(keras, name + ".json"), Path.Combine(keras, name + "_weights.h5")).Network;
+        }
+        throw new InvalidOperationException("FlowRunner.sln not found above the test binaries");
+    }
+
     /// <summary>Compiles the RTL and its test bench with Icarus and runs it on the vectors.</summary>
     public static Tool.Result Simulate(string dir, EmittedFiles files, int images = 1000)
     {
