@@ -65,7 +65,7 @@ public sealed class ModelTrainAdapter() : InProcessAdapter(new ModelTrainStage()
         var spec = NetworkLocator.Load(c, o.String("network"));
         var qat = QatOptions.From(c, o);
         var optimizer = o.String("optimizer") == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
-        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), c.DataDirectory, c.Tools, c.Log, ct);
+        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
         var augment = AugmentOptions.From(c, o);
         var schedule = o.String("schedule") switch { "cosine" => RateSchedule.Cosine, "one_cycle" => RateSchedule.OneCycle, _ => RateSchedule.Constant };
         var options = new TrainingOptions(o.Int("epochs"), o.Int("batch"), o.Double("learning_rate"), optimizer, o.Double("momentum"), o.Int("seed"), null, c.Threads,
