@@ -9,7 +9,7 @@ public enum OptimizerKind { Sgd, Adam }
 public sealed class Optimizer
 {
     private readonly OptimizerKind _kind;
-    private readonly double _rate;
+    private double _rate;
     private readonly double _momentum;
     private readonly float[][] _m;
     private readonly float[][] _v;
@@ -24,6 +24,9 @@ public sealed class Optimizer
         _m = arrays.Select(a => new float[a.Length]).ToArray();
         _v = kind == OptimizerKind.Adam ? arrays.Select(a => new float[a.Length]).ToArray() : [];
     }
+
+    /// <summary>The step size of the next steps (a schedule changes it between steps).</summary>
+    public double Rate { get => _rate; set => _rate = value; }
 
     /// <summary>The usual starting rate: 0.01 for SGD with momentum, 0.001 for Adam.</summary>
     public static double DefaultRate(OptimizerKind kind) => kind == OptimizerKind.Adam ? 0.001 : 0.01;

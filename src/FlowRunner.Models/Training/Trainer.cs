@@ -8,8 +8,11 @@ namespace FlowRunner.Models.Training;
 /// <param name="Seed">Seeds the weight initialisation and the shuffling of every epoch.</param>
 /// <param name="Qat">When set, quantization-aware training: the forward pass is fake-quantized by the plan.</param>
 /// <param name="Threads">Threads for the batch; the result does not depend on it.</param>
+/// <param name="Augment">Random distortion of every training sample (seeded from <paramref name="Seed"/>); null: none.</param>
+/// <param name="Schedule">How the rate moves over the run's steps.</param>
 public sealed record TrainingOptions(int Epochs = 3, int Batch = 32, double LearningRate = 0, OptimizerKind Optimizer = OptimizerKind.Sgd,
-    double Momentum = 0.9, int Seed = 1, QuantizationPlan? Qat = null, int Threads = 2)
+    double Momentum = 0.9, int Seed = 1, QuantizationPlan? Qat = null, int Threads = 2, Augmentation? Augment = null,
+    RateSchedule Schedule = RateSchedule.Constant)
 {
     public double Rate => LearningRate > 0 ? LearningRate : Training.Optimizer.DefaultRate(Optimizer);
 }
@@ -45,6 +48,10 @@ public static class Trainer
         var rng = new Random(unchecked(o.Seed * 7919 + 17));
         var order = Enumerable.Range(0, train.Count).ToArray();
         var steps = (train.Count + o.Batch - 1) / o.Batch;
+        var augment = o.Augment is { Enabled: true } ? o.Augment : null;
+        var augRng = new Random(unchecked(o.Seed * 104729 + 3));
+        var draws = new Augmentation.Draw[o.Batch];
+        var distorted = augment is null ? null : Enumerable.Range(0, Slices).Select(_ => new float[train.Images[0].Length]).ToArray();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Threads), CancellationToken = ct };
         for (var epoch = 0; epoch < o.Epochs; epoch++)
         {
@@ -55,6 +62,8 @@ public static class Trainer
                 ct.ThrowIfCancellationRequested();
                 var from = step * o.Batch;
                 var to = Math.Min(train.Count, from + o.Batch);
+                optimizer.Rate = RateSchedules.At(o.Schedule, o.Rate, epoch * steps + step, o.Epochs * steps);
+                if (augment is not null) for (var s = from; s < to; s++) draws[s - from] = augment.Next(augRng);
                 var forward = o.Qat is null ? net : o.Qat.Quantize(net);
                 Parallel.For(0, Slices, parallel, slice =>
                 {
@@ -65,7 +74,13 @@ public static class Trainer
                     for (var s = from + slice; s < to; s += Slices)
                     {
                         var i = order[s];
-                        forward.Forward(train.Images[i], acts[slice], o.Qat, clipped?[slice]);
+                        var image = train.Images[i];
+                        if (distorted is not null)
+                        {
+                            Augmentation.Apply(image, distorted[slice], train.Height, train.Width, train.Channels, draws[s - from]);
+                            image = distorted[slice];
+                        }
+                        forward.Forward(image, acts[slice], o.Qat, clipped?[slice]);
                         loss += Backprop.Accumulate(forward, acts[slice], train.Labels[i], g, scratch[slice], clipped?[slice]);
                     }
                     losses[slice] = loss;

@@ -30,6 +30,12 @@ public sealed class ModelTrainStage : IStage
         new("learning_rate", OptionType.Double, 0.0, "step size; 0 takes the optimizer's usual one (sgd 0.01, adam 0.001)"),
         new("momentum", OptionType.Double, 0.9, "sgd momentum"),
         new("seed", OptionType.Int, 1, "seed of the weight initialisation and of the shuffling (default: the recipe's seed)"),
+        new("schedule", OptionType.String, "constant", "learning-rate schedule over all steps: constant, cosine (to 0) or one_cycle (warm-up over 30% from rate/25, cosine to rate/10^4)")
+            { Choices = ["constant", "cosine", "one_cycle"] },
+        new("augment", OptionType.Map, null, "seeded random distortion of every training sample, per epoch: { shift: 2 (pixels), rotate: 10 (degrees), scale: 0.1 (±fraction) }; "
+            + "also used by quantization-aware fine-tuning"),
+        new("on_collapse", OptionType.String, "fail", "when quantization-aware training collapses (accuracy below 2x chance, or more than 10 points below post-training quantization at the "
+            + "same format): fail the stage, or warn and keep going") { Choices = ["fail", "warn"] },
         new("qat", OptionType.Map, null, "quantization-aware fine-tuning after float training: { word: 4, int: 2, quantization: rnd, overflow: sat, logits_format: \"\", "
             + "epochs: 2, optimizer: adam, learning_rate: 0, enabled: true }; format ac_fixed<word,int,true,..>, int counts the sign bit "
             + "(QKeras quantized_bits(bits, integer) = word bits, int integer + 1); logits_format: a format or \"accumulator\" for the last layer's outputs; "
@@ -60,9 +66,12 @@ public sealed class ModelTrainAdapter() : InProcessAdapter(new ModelTrainStage()
         var qat = QatOptions.From(c, o);
         var optimizer = o.String("optimizer") == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
         var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
-        var options = new TrainingOptions(o.Int("epochs"), o.Int("batch"), o.Double("learning_rate"), optimizer, o.Double("momentum"), o.Int("seed"), null, c.Threads);
+        var augment = AugmentOptions.From(c, o);
+        var schedule = o.String("schedule") switch { "cosine" => RateSchedule.Cosine, "one_cycle" => RateSchedule.OneCycle, _ => RateSchedule.Constant };
+        var options = new TrainingOptions(o.Int("epochs"), o.Int("batch"), o.Double("learning_rate"), optimizer, o.Double("momentum"), o.Int("seed"), null, c.Threads,
+            augment, schedule);
         if (options.Epochs < 0 || options.Batch < 1) throw new StageFailedException($"stage '{c.StageId}': epochs must be >= 0 and batch >= 1");
-        c.Log.Info($"training {spec.Name} ({spec.MacCount:N0} MACs an inference) on {data.Train.Count:N0} images: {options.Epochs} epoch(s), {optimizer.ToString().ToLowerInvariant()} at {options.Rate}, batch {options.Batch}, seed {options.Seed}; qat {qat}");
+        c.Log.Info($"training {spec.Name} ({spec.MacCount:N0} MACs an inference) on {data.Train.Count:N0} images: {options.Epochs} epoch(s), {optimizer.ToString().ToLowerInvariant()} at {options.Rate}, batch {options.Batch}, {schedule.ToString().ToLowerInvariant()} schedule, augmentation {augment}, seed {options.Seed}; qat {qat}");
         var sw = Stopwatch.StartNew();
         var floatShare = qat.Enabled ? 0.7 : 1.0;
         double loss = double.NaN;
@@ -78,9 +87,18 @@ public sealed class ModelTrainAdapter() : InProcessAdapter(new ModelTrainStage()
         if (qat.Enabled)
         {
             var formats = FormatDefaults.For(spec, qat.Format, logits: qat.Logits);
-            net = QuantizationAwareTraining.FineTune(net, data.Train, formats, qat.Training, p => Report(p, floatShare, 1 - floatShare, "qat"), ct, qat.ClipGradients);
+            var ptqAccuracy = new BitAccurateNetwork(net, formats).Accuracy(data.Test, c.Threads);
+            net = QuantizationAwareTraining.FineTune(net, data.Train, formats, qat.Training with { Augment = augment }, p => Report(p, floatShare, 1 - floatShare, "qat"), ct,
+                qat.ClipGradients);
             var qatAccuracy = new BitAccurateNetwork(net, formats).Accuracy(data.Test, c.Threads);
-            c.Log.Info($"quantization-aware training at {qat.Format}: bit-accurate accuracy {qatAccuracy:P2}");
+            c.Log.Info($"quantization-aware training at {qat.Format}: bit-accurate accuracy {qatAccuracy:P2} (post-training {ptqAccuracy:P2})");
+            if (QatCollapse.Check(qatAccuracy, ptqAccuracy, spec.Classes) is { } why)
+            {
+                var message = $"stage '{c.StageId}': quantization-aware training at {qat.Format} collapsed: {why}; try a wider format (more integer bits if the "
+                    + "profile's ranges saturate), a lower qat.learning_rate, more qat.epochs, or ste: clipped; on_collapse: warn keeps going";
+                if (o.String("on_collapse") == "fail") throw new StageFailedException(message);
+                c.Log.Warn(message);
+            }
             metrics.Add(new Metric("qat_accuracy", qatAccuracy));
         }
         var seconds = sw.Elapsed.TotalSeconds;

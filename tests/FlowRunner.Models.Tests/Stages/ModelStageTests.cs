@@ -4,6 +4,7 @@ using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Network;
 using FlowRunner.Models.Tests.Datasets;
 using FlowRunner.Models.Tests.Support;
+using FlowRunner.Models.Training;
 using FlowRunner.Stages.Accuracy;
 using FlowRunner.Stages.Model;
 
@@ -17,6 +18,23 @@ public sealed class ModelStageTests(MnistFixture mnist) : IDisposable
     public void Dispose() => _h.Dispose();
 
     private static double M(StageOutput o, string name) => o.Metric(name) ?? throw new Xunit.Sdk.XunitException($"{o.StageId} has no metric {name}: {string.Join(", ", o.Metrics)}");
+
+    [Fact]
+    public async Task Quantization_aware_training_that_collapses_fails_the_stage_naming_the_format_unless_told_to_keep_going()
+    {
+        // An absurd fine-tuning rate (Adam at 20) throws the weights far outside ac_fixed<4,3>: the network forgets what it learnt.
+        Dictionary<string, object?> With(string onCollapse) => new()
+        {
+            ["epochs"] = 1L, ["train_limit"] = 1000L, ["test_limit"] = 300L, ["on_collapse"] = onCollapse,
+            ["qat"] = new Dictionary<string, object?> { ["word"] = 4L, ["int"] = 3L, ["epochs"] = 1L, ["learning_rate"] = 20.0 },
+        };
+        var e = await Assert.ThrowsAsync<StageFailedException>(() => _h.RunAsync(new ModelTrainAdapter(), "collapse", With("fail")));
+        Assert.Contains("ac_fixed<4,3,true,AC_RND,AC_SAT> collapsed", e.Message);
+        Assert.Contains("lower qat.learning_rate", e.Message);
+        var kept = await _h.RunAsync(new ModelTrainAdapter(), "collapse-kept", With("warn"));
+        Assert.True(M(kept, "qat_accuracy") < 0.5, $"kept going at {M(kept, "qat_accuracy"):P1}");
+        Assert.Contains(_h.Log.Lines, l => l.Contains("collapsed") && l.Contains("on_collapse: warn keeps going"));
+    }
 
     [Fact]
     public async Task Train_then_accuracy_profile_sweep_and_load_work_from_each_others_artifacts()
