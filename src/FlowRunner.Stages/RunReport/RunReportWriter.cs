@@ -90,6 +90,7 @@ public static class RunReportWriter
         if (FindSvg(summary, best?.PointId, "floorplan") is { } fp)
             h.Append("<figure><figcaption>Floor plan of the best point</figcaption>").Append(fp).Append("</figure>");
         h.Append("</div></section>");
+        h.Append(PlaceRoute.PlaceRouteReport.Html(summary, best?.PointId));
 
         var failed = summary.Stages.Where(s => s.Status == StageStatus.Failed).ToList();
         if (failed.Count > 0)
