@@ -13,9 +13,15 @@ public interface IStage
     /// <summary>The `with:` keys the stage accepts; a key not listed here is a recipe error.</summary>
     IReadOnlyList<StageOption> Options { get; }
 
-    /// <summary>Stage kinds whose outputs this stage reads (among its `needs:`, direct or transitive); a missing one is a recipe error.</summary>
-    IReadOnlyList<string> Consumes => Array.Empty<string>();
+    /// <summary>The views the stage reads from the stages it `needs:` (direct or transitive). The engine refuses a recipe where a needed
+    /// view has no producer upstream (`validate` names the stage and the view), and the stage can read only views listed here.</summary>
+    IReadOnlyList<ViewUse> Reads => [];
 
-    /// <summary>Names of the artifacts the stage writes, for documentation.</summary>
-    IReadOnlyList<string> Produces => Array.Empty<string>();
+    /// <summary>The views the stage writes (each as the artifact of the same name); after the stage runs, a view it declared and did not
+    /// write fails it.</summary>
+    IReadOnlyList<ViewUse> Writes => [];
+
+    /// <summary>The metrics the stage reports, with units. When the list is not empty, the engine fails a stage that does not report a
+    /// declared metric, reports it in another unit, or reports one it did not declare.</summary>
+    IReadOnlyList<MetricSpec> Reports => [];
 }

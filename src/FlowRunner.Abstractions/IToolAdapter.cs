@@ -12,10 +12,14 @@ public interface IToolAdapter
     /// <summary>Order for `tool: auto`: the available adapter with the highest priority wins (real tools above models).</summary>
     int Priority { get; }
 
-    /// <summary>Names of the external programs this adapter runs; empty for in-process adapters.</summary>
+    /// <summary>Names of the external programs this adapter needs; empty for in-process adapters.</summary>
     IReadOnlyList<string> RequiredTools { get; }
 
-    /// <summary>Finds the tools and their versions; an adapter is available when every required tool is found.</summary>
+    /// <summary>Programs the adapter runs when they are installed (and does without otherwise). With the required ones they are every
+    /// program it may run: the engine refuses any other, and their versions (or absence) are part of the cache key.</summary>
+    IReadOnlyList<string> OptionalTools => [];
+
+    /// <summary>Finds the required and optional tools and their versions; an adapter is available when every required tool is found.</summary>
     Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken);
 
     /// <summary>Does the stage's work inside <see cref="StageContext.Directory"/> and returns its metrics and artifacts.</summary>

@@ -45,15 +45,37 @@ public sealed class StageContext
     public required IToolRunner Tools { get; init; }
     public required IToolLocator Locator { get; init; }
 
-    /// <summary>The upstream output of the given kind (or kind prefix such as "synth"); throws a clear error when the recipe's needs lack it.</summary>
-    public StageOutput Input(string kind) => FindInput(kind)
-        ?? throw new StageFailedException($"stage '{StageId}' ({Kind}) needs a '{kind}' stage upstream; add it to `needs:`");
+    /// <summary>The views the stage declared it reads (<see cref="IStage.Reads"/>); reading another one is an error. Null: not checked
+    /// (a context built by hand).</summary>
+    public IReadOnlyList<ViewUse>? DeclaredReads { get; init; }
 
-    public StageOutput? FindInput(string kind) =>
-        Inputs.FirstOrDefault(i => i.Kind == kind) ?? Inputs.FirstOrDefault(i => i.Kind.StartsWith(kind + ".", StringComparison.Ordinal));
+    /// <summary>The nearest upstream stage that wrote the view; a clear error when none did.</summary>
+    public StageOutput View(View view) => FindView(view)
+        ?? throw new StageFailedException($"stage '{StageId}' ({Kind}) reads view '{view.Name}', which no stage upstream wrote; add its producer to `needs:`");
 
-    /// <summary>A path for a new file in the stage folder.</summary>
-    public string PathOf(string relativePath) => Path.Combine(Directory, relativePath);
+    /// <summary>The nearest upstream stage that wrote the view, or null (for a view the stage reads optionally).</summary>
+    public StageOutput? FindView(View view)
+    {
+        if (DeclaredReads is { } reads && reads.All(r => r.Name != view.Name))
+            throw new StageFailedException($"stage '{StageId}' ({Kind}) reads view '{view.Name}' but does not declare it in its Reads");
+        return Inputs.FirstOrDefault(i => i.HasArtifact(view.Name));
+    }
+
+    /// <summary>Absolute path of the view's file or folder in the nearest upstream stage that wrote it.</summary>
+    public string ViewPath(View view) => View(view).ArtifactPath(view.Name);
+
+    /// <summary>The nearest upstream output of exactly this stage kind, for its metrics; views are read with <see cref="View"/>.</summary>
+    public StageOutput? FindInput(string kind) => Inputs.FirstOrDefault(i => i.Kind == kind);
+
+    /// <summary>A path for a new file in the stage folder; a path that is absolute or climbs out of the folder (`..`) is refused.</summary>
+    public string PathOf(string relativePath)
+    {
+        var full = Path.GetFullPath(Path.Combine(Directory, relativePath));
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Directory)) + Path.DirectorySeparatorChar;
+        if (Path.IsPathRooted(relativePath) || !(full + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal))
+            throw new StageFailedException($"stage '{StageId}' ({Kind}): '{relativePath}' is not a path inside the stage folder");
+        return full;
+    }
 
     /// <summary>Resolves a user-given path (relative to the recipe folder) to an absolute one.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(RecipeDirectory, path));

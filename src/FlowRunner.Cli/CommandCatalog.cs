@@ -32,5 +32,8 @@ internal static class CommandCatalog
     }
 }
 
-/// <summary>Options every benchmark accepts.</summary>
-internal sealed record BenchOptions(bool Quick, string WorkDirectory);
+/// <summary>Options every benchmark accepts, and where it records its figures (printed as JSON with `--json`).</summary>
+internal sealed record BenchOptions(bool Quick, string WorkDirectory)
+{
+    public Bench.BenchFigures Figures { get; init; } = new();
+}

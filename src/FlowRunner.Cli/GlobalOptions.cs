@@ -22,7 +22,38 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string[]> AllowPath = new("--allow-path")
+    {
+        Description = "Also let recipes read files in this folder (repeatable; also $" + Engine.Paths.ReadPolicy.EnvironmentVariable + "). By default a recipe reads only inside its own folder and the workspace.",
+        Recursive = true,
+        DefaultValueFactory = _ => [],
+    };
+
+    /// <summary>Where recipes may read files from: the recipe's folder, the workspace and every --allow-path.</summary>
+    public static Engine.Paths.ReadPolicy ReadsOf(ParseResult r) =>
+        new(WorkspaceOf(r), (r.GetValue(AllowPath) ?? []).Select(Path.GetFullPath).ToList());
+
     public static string WorkspaceOf(ParseResult r) => Path.GetFullPath(r.GetValue(Workspace) ?? Environment.CurrentDirectory);
+
+    /// <summary>Why the workspace cannot hold runs/ and .flowrunner/ (a missing parent, a file in the way, a read-only file system), or null:
+    /// checked before a run starts so the error names the option instead of failing deep in the results store.</summary>
+    public static string? UnwritableWorkspace(ParseResult r)
+    {
+        var ws = WorkspaceOf(r);
+        try
+        {
+            var state = Path.Combine(ws, ".flowrunner");
+            Directory.CreateDirectory(state);
+            var probe = Path.Combine(state, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--workspace {ws}: cannot write there ({e.Message})";
+        }
+    }
 
     /// <summary>The container with built-in stages, plug-ins and the engine; plug-in problems are printed as warnings.</summary>
     public static string PluginFolderOf(ParseResult r) =>

@@ -1,8 +1,18 @@
 using System.CommandLine;
 using FlowRunner.Cli;
+using FlowRunner.Cli.Terminal;
 
 var root = new RootCommand("FlowRunner: runs staged EDA recipes for neural-network accelerators (model, HLS, synthesis, memories, floor plan, power, PPA).");
 root.Add(GlobalOptions.Workspace);
 root.Add(GlobalOptions.Plugins);
+root.Add(GlobalOptions.AllowPath);
 foreach (var command in CommandCatalog.TopLevel()) root.Add(command);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    return ErrorReport.Unhandled(e, GlobalOptions.WorkspaceOf(parsed));
+}

@@ -52,11 +52,9 @@ public class EngineCliTests
         Assert.Contains("everything came from the cache", again.StandardOutput);
     }
 
-    [Fact]
-    public async Task A_run_killed_with_SIGKILL_resumes_and_never_takes_a_half_written_stage_as_done()
+    /// <summary>Writes k.yaml (first, then slow, which waits while the returned hold file exists, then last) and the hold file.</summary>
+    public static string WriteHeldRecipe(string ws)
     {
-        var plugins = await Plugin.Value;
-        var ws = Flowrunner.NewWorkspace();
         var hold = Path.Combine(ws, "hold");
         File.WriteAllText(hold, "");
         File.WriteAllText(Path.Combine(ws, "k.yaml"), $"""
@@ -66,8 +64,12 @@ public class EngineCliTests
               - {"{"} id: slow, kind: sample.hold, needs: [first], with: {"{"} hold_file: "{hold}" {"}"} {"}"}
               - {"{"} id: last, kind: sample.greet, needs: [slow], with: {"{"} name: end {"}"} {"}"}
             """);
-        using var killer = new CancellationTokenSource();
-        var running = Flowrunner.Command(ws, "--plugins", plugins, "run", "k.yaml").ExecuteAsync(CancellationToken.None, killer.Token);
+        return hold;
+    }
+
+    /// <summary>Waits until the held stage of k.yaml has started (its started.txt is in the cache's temporary folder).</summary>
+    public static async Task WaitForHeldStageAsync(string ws)
+    {
         var tmp = Path.Combine(ws, ".flowrunner", "cache", "tmp");
         var sw = Stopwatch.StartNew();
         while (!(Directory.Exists(tmp) && Directory.GetFiles(tmp, "started.txt", SearchOption.AllDirectories).Length > 0))
@@ -75,6 +77,17 @@ public class EngineCliTests
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the slow stage never started");
             await Task.Delay(50);
         }
+    }
+
+    [Fact]
+    public async Task A_run_killed_with_SIGKILL_resumes_and_never_takes_a_half_written_stage_as_done()
+    {
+        var plugins = await Plugin.Value;
+        var ws = Flowrunner.NewWorkspace();
+        var hold = WriteHeldRecipe(ws);
+        using var killer = new CancellationTokenSource();
+        var running = Flowrunner.Command(ws, "--plugins", plugins, "run", "k.yaml").ExecuteAsync(CancellationToken.None, killer.Token);
+        await WaitForHeldStageAsync(ws);
         var pid = running.ProcessId;
         Process.GetProcessById(pid).Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
         Assert.NotEqual(0, (await running).ExitCode);

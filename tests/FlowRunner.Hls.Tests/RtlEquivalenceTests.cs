@@ -36,6 +36,25 @@ public class RtlEquivalenceTests
         Assert.Contains("FAIL", run.Output);
     }
 
+    [Fact]
+    public void Each_image_is_judged_on_its_own_logits()
+    {
+        using var dir = new TempDir();
+        var (_, files) = HlsRig.Emit(dir.Path, HlsRig.Network(), "ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, 3);
+        var path = Path.Combine(dir.Path, files.Vectors);
+        var lines = File.ReadAllLines(path);
+        // One wrong expected logit in the first image only.
+        var first = Array.FindIndex(lines, l => l.StartsWith("logits ", StringComparison.Ordinal));
+        var logits = lines[first].Split(' ');
+        logits[1] = (long.Parse(logits[1]) + 1).ToString();
+        lines[first] = string.Join(' ', logits);
+        File.WriteAllLines(path, lines);
+        var run = HlsRig.Simulate(dir.Path, files);
+        var verdicts = run.Output.Split('\n').Where(l => l.StartsWith("image ", StringComparison.Ordinal) && l.Contains(" cycles ")).Select(l => l.Split(' ')[^1]).ToList();
+        Assert.Equal(["MISMATCH", "ok", "ok"], verdicts);
+        Assert.Contains("FAIL 1 mismatches", run.Output);
+    }
+
     [Theory]
     [InlineData("ac_fixed<8,4,true,AC_RND,AC_SAT>", 1)]
     [InlineData("ac_fixed<4,2,true,AC_RND,AC_SAT>", 8)]

@@ -57,6 +57,7 @@ internal static class MemoryBench
             ct.ThrowIfCancellationRequested();
             var (plans, plan, write) = Run(tech, memories, options, Path.Combine(o.WorkDirectory, "gen-" + tech.Name));
             var files = Directory.EnumerateFiles(Path.Combine(o.WorkDirectory, "gen-" + tech.Name), "*", SearchOption.AllDirectories).Count();
+            o.Figures.Add($"{count} memories generated, {tech.Name}", (plan + write).TotalMilliseconds, "ms", 1);
             table.AddRow(tech.Name, count.ToString(CultureInfo.InvariantCulture), plans.Sum(p => p.Macros.Count).ToString(CultureInfo.InvariantCulture),
                 Ms(plan), Ms(write), Ms(plan + write), "< 2000 ms", files.ToString(CultureInfo.InvariantCulture));
         }

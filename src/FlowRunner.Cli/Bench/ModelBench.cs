@@ -35,12 +35,12 @@ internal static class ModelBench
         var net = Trainer.Train(spec, train, new TrainingOptions(Epochs: epochs, LearningRate: 0.02, Seed: 1, Threads: cores), ct: ct);
         Console.WriteLine($"trained {spec.Name} on {train.Count:N0} digits, {epochs} epochs of SGD (momentum 0.9, rate 0.02, batch 32) on {cores} threads: {sw.Elapsed.TotalSeconds:F1} s");
 
-        Speed(net, all, cores);
+        Speed(net, all, cores, o.Figures);
         Accuracy(net, split, cores, o.Quick, ct);
         return 0;
     }
 
-    private static void Speed(FloatNetwork net, Dataset images, int cores)
+    private static void Speed(FloatNetwork net, Dataset images, int cores, BenchFigures figures)
     {
         var t = new Table().Border(TableBorder.Rounded).Title($"{images.Count:N0} inferences of the reference network ({net.Spec.MacCount:N0} MACs each), best of 3")
             .AddColumns("inference", "layer modes", "threads", "time", "per image");
@@ -54,6 +54,7 @@ internal static class ModelBench
                 run();
                 best = Math.Min(best, sw.Elapsed.TotalSeconds);
             }
+            figures.Add($"{images.Count} inferences, {name}", best, "s", threads);
             t.AddRow(Markup.Escape(name), modes, threads.ToString(CultureInfo.InvariantCulture), $"{best:F3} s", $"{best / images.Count * 1e6:F1} us");
         }
         void BitAccurate(string format, string? accumulator, bool oneThreadToo)

@@ -31,6 +31,8 @@ internal static class NumericsBench
             var one = Measure(() => body(0, count));
             var chunks = Environment.ProcessorCount;
             var all = Measure(() => Parallel.For(0, chunks, c => body(count / chunks * c, c == chunks - 1 ? count : count / chunks * (c + 1))));
+            o.Figures.Add(name, count / one / 1e6, "M op/s", 1);
+            o.Figures.Add(name, count / all / 1e6, "M op/s", chunks, "1 thread", count / one / 1e6);
             t.AddRow(name, $"{count / one / 1e6:F1}", $"{count / all / 1e6:F1}");
         }
         Row("quantize+saturate, exact scalar (BigInteger)", n / 16, (s, e) => { for (var i = s; i < e; i++) FixedValue.FromDouble(xs[i], f); });

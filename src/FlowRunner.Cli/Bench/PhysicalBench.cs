@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace FlowRunner.Cli.Bench;
 
@@ -21,9 +20,8 @@ public static class PhysicalBench
         Console.WriteLine("stage folder | cells | placement s | routing s | wire um | failed | path pre ns | path post ns | fmax pre MHz | fmax post MHz | fmax post/pre | power pre mW | power post mW | power post/pre");
         foreach (var file in files)
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            var m = doc.RootElement.GetProperty("metrics");
-            double M(string name) => m.TryGetProperty(name, out var v) ? v.GetDouble() : double.NaN;
+            var m = Stages.PlaceRoute.PlaceRouteRecord.Read(file).Metrics;
+            double M(string name) => m.TryGetValue(name, out var v) ? v : double.NaN;
             Console.WriteLine(string.Join(" | ", Path.GetDirectoryName(Path.GetFullPath(file)), F(M("placed_cells"), "0"), F(M("placement_s"), "0.0"), F(M("routing_s"), "0.0"),
                 F(M("wirelength_um"), "0"), F(M("failed_routes"), "0"), F(M("pre_route_critical_path_ns")), F(M("post_route_critical_path_ns")),
                 F(M("pre_route_fmax_mhz"), "0.0"), F(M("post_route_fmax_mhz"), "0.0"), F(M("post_route_fmax_mhz") / M("pre_route_fmax_mhz")),

@@ -43,7 +43,7 @@ internal static class PowerBench
         Console.WriteLine($"trained {spec.Name} on {(o.Quick ? 1000 : 4000):N0} digits, 2 epochs: {sw.Elapsed.TotalSeconds:F1} s");
 
         var images = o.Quick ? all.Images.Take(2000).ToList() : all.Images.ToList();
-        Activity(net, images, cores, ct);
+        Activity(net, images, cores, o.Figures, ct);
         Software(techRoot);
         await Points(net, split, techRoot, o, log, ct);
         return 0;
@@ -56,7 +56,7 @@ internal static class PowerBench
         ("ac_fixed<8,4,true,AC_RND,AC_SAT>", 3), ("ac_fixed<4,2,true,AC_RND,AC_SAT>", 8),
     ];
 
-    private static void Activity(FloatNetwork net, List<float[]> images, int cores, CancellationToken ct)
+    private static void Activity(FloatNetwork net, List<float[]> images, int cores, BenchFigures figures, CancellationToken ct)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"activity capture, {images.Count:N0} images ({net.Spec.MacCount:N0} MACs each), best of 2 (a run warms the JIT)")
@@ -83,6 +83,8 @@ internal static class PowerBench
             var steps = many!.Layers.Sum(l => (double)l.Steps);
             var operand = many.Layers.Sum(l => (l.OperandA.ToggleRate + l.OperandB.ToggleRate) / 2 * l.Steps) / steps;
             var acc = many.Layers.Sum(l => l.Accumulator.ToggleRate * l.Steps) / steps;
+            figures.Add($"activity capture, {format}, {lanes} lanes", t1, "s", 1, "bit-accurate inference", infer);
+            figures.Add($"activity capture, {format}, {lanes} lanes", tn, "s", cores, "1 thread", t1);
             table.AddRow(Markup.Escape(format), lanes.ToString(CultureInfo.InvariantCulture), $"{infer:F2} s", $"{t1:F2} s", $"{tn:F2} s",
                 operand.ToString("F3", CultureInfo.InvariantCulture), acc.ToString("F3", CultureInfo.InvariantCulture), one!.ToJson() == many.ToJson() ? "yes" : "NO");
         }
@@ -143,6 +145,7 @@ internal static class PowerBench
             if (!results.TryGetValue("analytical", out var a)) continue;
             double M(StageResult r, string n) => r.Metrics.FirstOrDefault(m => m.Name == n)?.Value ?? double.NaN;
             var sta = results.TryGetValue("opensta", out var st) ? M(st.Result, "opensta_power_mw") : double.NaN;
+            o.Figures.Add($"{folder} power, analytical", M(a.Result, "power_mw"), "mW", 1, "opensta", double.IsNaN(sta) ? null : sta);
             table.AddRow(Markup.Escape(folder), $"{a.Seconds:F1} s", F(M(a.Result, "latency_us")), F(M(a.Result, "power_mw")), F(sta), F(M(a.Result, "power_mw") / sta),
                 F(M(a.Result, "energy_per_inference_uj")), F(M(a.Result, "speedup_vs_software")), F(M(a.Result, "energy_ratio_vs_software")));
         }

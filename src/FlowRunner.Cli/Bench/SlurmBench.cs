@@ -59,6 +59,8 @@ internal static class SlurmBench
             var s = await new SlurmExecutor(slurmOptions, NullRunObserver.Instance).RunAsync(RunPlanner.PlanFile(recipe, ["limit=301"], registry), ct);
             slurm.Stop();
             var t = new Table().Border(TableBorder.Rounded).AddColumns("executor", "points", "status", "time", "per point");
+            o.Figures.Add("sweep time, slurm", slurm.Elapsed.TotalSeconds, "s", Environment.ProcessorCount, "local executor", local.Elapsed.TotalSeconds);
+            o.Figures.Add("slurm overhead per point", (slurm.Elapsed - local.Elapsed).TotalSeconds / points, "s", Environment.ProcessorCount);
             t.AddRow("local", points.ToString(), l.Status, $"{local.Elapsed.TotalSeconds:F1} s", $"{local.Elapsed.TotalSeconds / points:F2} s");
             t.AddRow("slurm (job array)", points.ToString(), s.Status, $"{slurm.Elapsed.TotalSeconds:F1} s", $"{slurm.Elapsed.TotalSeconds / points:F2} s");
             AnsiConsole.Write(t);

@@ -90,7 +90,12 @@ internal static class SweepBench
         var two = Median("jobs2");
         var cached = await Run(Path.Combine(o.WorkDirectory, "jobs2-0"), 2);
         var t = new Table().Border(TableBorder.Rounded).AddColumns("run (cold: median of " + repeats + ")", "points", "stages done / cached / failed", "time", "per point", "target");
-        void Row(string name, (TimeSpan Time, RunSummary S) r, string target) => t.AddRow(name, points.ToString(),
+        void Row(string name, (TimeSpan Time, RunSummary S) r, string target)
+        {
+            o.Figures.Add(name, r.Time.TotalSeconds, "s", Environment.ProcessorCount, name == "fully cached, 2 jobs" ? null : "cold, 1 job, 1 thread a stage", serial.Time.TotalSeconds);
+            AddRow(name, r, target);
+        }
+        void AddRow(string name, (TimeSpan Time, RunSummary S) r, string target) => t.AddRow(name, points.ToString(),
             $"{r.S.Count(StageStatus.Done)} / {r.S.Count(StageStatus.Cached)} / {r.S.Count(StageStatus.Failed)}",
             $"{r.Time.TotalSeconds:F1} s", $"{r.Time.TotalSeconds / points:F2} s", target);
         Row("cold, 1 job, 1 thread a stage", serial, "");

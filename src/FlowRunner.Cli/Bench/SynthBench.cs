@@ -24,7 +24,7 @@ public static class SynthBench
     }
 
     /// <summary>`flowrunner bench synth [LABEL=]FOLDER...`: the calibration table, then one row per folder and tech.</summary>
-    public static async Task<int> RunAsync(bool quick, string workDirectory, IReadOnlyList<string> folders, CancellationToken ct, bool calibrate = true)
+    public static async Task<int> RunAsync(bool quick, string workDirectory, IReadOnlyList<string> folders, CancellationToken ct, bool calibrate = true, BenchFigures? figures = null)
     {
         var loader = Loader();
         if (loader is null)
@@ -39,11 +39,12 @@ public static class SynthBench
         }
         // Tables are wider than the 80 columns Spectre assumes when the output goes to a file.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
-        if (calibrate) await CalibrationAsync(loader, quick, workDirectory, ct);
+        figures ??= new BenchFigures();
+        if (calibrate) await CalibrationAsync(loader, quick, workDirectory, ct, figures);
         if (folders.Count > 0)
         {
             var points = folders.Select(f => f.Contains('=') ? (f[..f.IndexOf('=')], f[(f.IndexOf('=') + 1)..]) : (Path.GetFileName(Path.TrimEndingDirectorySeparator(f)), f)).ToList();
-            await ComparePointsAsync(points, workDirectory, ct);
+            await ComparePointsAsync(points, workDirectory, ct, figures);
         }
         else
         {
@@ -59,7 +60,7 @@ public static class SynthBench
     }
 
     /// <summary>Per tech: each calibration operator synthesized alone; the stored calibration's error, and the factors a fresh fit gives.</summary>
-    public static async Task CalibrationAsync(TechLoader loader, bool quick, string workDirectory, CancellationToken ct)
+    public static async Task CalibrationAsync(TechLoader loader, bool quick, string workDirectory, CancellationToken ct, BenchFigures figures)
     {
         var timing = new ToolLocator().Find("sta") is not null;
         foreach (var name in TechNames)
@@ -82,6 +83,7 @@ public static class SynthBench
             foreach (var p in points)
             {
                 var delayError = SynthCalibration.DelayError(p, cells, stored);
+                figures.Add($"{name} {p.Operator.ToString()[4..]} area, model", SynthCalibration.ModelArea(p.Operator, cells, stored), "um2", 1, "yosys", p.YosysAreaUm2);
                 table.AddRow(p.Operator.ToString()[4..], F(p.YosysAreaUm2), F(SynthCalibration.ModelArea(p.Operator, cells, stored)),
                     Pct(SynthCalibration.AreaError(p, cells, stored)), p.DelayNs is { } d ? d.ToString("F3", CultureInfo.InvariantCulture) : "-",
                     p.Operator.Kind == "reg" ? "-" : SynthCalibration.ModelDelay(p.Operator, cells, stored).ToString("F3", CultureInfo.InvariantCulture),
@@ -109,7 +111,7 @@ public static class SynthBench
     }
 
     /// <summary>Runs the yosys and analytical adapters on each hls.emit folder on both techs and prints areas, their ratio and the Yosys time.</summary>
-    public static async Task ComparePointsAsync(IReadOnlyList<(string Label, string HlsFolder)> points, string workDirectory, CancellationToken ct)
+    public static async Task ComparePointsAsync(IReadOnlyList<(string Label, string HlsFolder)> points, string workDirectory, CancellationToken ct, BenchFigures figures)
     {
         var loader = Loader() ?? throw new InvalidOperationException("no tech/ folder found");
         var table = new Table().Border(TableBorder.Rounded)
@@ -130,6 +132,7 @@ public static class SynthBench
                     AnalyticalCalibration.For(tech) with { DesignScale = 1, PathScale = 1, SelectLoadGates = 0 });
                 fits[tech].Add(new WholeDesignPoint(label, M(y, "logic_area_um2"), bare.LogicAreaUm2, M(y, "critical_path_ns"), bare.CriticalPathNs - cells.RegisterOverheadNs,
                     AnalyticalModel.SelectLoads(setup.Schedule.Operators) * cells.GateDelayNs, cells.RegisterOverheadNs));
+                figures.Add($"{label} {tech} logic area, analytical", M(a, "logic_area_um2"), "um2", 1, "yosys", M(y, "logic_area_um2"));
                 table.AddRow(label, tech, F(M(y, "logic_area_um2")), F(M(a, "logic_area_um2")),
                     (M(a, "logic_area_um2") / M(y, "logic_area_um2")).ToString("F3", CultureInfo.InvariantCulture),
                     F(M(y, "flip_flops")), F(M(a, "flip_flops")), M(y, "critical_path_ns").ToString("F3", CultureInfo.InvariantCulture),

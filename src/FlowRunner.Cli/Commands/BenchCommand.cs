@@ -10,6 +10,8 @@ internal static class BenchCommand
         var cmd = new Command("bench", "Run a benchmark and print its figures.");
         var quick = new Option<bool>("--quick") { Description = "Smaller sizes, for a smoke test", Recursive = true };
         cmd.Add(quick);
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout (name, value, unit, threads, peer); the tables go to stderr", Recursive = true };
+        cmd.Add(json);
         foreach (var (name, description, run) in CommandCatalog.Benchmarks())
         {
             var sub = new Command(name, description);
@@ -19,7 +21,8 @@ internal static class BenchCommand
                 Directory.CreateDirectory(work);
                 try
                 {
-                    return await run(new BenchOptions(r.GetValue(quick), work), ct);
+                    return await Bench.BenchFigures.RunAsync(name, r.GetValue(quick), r.GetValue(json),
+                        figures => run(new BenchOptions(r.GetValue(quick), work) { Figures = figures }, ct));
                 }
                 finally
                 {
@@ -28,7 +31,7 @@ internal static class BenchCommand
             });
             cmd.Add(sub);
         }
-        cmd.Add(SynthSubcommand(quick));
+        cmd.Add(SynthSubcommand(quick, json));
         cmd.Add(PhysicalSubcommand());
         return cmd;
     }
@@ -44,7 +47,7 @@ internal static class BenchCommand
     }
 
     /// <summary>`bench synth [LABEL=]FOLDER...`: takes hls.emit stage folders, so it is built here rather than in the catalog.</summary>
-    private static Command SynthSubcommand(Option<bool> quick)
+    private static Command SynthSubcommand(Option<bool> quick, Option<bool> json)
     {
         var folders = new Argument<string[]>("folders") { Description = "hls.emit stage folders (schedule.json + rtl/), optionally LABEL=FOLDER", Arity = ArgumentArity.ZeroOrMore };
         var skip = new Option<bool>("--no-calibration") { Description = "Only compare the given folders (the calibration table takes minutes)" };
@@ -57,7 +60,8 @@ internal static class BenchCommand
             Directory.CreateDirectory(work);
             try
             {
-                return await Bench.SynthBench.RunAsync(r.GetValue(quick), work, r.GetValue(folders) ?? [], ct, calibrate: !r.GetValue(skip));
+                return await Bench.BenchFigures.RunAsync("synth", r.GetValue(quick), r.GetValue(json),
+                    figures => Bench.SynthBench.RunAsync(r.GetValue(quick), work, r.GetValue(folders) ?? [], ct, calibrate: !r.GetValue(skip), figures: figures));
             }
             finally
             {

@@ -22,14 +22,15 @@ internal static class BestCommand
             if (!File.Exists(file)) return Terminal.ErrorReport.Usage($"no results yet ({file} does not exist): run the recipe first");
             using var store = new ResultsStore(file);
             var t = r.GetValue(target)!;
-            var name = File.Exists(t) ? RecipeLoader.Load(t).Name : t;
+            var reads = GlobalOptions.ReadsOf(r);
+            var name = File.Exists(t) ? RecipeLoader.Load(t, null, reads).Name : t;
             var run = ResultsCommand.Resolve(store, name);
             if (run is null) return Terminal.ErrorReport.Usage($"no run of '{t}' in the results store");
             Recipe recipe;
             Objective objective;
             try
             {
-                recipe = RecipeLoader.Load(File.Exists(t) ? t : run.RecipeFile);
+                recipe = RecipeLoader.Load(File.Exists(t) ? t : run.RecipeFile, null, reads);
                 objective = Objective.From(recipe.Sweep);
             }
             catch (RecipeException e)
@@ -41,7 +42,7 @@ internal static class BestCommand
             foreach (var p in points.Where(p => !p.Succeeded))
             {
                 var f = p.Stages.FirstOrDefault(s => s.Status == "failed");
-                Console.Error.WriteLine($"point {p.PointId} [{p.Label}] failed{(f is null ? "" : $" at {f.StageId}: {f.Error}")}");
+                Console.Error.WriteLine($"point {p.PointId} [{p.Label}] {(f is null ? "incomplete (stages never ran: the run was interrupted or cancelled)" : $"failed at {f.StageId}: {f.Error}")}");
                 if (f?.Directory is { } dir && File.Exists(Path.Combine(dir, "stage.log")))
                     foreach (var l in File.ReadLines(Path.Combine(dir, "stage.log")).TakeLast(3)) Console.Error.WriteLine("  | " + l);
             }

@@ -21,7 +21,7 @@ internal static class FixedCommand
             FixedFormat f;
             try { f = FixedFormat.Parse(r.GetValue(format)!); }
             catch (FixedFormatException e) { return Terminal.ErrorReport.Usage(e.Message); }
-            Console.WriteLine($"{f}: {f.Width} bits, {f.IntBits} integer, {f.FracBits} fractional, range [{f.Min.ToString("R", CultureInfo.InvariantCulture)}, {f.Max.ToString("R", CultureInfo.InvariantCulture)}], quantum {f.Quantum.ToString("R", CultureInfo.InvariantCulture)}");
+            Console.WriteLine($"{f}: {f.Width} bits, {f.IntBits} integer, {f.FracBits} fractional, range [{f.Lowest.ToString("R", CultureInfo.InvariantCulture)}, {f.Max.ToString("R", CultureInfo.InvariantCulture)}], quantum {(f.Quantum is > 0 and < double.PositiveInfinity ? f.Quantum.ToString("R", CultureInfo.InvariantCulture) : $"2^{-f.FracBits}")}");
             var given = r.GetValue(values) ?? [];
             if (given.Length == 0) return 0;
             var t = new Table().Border(TableBorder.Rounded).AddColumns("value", "quantized", "binary", "hex", "error");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowRunner.Engine.Paths;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Registry;
 
@@ -17,6 +18,6 @@ internal static class RecipeArguments
     };
 
     /// <summary>Loads, checks and plans the recipe; throws <see cref="RecipeException"/> with every problem.</summary>
-    public static RunPlan Plan(string file, IEnumerable<string> sets, StageRegistry registry) =>
-        RunPlanner.PlanFile(file, sets, registry);
+    public static RunPlan Plan(string file, IEnumerable<string> sets, StageRegistry registry, ReadPolicy reads) =>
+        RunPlanner.PlanFile(file, sets, registry, reads);
 }

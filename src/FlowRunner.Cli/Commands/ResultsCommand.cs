@@ -61,7 +61,7 @@ internal static class ResultsCommand
         // Tables and CSV show each metric once (from the earliest stage that reports it); JSON also has every <stage>.<metric>.
         var metrics = points.SelectMany(p => p.Metrics.Keys).Where(k => !k.Contains('.')).Distinct().ToList();
         string Value(object? v) => v switch { double d => d.ToString("G6", CultureInfo.InvariantCulture), null => "", _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" };
-        string Status(PointResult p) => p.Succeeded ? "ok" : p.Stages.FirstOrDefault(s => s.Status == "failed") is { } f ? $"failed at {f.StageId}" : "incomplete";
+        string Status(PointResult p) => p.State;
         switch (format)
         {
             case "json":

@@ -34,12 +34,14 @@ internal static class RunCommand
         };
         cmd.SetAction(async (r, ct) =>
         {
+            if (GlobalOptions.UnwritableWorkspace(r) is { } unwritable) return ErrorReport.Usage(unwritable);
+            if (r.GetValue(runId) is { } id && Engine.Paths.SafeName.Problem(id) is { } badId) return ErrorReport.Usage($"--run-id '{id}' {badId} (it names the run folder)");
             using var services = GlobalOptions.Services(r);
             var registry = GlobalOptions.Registry(services);
             RunPlan plan;
             try
             {
-                plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, registry);
+                plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, registry, GlobalOptions.ReadsOf(r));
             }
             catch (RecipeException e)
             {
@@ -74,16 +76,20 @@ internal static class RunCommand
             if (executorKind == "slurm")
             {
                 var slurm = new SlurmOptions(SelfCommand(), options.Workspace, plan.Recipe.File, r.GetValue(set)!, options.Jobs, r.GetValue(sbatch)!, TimeSpan.FromSeconds(1), GlobalOptions.PluginFolderOf(r));
-                var summary = await RecipeRun.ExecuteAsync(plan, options, progress, (o, c) => new SlurmExecutor(slurm, o).RunAsync(plan, c), ct);
+                var summary = await RecipeRun.ExecuteAsync(plan, options, progress, (o, opts, c) => new SlurmExecutor(slurm with { RunId = opts.RunId }, o).RunAsync(plan, c), ct);
                 return summary.Summary.ExitCode != 0 ? summary.Summary.ExitCode : r.GetValue(failOnRegression) && summary.Verdict.Failed ? 3 : 0;
             }
             try
             {
                 var (summary, verdict) = await RecipeRun.ExecuteAsync(plan, options, progress,
-                    (o, c) => new Executor(registry, options, o).RunAsync(plan, c), ct);
+                    (o, opts, c) => new Executor(registry, opts, o).RunAsync(plan, c), ct);
                 return summary.ExitCode != 0 ? summary.ExitCode : r.GetValue(failOnRegression) && verdict.Failed ? 3 : 0;
             }
             catch (ArgumentException e)
+            {
+                return ErrorReport.Usage(e.Message);
+            }
+            catch (RunInUseException e)
             {
                 return ErrorReport.Usage(e.Message);
             }

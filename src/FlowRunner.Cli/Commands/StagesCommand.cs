@@ -26,7 +26,7 @@ internal static class StagesCommand
                 foreach (var a in registry.Adapters(stage.Kind))
                 {
                     var tools = await registry.ProbeAsync(a, ct);
-                    var available = tools.All(t => t.Available);
+                    var available = await registry.IsAvailableAsync(a, ct);
                     table.AddRow(first ? Markup.Escape(stage.Kind) : "", Markup.Escape(a.Id), a.Priority.ToString(),
                         available ? "[green]yes[/]" : "[red]no[/]",
                         Markup.Escape(tools.Count == 0 ? "(in-process)" : string.Join("; ", tools.Select(t => t.ToString()))));
@@ -47,8 +47,9 @@ internal static class StagesCommand
     private static void PrintOptions(IStage stage)
     {
         AnsiConsole.MarkupLine($"\n[bold]{Markup.Escape(stage.Kind)}[/]: {Markup.Escape(stage.Description)}");
-        if (stage.Consumes.Count > 0) Console.WriteLine($"  reads: {string.Join(", ", stage.Consumes)}");
-        if (stage.Produces.Count > 0) Console.WriteLine($"  writes: {string.Join(", ", stage.Produces)}");
+        if (stage.Reads.Count > 0) Console.WriteLine($"  reads: {string.Join(", ", stage.Reads)}");
+        if (stage.Writes.Count > 0) Console.WriteLine($"  writes: {string.Join(", ", stage.Writes)}");
+        if (stage.Reports.Count > 0) Console.WriteLine($"  reports: {string.Join(", ", stage.Reports)}");
         var t = new Table().Border(TableBorder.Simple).AddColumns("option", "type", "default", "unit", "meaning");
         foreach (var o in stage.Options)
             t.AddRow(Markup.Escape(o.Key), o.Type.ToString().ToLowerInvariant(), Markup.Escape(o.Required ? "(required)" : Engine.Recipes.Interpolator.Format(o.Default)),

@@ -17,7 +17,7 @@ internal static class ValidateCommand
             using var services = GlobalOptions.Services(r);
             try
             {
-                var plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, GlobalOptions.Registry(services));
+                var plan = RecipeArguments.Plan(r.GetValue(recipe)!, r.GetValue(set)!, GlobalOptions.Registry(services), GlobalOptions.ReadsOf(r));
                 var stages = plan.Stages[plan.Points[0].Id];
                 Console.WriteLine($"{plan.Recipe.File}: ok: recipe '{plan.Recipe.Name}', {stages.Count} stage(s), {plan.Points.Count} design point(s)" +
                                          (plan.TechFile is null ? "" : $", tech {plan.Recipe.Tech} ({plan.TechFile})"));

@@ -23,10 +23,10 @@ internal sealed class RecipeJob(StageRegistry registry, ScheduleSettings setting
         try
         {
             // The recipe is read at each fire, so edits between nights take effect without restarting the service.
-            var plan = RunPlanner.PlanFile(file, sets, registry);
+            var plan = RunPlanner.PlanFile(file, sets, registry, new Engine.Paths.ReadPolicy(settings.Workspace, []));
             var options = new ExecutorOptions { Workspace = settings.Workspace, Jobs = settings.Jobs, CommandLine = $"flowrunner schedule ({file})" };
             var (summary, verdict) = await RecipeRun.ExecuteAsync(plan, options, new RunProgress(ProgressMode.Plain),
-                (o, c) => new Executor(registry, options, o).RunAsync(plan, c), cancellationToken);
+                (o, opts, c) => new Executor(registry, opts, o).RunAsync(plan, c), cancellationToken);
             Console.WriteLine($"schedule: {plan.Recipe.Name} {summary.Status}, regression {verdict.Verdict}");
         }
         catch (RecipeException e)

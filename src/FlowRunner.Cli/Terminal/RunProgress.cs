@@ -168,7 +168,8 @@ internal sealed class RunProgress(ProgressMode mode) : IRunObserver
                 foreach (var l in File.ReadLines(log).TakeLast(8)) Console.Error.WriteLine("  | " + l);
             }
         }
-        var cachedNote = s.Count(StageStatus.Done) == 0 && s.Count(StageStatus.Cached) > 0 ? " (everything came from the cache; no stage work was done)" : "";
+        if (s.Problem is not null) Console.Error.WriteLine($"error: {s.Problem}");
+        var cachedNote = s.AllFromCache ? " (everything came from the cache; no stage work was done)" : "";
         Console.WriteLine($"{s.Status}: {s.Count(StageStatus.Done)} done, {s.Count(StageStatus.Cached)} cached, {s.Count(StageStatus.Failed)} failed, " +
                                  $"{s.Count(StageStatus.Skipped)} skipped in {s.Duration.TotalSeconds:F1} s{cachedNote}. Run folder: {s.RunDirectory}");
     }

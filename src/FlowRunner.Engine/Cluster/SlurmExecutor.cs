@@ -5,13 +5,14 @@ using FlowRunner.Abstractions;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Tools;
+using FlowRunner.Engine.Tools.Scripting;
 
 namespace FlowRunner.Engine.Cluster;
 
 /// <summary>Settings of a Slurm run: how the nodes start flowrunner, the shared workspace, extra sbatch arguments and the polling period.</summary>
 /// <param name="FlowRunnerCommand">The command that starts flowrunner on a node, e.g. ["dotnet", "/opt/flowrunner/flowrunner.dll"]; the workspace must be on a shared file system.</param>
 public sealed record SlurmOptions(IReadOnlyList<string> FlowRunnerCommand, string Workspace, string RecipeFile, IReadOnlyList<string> Sets,
-    int JobsPerTask, IReadOnlyList<string> SbatchArguments, TimeSpan PollInterval, string? PluginFolder = null);
+    int JobsPerTask, IReadOnlyList<string> SbatchArguments, TimeSpan PollInterval, string? PluginFolder = null, string? RunId = null);
 
 /// <summary>Runs a recipe's design points as a Slurm job array: each array task runs `flowrunner run --point P --run-id R --task` on a node against the
 /// shared run folder, cache and results store; the controller tracks the tasks with squeue (and sacct where accounting exists), resubmits failed
@@ -22,7 +23,7 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
     {
         var started = DateTimeOffset.Now;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var runId = Executor.NewRunId();
+        var runId = options.RunId ?? Executor.NewRunId();
         var runDir = Path.Combine(options.Workspace, "runs", plan.Recipe.Name, runId);
         var slurmDir = Path.Combine(runDir, "slurm");
         Directory.CreateDirectory(slurmDir);
@@ -102,10 +103,10 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
 
     private string TaskScript(RunPlan plan, string runId, string slurmDir)
     {
-        var q = ToolRunner.ShellQuote;
+        var q = Shell.Word;
         var sb = new StringBuilder();
         sb.AppendLine("#!/bin/sh");
-        sb.AppendLine($"# One design point of {plan.Recipe.Name} run {runId} per Slurm array task (written by flowrunner).");
+        sb.AppendLine(Shell.Comment($"One design point of {plan.Recipe.Name} run {runId} per Slurm array task (written by flowrunner)."));
         sb.AppendLine("POINT=$(printf 'p%03d' \"$SLURM_ARRAY_TASK_ID\")");
         var plugins = options.PluginFolder is null ? [] : new[] { "--plugins", q(options.PluginFolder) };
         var cmd = options.FlowRunnerCommand.Select(q).Concat(["--workspace", q(options.Workspace), .. plugins, "run", q(options.RecipeFile),

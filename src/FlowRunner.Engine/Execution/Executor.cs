@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Cache;
+using FlowRunner.Engine.Paths;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Registry;
 using FlowRunner.Engine.Sweeps;
@@ -23,8 +24,11 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.Now;
         var runId = options.RunId ?? NewRunId();
+        if (SafeName.Problem(runId) is { } badId) throw new ArgumentException($"--run-id '{runId}' {badId} (it names the run folder)");
         var runDir = Path.Combine(options.RunsDirectory, plan.Recipe.Name, runId);
+        if (!SafeName.IsInside(options.RunsDirectory, runDir)) throw new ArgumentException($"run folder '{runDir}' is not inside {options.RunsDirectory}");
         Directory.CreateDirectory(runDir);
+        using var owner = RunLock.Acquire(runDir, Path.ChangeExtension(options.ManifestName, ".lock"));
         var cache = new StageCache(Path.Combine(options.StateDirectory, "cache"));
         cache.SweepAbandoned();
         var dataDir = Path.Combine(options.StateDirectory, "data");
@@ -51,10 +55,26 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         }
         var records = await Task.WhenAll(all);
         var status = ct.IsCancellationRequested ? "cancelled" : records.All(r => r.Succeeded) ? "succeeded" : "failed";
-        WriteManifest(run, status, force: true);
-        var summary = new RunSummary(runId, runDir, status, records, clock.Elapsed);
+        WriteManifest(run, options.ReportFollows ? Reporting : status, force: true);
+        if (run.ManifestError is not null) status = "failed";
+        var summary = new RunSummary(runId, runDir, status, records, clock.Elapsed) { Problem = run.ManifestError };
         observer.RunFinished(summary);
         return summary;
+    }
+
+    /// <summary>run.json's status between the end of the stages and the end of the report.</summary>
+    public const string Reporting = "reporting";
+
+    /// <summary>Sets the status of a run folder's run.json once the caller's report is written (see <see cref="ExecutorOptions.ReportFollows"/>).</summary>
+    public static void RecordFinalStatus(string runDirectory, string status, string manifestName = "run.json")
+    {
+        var file = Path.Combine(runDirectory, manifestName);
+        if (!File.Exists(file)) return;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        node["status"] = status;
+        var tmp = file + ".tmp";
+        File.WriteAllText(tmp, node.ToJsonString(PlainJson.Options));
+        File.Move(tmp, file, overwrite: true);
     }
 
     public static string NewRunId() => $"{DateTime.Now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
@@ -78,6 +98,9 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         public object ManifestLock { get; } = new();
         public int Computing;
         public long LastManifestTicks { get; set; }
+
+        /// <summary>Why run.json could not be written (a full disk), or null: the run is then recorded as failed.</summary>
+        public string? ManifestError { get; set; }
     }
 
     private async Task<StageRecord> RunStageAsync(RunState run, DesignPoint point, ResolvedStage rs, Task<StageRecord>[] deps, CancellationToken ct)
@@ -115,21 +138,39 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
 
         var key = CacheKey.Compute(rs, adapter, tools, run.TechHash, run.Plan.Recipe.Directory, upstream);
         var runStageDir = Path.Combine(run.RunDir, point.Id, rs.Id);
-        if (!run.Forced.Contains(rs.Id) && run.Cache.TryGet(key) is { } hit)
-            return Reuse(hit, point, run, key, runStageDir, now);
+        string? missReason = null;
+        if (!run.Forced.Contains(rs.Id))
+        {
+            if (run.Cache.TryGet(key, out missReason) is { } hit)
+                try
+                {
+                    return Reuse(hit, point, run, key, runStageDir, now);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return Ended(StageStatus.Failed, $"could not link the cached output into {runStageDir}: {e.Message}", hit.Adapter);
+                }
+        }
 
         // Design points that share a stage's inputs share its key: the first one runs it, the others wait and reuse it.
         var lazy = run.InFlight.GetOrAdd(key, _ => new Lazy<Task<StageRecord>>(
-            () => ComputeAsync(run, point, rs, adapter, tools, key, upstream, runStageDir, ct)));
+            () => ComputeAsync(run, point, rs, adapter, tools, key, upstream, runStageDir, missReason, ct)));
         var record = await lazy.Value;
         if (record.PointId == point.Id || !record.Succeeded) return record with { PointId = point.Id };
-        return Reuse(record, point, run, key, runStageDir, now);
+        try
+        {
+            return Reuse(record, point, run, key, runStageDir, now);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Ended(StageStatus.Failed, $"could not link the cached output into {runStageDir}: {e.Message}", record.Adapter);
+        }
     }
 
     private StageRecord Reuse(StageRecord cached, DesignPoint point, RunState run, string key, string runStageDir, DateTimeOffset started)
     {
         var cacheDir = run.Cache.PathOf(key);
-        MirrorInto(cacheDir, runStageDir);
+        MirrorInto(run.RunDir, cacheDir, runStageDir);
         return cached with
         {
             PointId = point.Id, Status = StageStatus.Cached, Started = started, Ended = DateTimeOffset.Now,
@@ -137,14 +178,15 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         };
     }
 
-    private static void MirrorInto(string source, string target)
+    /// <summary>Replaces a stage folder of the run by links to <paramref name="source"/>; never deletes outside the run folder.</summary>
+    private static void MirrorInto(string runDir, string source, string target)
     {
-        if (Directory.Exists(target)) Directory.Delete(target, true);
+        SafeName.DeleteBelow(runDir, target);
         FileLinker.MirrorDirectory(source, target);
     }
 
     private async Task<StageRecord> ComputeAsync(RunState run, DesignPoint point, ResolvedStage rs, IToolAdapter adapter, IReadOnlyList<ToolInfo> tools,
-        string key, StageRecord[] upstream, string runStageDir, CancellationToken ct)
+        string key, StageRecord[] upstream, string runStageDir, string? missReason, CancellationToken ct)
     {
         try
         {
@@ -177,6 +219,7 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 foreach (var t in tools) log.Info($"tool {t}");
                 log.Info("options " + JsonSerializer.Serialize(rs.Options, PlainJson.Options).ReplaceLineEndings(" "));
                 log.Info($"cache key {key}; {threads} thread(s)");
+                if (missReason is not null) log.Warn($"the cached output of this stage was not used: {missReason}; running it again");
                 var ctx = new StageContext
                 {
                     StageId = rs.Id, Kind = rs.Spec.Kind, AdapterId = adapter.Id, PointId = point.Id, Directory = tmp,
@@ -185,7 +228,8 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                     Needs = rs.Spec.Needs.Select(n => n.Id).ToList(),
                     TechName = run.Plan.Recipe.Tech, TechFile = run.Plan.TechFile, RecipeDirectory = run.Plan.Recipe.Directory,
                     DataDirectory = run.DataDir, Seed = rs.Seed, Log = log, Locator = registry.Locator,
-                    Tools = new ToolRunner(tmp, log, rs.Retry, registry.Locator),
+                    Tools = new DeclaredToolRunner(new ToolRunner(tmp, log, rs.Retry, registry.Locator), adapter, tmp),
+                    DeclaredReads = rs.Kind.Reads,
                     // Concurrent stages share the cores instead of each taking all of them.
                     Threads = threads,
                 };
@@ -193,8 +237,11 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 {
                     result = await adapter.RunAsync(ctx, ct);
                     foreach (var a in result.Artifacts)
-                        if (!File.Exists(ctx.PathOf(a.RelativePath)) && !Directory.Exists(ctx.PathOf(a.RelativePath)))
+                        if (Path.IsPathRooted(a.RelativePath) || !SafeName.IsInside(tmp, Path.Combine(tmp, a.RelativePath)))
+                            throw new StageFailedException($"adapter '{adapter.Id}' reported artifact '{a.Name}' at '{a.RelativePath}', which is not inside its stage folder");
+                        else if (!File.Exists(ctx.PathOf(a.RelativePath)) && !Directory.Exists(ctx.PathOf(a.RelativePath)))
                             throw new StageFailedException($"adapter '{adapter.Id}' reported artifact '{a.Name}' at '{a.RelativePath}' but did not write it");
+                    StageContract.Check(rs.Kind, rs.Id, result);
                     foreach (var m in result.Metrics.Where(m => !double.IsFinite(m.Value)))
                         log.Warn($"metric {m.Name} is {m.Value}");
                     log.Info($"finished in {sw.Elapsed.TotalSeconds:F3} s: {string.Join(", ", result.Metrics)}");
@@ -202,26 +249,48 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
                     log.Warn("cancelled");
-                    return Keep(tmp, runStageDir, baseRecord with { Status = StageStatus.Cancelled, Error = "the run was cancelled", Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds });
+                    return Keep(run.RunDir, tmp, runStageDir, baseRecord with { Status = StageStatus.Cancelled, Error = "the run was cancelled", Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds });
                 }
                 catch (Exception e)
                 {
                     var message = e is StageFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
                     log.Warn("failed: " + message);
                     if (e is not StageFailedException) log.Info(e.ToString());
-                    return Keep(tmp, runStageDir, baseRecord with { Status = StageStatus.Failed, Error = message, Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds });
+                    return Keep(run.RunDir, tmp, runStageDir, baseRecord with { Status = StageStatus.Failed, Error = message, Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds });
                 }
             }
 
-            File.WriteAllText(Path.Combine(tmp, "metrics.json"), JsonSerializer.Serialize(result.Metrics.ToList(), EngineJson.Default.ListMetric));
-            var done = baseRecord with
+            StageRecord done;
+            string final;
+            try
             {
-                Metrics = result.Metrics, Artifacts = result.Artifacts, OutputHash = ContentHash.OfDirectory(tmp, NotHashed),
-                Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds,
-            };
-            File.WriteAllText(Path.Combine(tmp, StageRecord.FileName), JsonSerializer.Serialize(done, EngineJson.Default.StageRecord));
-            var final = run.Cache.Commit(tmp, key);
-            MirrorInto(final, runStageDir);
+                File.WriteAllText(Path.Combine(tmp, "metrics.json"), JsonSerializer.Serialize(result.Metrics.ToList(), EngineJson.Default.ListMetric));
+                done = baseRecord with
+                {
+                    Metrics = result.Metrics, Artifacts = result.Artifacts, OutputHash = ContentHash.OfDirectory(tmp, NotHashed),
+                    Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds,
+                };
+                File.WriteAllText(Path.Combine(tmp, StageRecord.FileName), JsonSerializer.Serialize(done, EngineJson.Default.StageRecord));
+                final = run.Cache.Commit(tmp, key, replace: run.Forced.Contains(rs.Id) || missReason is not null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A full disk (or an unwritable cache) while storing the outputs: nothing is committed, the stage fails with the reason.
+                var message = $"could not store the stage's outputs in the cache: {e.Message}";
+                observer.StageMessage(point.Id, rs.Id, "error", message);
+                var failed = baseRecord with { Status = StageStatus.Failed, Error = message, Ended = DateTimeOffset.Now, DurationSeconds = sw.Elapsed.TotalSeconds };
+                if (!Directory.Exists(tmp)) return failed;
+                try { File.AppendAllText(Path.Combine(tmp, "stage.log"), $"failed: {message}\n"); } catch (IOException) { }
+                return Keep(run.RunDir, tmp, runStageDir, failed);
+            }
+            try
+            {
+                MirrorInto(run.RunDir, final, runStageDir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return done with { Status = StageStatus.Failed, Error = $"the output is in the cache ({final}) but could not be linked into {runStageDir}: {e.Message}", CacheDirectory = final };
+            }
             return done with { Directory = runStageDir, CacheDirectory = final };
         }
         finally
@@ -231,15 +300,24 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
         }
     }
 
-    /// <summary>A failed or cancelled stage's folder goes to the run folder (never the cache) so its log can be read.</summary>
-    private static StageRecord Keep(string tmp, string runStageDir, StageRecord record)
+    /// <summary>A failed or cancelled stage's folder goes to the run folder (never the cache) so its log can be read. When even that fails
+    /// (a full disk), the record says so and the run goes on: the stage has failed either way.</summary>
+    private static StageRecord Keep(string runDir, string tmp, string runStageDir, StageRecord record)
     {
-        if (Directory.Exists(runStageDir)) Directory.Delete(runStageDir, true);
-        Directory.CreateDirectory(Path.GetDirectoryName(runStageDir)!);
-        Directory.Move(tmp, runStageDir);
-        var r = record with { Directory = runStageDir };
-        File.WriteAllText(Path.Combine(runStageDir, StageRecord.FileName), JsonSerializer.Serialize(r, EngineJson.Default.StageRecord));
-        return r;
+        try
+        {
+            SafeName.DeleteBelow(runDir, runStageDir);
+            Directory.CreateDirectory(Path.GetDirectoryName(runStageDir)!);
+            FileLinker.MoveDirectory(tmp, runStageDir);
+            var r = record with { Directory = runStageDir };
+            File.WriteAllText(Path.Combine(runStageDir, StageRecord.FileName), JsonSerializer.Serialize(r, EngineJson.Default.StageRecord));
+            return r;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { if (Directory.Exists(tmp)) Directory.Delete(tmp, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            return record with { Error = $"{record.Error} (its folder could not be kept in {runStageDir}: {e.Message})" };
+        }
     }
 
     private void WriteManifest(RunState run, string status, bool force)
@@ -265,8 +343,18 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
             };
             var file = Path.Combine(run.RunDir, options.ManifestName);
             var tmp = file + ".tmp";
-            File.WriteAllText(tmp, JsonSerializer.Serialize(manifest, PlainJson.Options));
-            File.Move(tmp, file, overwrite: true);
+            try
+            {
+                File.WriteAllText(tmp, JsonSerializer.Serialize(manifest, PlainJson.Options));
+                File.Move(tmp, file, overwrite: true);
+                run.ManifestError = null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A run.json that cannot be written (a full disk) must not end the run; the run is recorded as failed unless a later write succeeds.
+                run.ManifestError = $"could not write {file}: {e.Message}";
+                try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
         }
     }
 

@@ -21,7 +21,13 @@ public sealed class NullRunObserver : IRunObserver
 public sealed record RunSummary(string RunId, string RunDirectory, string Status, IReadOnlyList<StageRecord> Stages, TimeSpan Duration)
 {
     public int ExitCode => Status == "succeeded" ? 0 : 1;
+
+    /// <summary>A problem of the run itself rather than of a stage (run.json could not be written), or null.</summary>
+    public string? Problem { get; init; }
     public int Count(string status) => Stages.Count(s => s.Status == status);
+
+    /// <summary>True when every stage was served from the cache (no stage ran, none failed or was skipped).</summary>
+    public bool AllFromCache => Stages.Count > 0 && Stages.All(s => s.Status == StageStatus.Cached);
 }
 
 /// <summary>Settings of one run: workspace (where runs/ and .flowrunner/ live), parallel jobs, cache bypass.</summary>
@@ -54,6 +60,10 @@ public sealed record ExecutorOptions
 
     /// <summary>File name of the run manifest in the run folder; a cluster task writes its own (run.&lt;point&gt;.json) and the controller merges them.</summary>
     public string ManifestName { get; init; } = "run.json";
+
+    /// <summary>The caller writes a report after the stages (the CLI's `run`): run.json then says "reporting" until the caller records the
+    /// final status with <see cref="Executor.RecordFinalStatus"/>, so a run killed before its report never reads as succeeded.</summary>
+    public bool ReportFollows { get; init; }
 
     public string RunsDirectory => Path.Combine(Workspace, "runs");
     public string StateDirectory => Path.Combine(Workspace, ".flowrunner");

@@ -45,6 +45,10 @@ public static partial class Interpolator
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        string s => s,
+        // Lists and maps print as YAML flow values ([4, 8], {a: 1}), never as a .NET type name.
+        IEnumerable<KeyValuePair<string, object?>> m => "{" + string.Join(", ", m.Select(kv => $"{kv.Key}: {Format(kv.Value)}")) + "}",
+        System.Collections.IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(Format)) + "]",
         _ => v.ToString() ?? "",
     };
 }

@@ -30,6 +30,15 @@ public sealed class Recipe
     public required YMap Root { get; init; }
 
     public StageSpec? Stage(string id) => Stages.FirstOrDefault(s => s.Id == id);
+
+    /// <summary>Where this recipe may read files from (see <see cref="Paths.ReadPolicy"/>).</summary>
+    public Paths.ReadPolicy Reads { get; private init; } = Paths.ReadPolicy.Default;
+
+    internal Recipe WithReads(Paths.ReadPolicy reads) => new()
+    {
+        Name = Name, File = File, Description = Description, Tech = Tech, TechMark = TechMark, Seed = Seed, Params = Params, ParamMarks = ParamMarks,
+        Stages = Stages, Sweep = Sweep, Schedule = Schedule, Regression = Regression, Retry = Retry, Executor = Executor, Root = Root, Reads = reads,
+    };
 }
 
 /// <summary>One entry of `stages:`: id, kind, adapter choice, needs and the raw `with:` block.</summary>

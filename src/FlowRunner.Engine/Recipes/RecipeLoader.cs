@@ -14,22 +14,23 @@ public static class RecipeLoader
 
     /// <summary>Loads and checks the recipe's own structure (not stage kinds: see <see cref="RunPlanner"/>).</summary>
     /// <param name="overrides">`--set key=value` pairs; keys are parameter names (optionally prefixed `params.`).</param>
-    public static Recipe Load(string path, IEnumerable<string>? overrides = null)
+    public static Recipe Load(string path, IEnumerable<string>? overrides = null, Paths.ReadPolicy? reads = null)
     {
         var errors = new List<RecipeError>();
-        var recipe = Load(path, overrides, errors);
+        var recipe = Load(path, overrides, errors, reads);
         if (errors.Count > 0) throw new RecipeException(errors);
         return recipe!;
     }
 
     /// <summary>Loads what can be loaded, adding every problem to <paramref name="errors"/>; null when the file cannot be read as a recipe at all.</summary>
-    public static Recipe? Load(string path, IEnumerable<string>? overrides, List<RecipeError> errors)
+    public static Recipe? Load(string path, IEnumerable<string>? overrides, List<RecipeError> errors, Paths.ReadPolicy? reads = null)
     {
         var file = Path.GetFullPath(path);
+        reads ??= Paths.ReadPolicy.Default;
         YMap root;
         try
         {
-            root = LoadMerged(file, new HashSet<string>());
+            root = LoadMerged(file, new HashSet<string>(), reads, Path.GetDirectoryName(file)!);
         }
         catch (RecipeException e)
         {
@@ -37,7 +38,7 @@ public static class RecipeLoader
             return null;
         }
         ApplyOverrides(root, overrides ?? [], errors);
-        return Convert(file, root, errors);
+        return Convert(file, root, errors) is { } recipe ? recipe.WithReads(reads) : null;
     }
 
     private static YMap ReadMap(string file)
@@ -48,7 +49,7 @@ public static class RecipeLoader
         return node as YMap ?? throw new RecipeException(new RecipeError(node.Mark, "a recipe must be a map of keys (name, params, stages, ...)"));
     }
 
-    private static YMap LoadMerged(string file, HashSet<string> seen)
+    private static YMap LoadMerged(string file, HashSet<string> seen, Paths.ReadPolicy reads, string recipeDirectory)
     {
         if (!seen.Add(file))
             throw new RecipeException(new RecipeError(new SourceMark(file, 1, 1), "`extends:` forms a cycle through this file"));
@@ -57,9 +58,11 @@ public static class RecipeLoader
         if (ext is not YScalar s || s.Text.Length == 0)
             throw new RecipeException(new RecipeError(ext.Mark, "`extends:` takes the path of another recipe"));
         var baseFile = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, s.Text));
+        if (!reads.Allows(recipeDirectory, baseFile))
+            throw new RecipeException(new RecipeError(ext.Mark, Paths.ReadPolicy.Refusal("`extends:`", s.Text)));
         if (!System.IO.File.Exists(baseFile))
             throw new RecipeException(new RecipeError(ext.Mark, $"`extends:` names '{s.Text}', which does not exist ({baseFile})"));
-        var merged = LoadMerged(baseFile, seen);
+        var merged = LoadMerged(baseFile, seen, reads, recipeDirectory);
         foreach (var (key, keyMark, value) in map.Entries)
         {
             if (key == "extends") continue;
@@ -77,7 +80,7 @@ public static class RecipeLoader
     private static YMap MergeMaps(YMap baseMap, YMap child)
     {
         var result = new YMap(child.Mark);
-        foreach (var e in baseMap.Entries) result.Entries.Add(e);
+        foreach (var (k, km, v) in baseMap.Entries) result.Set(k, km, v);
         foreach (var (k, km, v) in child.Entries)
             result.Set(k, km, result[k] is YMap b && v is YMap c ? MergeMaps(b, c) : v);
         return result;
@@ -132,8 +135,8 @@ public static class RecipeLoader
     {
         CheckKeys(root, TopLevelKeys, "recipe", errors);
         var name = Scalar(root, "name", errors) ?? Path.GetFileNameWithoutExtension(file);
-        if (!IsIdentifier(name, allowDash: true))
-            errors.Add(new RecipeError(root["name"]?.Mark ?? root.Mark, $"name '{name}' may hold only letters, digits, '-', '_' and '.'"));
+        if (Paths.SafeName.Problem(name) is { } badName)
+            errors.Add(new RecipeError(root["name"]?.Mark ?? root.Mark, $"name '{name}' {badName} (it names the folder runs/<name>/)"));
 
         var seed = 1;
         if (root["seed"] is { } seedNode)
@@ -197,7 +200,7 @@ public static class RecipeLoader
         var id = Scalar(m, "id", errors);
         var kind = Scalar(m, "kind", errors);
         if (id is null) { errors.Add(new RecipeError(m.Mark, "stage has no `id:`")); return null; }
-        if (!IsIdentifier(id, allowDash: true)) errors.Add(new RecipeError(m["id"]!.Mark, $"stage id '{id}' may hold only letters, digits, '-', '_' and '.'"));
+        if (Paths.SafeName.Problem(id) is { } badId) errors.Add(new RecipeError(m["id"]!.Mark, $"stage id '{id}' {badId} (it names the stage folder)"));
         if (kind is null) { errors.Add(new RecipeError(m.Mark, $"stage '{id}' has no `kind:`")); return null; }
         var needs = new List<(string, SourceMark)>();
         switch (m["needs"])

@@ -9,10 +9,10 @@ namespace FlowRunner.Engine.Recipes;
 public static class RunPlanner
 {
     /// <summary>Loads and plans a recipe file, reporting the loader's and the planner's errors together.</summary>
-    public static RunPlan PlanFile(string file, IEnumerable<string> overrides, StageRegistry registry)
+    public static RunPlan PlanFile(string file, IEnumerable<string> overrides, StageRegistry registry, Paths.ReadPolicy? reads = null)
     {
         var errors = new List<RecipeError>();
-        var recipe = RecipeLoader.Load(file, overrides, errors);
+        var recipe = RecipeLoader.Load(file, overrides, errors, reads);
         var plan = recipe is null ? null : Plan(recipe, registry, errors);
         if (errors.Count > 0 || plan is null) throw new RecipeException(errors.Distinct().ToList());
         return plan;
@@ -29,7 +29,9 @@ public static class RunPlanner
     public static RunPlan? Plan(Recipe recipe, StageRegistry registry, List<RecipeError> errors)
     {
         string? techFile = null;
-        if (recipe.Tech is { } tech)
+        if (recipe.Tech is { } named && Paths.SafeName.Problem(named) is { } badTech)
+            errors.Add(new RecipeError(recipe.TechMark ?? new SourceMark(recipe.File, 1, 1), $"tech '{named}' {badTech} (it names a folder under tech/)"));
+        else if (recipe.Tech is { } tech)
         {
             techFile = TechLocator.Find(tech, recipe.Directory);
             if (techFile is null)
@@ -58,9 +60,9 @@ public static class RunPlanner
         if (upstream is not null)
             foreach (var s in recipe.Stages)
                 if (registry.Stage(s.Kind) is { } k)
-                    foreach (var consumed in k.Consumes)
-                        if (!upstream[s.Id].Any(u => Matches(recipe.Stage(u)!.Kind, consumed)))
-                            errors.Add(new RecipeError(s.Mark, $"stage '{s.Id}' ({s.Kind}) reads the output of a '{consumed}' stage; add one to its `needs:`"));
+                    foreach (var read in k.Reads.Where(r => !r.IsOptional))
+                        if (MissingView(recipe, registry, upstream[s.Id], s, read.View) is { } problem)
+                            errors.Add(new RecipeError(s.Mark, problem));
 
         Regression.MetricLimit.From(recipe.Regression, errors);
         Schedules.ScheduleSpec.From(recipe.Schedule, errors);
@@ -88,6 +90,19 @@ public static class RunPlanner
             if (errors.Count > 0) break; // one point's errors say it all; the others would repeat them
         }
         return errors.Count > 0 ? null : new RunPlan { Recipe = recipe, Points = points, Stages = stages, TechFile = techFile };
+    }
+
+    /// <summary>Why a stage's needed view has no producer among its upstream stages, or null when one always writes it.</summary>
+    private static string? MissingView(Recipe recipe, StageRegistry registry, IReadOnlyList<string> upstream, StageSpec stage, View view)
+    {
+        var kinds = upstream.Select(u => recipe.Stage(u)!.Kind).Select(registry.Stage).OfType<IStage>().ToList();
+        if (kinds.Any(k => k.Writes.Any(w => w.Name == view.Name && !w.IsOptional))) return null;
+        var sometimes = kinds.Where(k => k.Writes.Any(w => w.Name == view.Name)).Select(k => k.Kind).Distinct().ToList();
+        if (sometimes.Count > 0)
+            return $"stage '{stage.Id}' ({stage.Kind}) needs view '{view.Name}', which its upstream {string.Join(", ", sometimes)} writes only {string.Join("; ", kinds.SelectMany(k => k.Writes).Where(w => w.Name == view.Name).Select(w => w.When).Distinct())}";
+        var writers = registry.Stages.Where(k => k.Writes.Any(w => w.Name == view.Name && !w.IsOptional)).Select(k => k.Kind).ToList();
+        return $"stage '{stage.Id}' ({stage.Kind}) needs view '{view.Name}', which no stage upstream writes; "
+            + (writers.Count > 0 ? $"add a {string.Join(" or ", writers)} stage to its `needs:`" : "no known stage kind writes it");
     }
 
     public static bool Matches(string kind, string wanted) =>
@@ -158,6 +173,15 @@ public static class RunPlanner
                 object? value = opt.Type == OptionType.String && node is YScalar { Quoted: false } sc && !sc.Text.Contains("${")
                     ? sc.Text
                     : Interpolator.Resolve(node, point.Params, errors);
+                if (value is string path && Paths.ReadPolicy.MayEscape(path))
+                {
+                    var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(recipe.Directory, path));
+                    if ((File.Exists(full) || Directory.Exists(full)) && !recipe.Reads.Allows(recipe.Directory, full))
+                    {
+                        errors.Add(new RecipeError(node.Mark, $"stage '{spec.Id}': " + Paths.ReadPolicy.Refusal($"option '{key}' reads", path)));
+                        continue;
+                    }
+                }
                 if (Check(opt, value) is { } problem)
                 {
                     var where = point.Swept.Count > 0 ? $" at design point {point.Label}" : "";

@@ -41,7 +41,11 @@ public sealed class StageRegistry
         _probes.GetOrAdd(adapter, a => new Lazy<Task<IReadOnlyList<ToolInfo>>>(() => a.ProbeAsync(Locator, CancellationToken.None))).Value;
 
     public async Task<bool> IsAvailableAsync(IToolAdapter adapter, CancellationToken ct = default) =>
-        (await ProbeAsync(adapter, ct)).All(t => t.Available);
+        Missing(adapter, await ProbeAsync(adapter, ct)).Count == 0;
+
+    /// <summary>The required tools the probe did not find (optional tools may be missing).</summary>
+    private static List<string> Missing(IToolAdapter adapter, IReadOnlyList<ToolInfo> probe) =>
+        probe.Where(t => !t.Available && !adapter.OptionalTools.Contains(t.Name)).Select(t => t.Name).ToList();
 
     /// <summary>The adapter a stage runs with: the named one, or for "auto" the available one with the highest priority.</summary>
     public async Task<(IToolAdapter Adapter, IReadOnlyList<ToolInfo> Tools)> ResolveAsync(string kind, string tool, CancellationToken ct = default)
@@ -53,15 +57,15 @@ public sealed class StageRegistry
             foreach (var a in list)
             {
                 var probe = await ProbeAsync(a, ct);
-                if (probe.All(t => t.Available)) return (a, probe);
+                if (Missing(a, probe).Count == 0) return (a, probe);
             }
             throw new StageFailedException($"no adapter of '{kind}' is available: " + string.Join("; ",
-                await Task.WhenAll(list.Select(async a => $"{a.Id} needs {string.Join(", ", (await ProbeAsync(a, ct)).Where(t => !t.Available).Select(t => t.Name))}"))));
+                await Task.WhenAll(list.Select(async a => $"{a.Id} needs {string.Join(", ", Missing(a, await ProbeAsync(a, ct)))}"))));
         }
         var named = list.FirstOrDefault(a => a.Id == tool)
             ?? throw new StageFailedException($"stage kind '{kind}' has no adapter '{tool}' (adapters: {string.Join(", ", list.Select(a => a.Id))})");
         var tools = await ProbeAsync(named, ct);
-        var missing = tools.Where(t => !t.Available).Select(t => t.Name).ToList();
+        var missing = Missing(named, tools);
         if (missing.Count > 0)
             throw new StageFailedException($"adapter '{tool}' of '{kind}' needs {string.Join(", ", missing)}, not found on PATH (set FLOWRUNNER_TOOL_<NAME> to point at it, or use `tool: auto`)");
         return (named, tools);

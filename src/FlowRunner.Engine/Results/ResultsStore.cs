@@ -18,14 +18,27 @@ public sealed class ResultsStore : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         File = file;
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 30 }.ToString());
-        _db.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+        try
+        {
+            _db.Open();
+            Execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL;");
+            CreateTables();
+        }
+        catch (SqliteException e)
+        {
+            _db.Dispose();
+            throw new IOException($"{file}: cannot open the results store ({e.Message})", e);
+        }
+    }
+
+    private void CreateTables()
+    {
         Execute("""
             CREATE TABLE IF NOT EXISTS runs (
               run_id TEXT PRIMARY KEY, recipe TEXT NOT NULL, recipe_file TEXT, run_dir TEXT, status TEXT NOT NULL,
               started TEXT NOT NULL, ended TEXT, host TEXT, command_line TEXT);
             CREATE TABLE IF NOT EXISTS points (
-              run_id TEXT NOT NULL, point_id TEXT NOT NULL, label TEXT, params_json TEXT NOT NULL,
+              run_id TEXT NOT NULL, point_id TEXT NOT NULL, label TEXT, params_json TEXT NOT NULL, planned INTEGER,
               PRIMARY KEY (run_id, point_id));
             CREATE TABLE IF NOT EXISTS stages (
               run_id TEXT NOT NULL, point_id TEXT NOT NULL, stage_id TEXT NOT NULL, kind TEXT NOT NULL, adapter TEXT, tools TEXT,
@@ -41,7 +54,7 @@ public sealed class ResultsStore : IDisposable
     }
 
     /// <summary>Schema version in PRAGMA user_version; stores written by older FlowRunner versions are upgraded in place, never dropped.</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private void Migrate()
     {
@@ -56,10 +69,18 @@ public sealed class ResultsStore : IDisposable
         columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('stages') WHERE name = 'position'";
         if (Convert.ToInt32(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
             Execute("ALTER TABLE stages ADD COLUMN position INTEGER NOT NULL DEFAULT 0");
+        // Version 2 lacks points.planned (how many stages the point has), without which a killed run's points looked complete.
+        using var planned = _db.CreateCommand();
+        planned.CommandText = "SELECT COUNT(*) FROM pragma_table_info('points') WHERE name = 'planned'";
+        if (Convert.ToInt32(planned.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            Execute("ALTER TABLE points ADD COLUMN planned INTEGER");
         Execute($"PRAGMA user_version = {SchemaVersion}");
     }
 
     public string File { get; }
+
+    /// <summary>The status shown for a run whose owner died before it finished.</summary>
+    public const string Interrupted = "interrupted";
 
     public static string DefaultPath(string workspace) => Path.Combine(workspace, ".flowrunner", "results.db");
 
@@ -71,8 +92,9 @@ public sealed class ResultsStore : IDisposable
                 ("$id", runId), ("$recipe", plan.Recipe.Name), ("$file", plan.Recipe.File), ("$dir", runDir),
                 ("$started", started.ToString("O")), ("$host", Environment.MachineName), ("$cmd", commandLine));
             foreach (var p in plan.Points)
-                Execute(tx, "INSERT OR REPLACE INTO points VALUES ($run,$point,$label,$params)",
-                    ("$run", runId), ("$point", p.Id), ("$label", p.Label), ("$params", JsonSerializer.Serialize(p.Params, PlainJson.Options)));
+                Execute(tx, "INSERT OR REPLACE INTO points (run_id, point_id, label, params_json, planned) VALUES ($run,$point,$label,$params,$planned)",
+                    ("$run", runId), ("$point", p.Id), ("$label", p.Label), ("$params", JsonSerializer.Serialize(p.Params, PlainJson.Options)),
+                    ("$planned", plan.Stages[p.Id].Count));
         });
     }
 
@@ -96,7 +118,8 @@ public sealed class ResultsStore : IDisposable
     public void RunFinished(string runId, string status, DateTimeOffset ended) =>
         InTransaction(tx => Execute(tx, "UPDATE runs SET status=$s, ended=$e WHERE run_id=$id", ("$s", status), ("$e", ended.ToString("O")), ("$id", runId)));
 
-    /// <summary>Runs, newest first, optionally of one recipe.</summary>
+    /// <summary>Runs, newest first, optionally of one recipe. A run recorded as running whose owner lock (<see cref="RunLock"/>) nobody holds
+    /// is reported as interrupted: its process died.</summary>
     public IReadOnlyList<RunRow> Runs(string? recipe = null)
     {
         var rows = new List<RunRow>();
@@ -108,8 +131,13 @@ public sealed class ResultsStore : IDisposable
             if (recipe is not null) cmd.Parameters.AddWithValue("$r", recipe);
             using var rd = cmd.ExecuteReader();
             while (rd.Read())
-                rows.Add(new RunRow(rd.GetString(0), rd.GetString(1), rd.IsDBNull(2) ? "" : rd.GetString(2), rd.IsDBNull(3) ? "" : rd.GetString(3),
-                    rd.GetString(4), DateTimeOffset.Parse(rd.GetString(5), CultureInfo.InvariantCulture)));
+            {
+                var dir = rd.IsDBNull(3) ? "" : rd.GetString(3);
+                var status = rd.GetString(4);
+                if (status == "running" && (dir.Length == 0 || !RunLock.IsHeld(dir))) status = Interrupted;
+                rows.Add(new RunRow(rd.GetString(0), rd.GetString(1), rd.IsDBNull(2) ? "" : rd.GetString(2), dir,
+                    status, DateTimeOffset.Parse(rd.GetString(5), CultureInfo.InvariantCulture)));
+            }
         }
         return rows;
     }
@@ -122,14 +150,17 @@ public sealed class ResultsStore : IDisposable
         {
             using (var cmd = _db.CreateCommand())
             {
-                cmd.CommandText = "SELECT p.point_id, p.label, p.params_json, r.recipe FROM points p JOIN runs r USING (run_id) WHERE run_id=$r ORDER BY p.point_id";
+                cmd.CommandText = "SELECT p.point_id, p.label, p.params_json, r.recipe, p.planned FROM points p JOIN runs r USING (run_id) WHERE run_id=$r ORDER BY p.point_id";
                 cmd.Parameters.AddWithValue("$r", runId);
                 using var rd = cmd.ExecuteReader();
                 while (rd.Read())
                 {
                     var pars = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(rd.GetString(2))!
                         .ToDictionary(kv => kv.Key, kv => Plain(kv.Value));
-                    points[rd.GetString(0)] = new PointResult(runId, rd.GetString(3), rd.GetString(0), rd.IsDBNull(1) ? "" : rd.GetString(1), pars);
+                    points[rd.GetString(0)] = new PointResult(runId, rd.GetString(3), rd.GetString(0), rd.IsDBNull(1) ? "" : rd.GetString(1), pars)
+                    {
+                        Planned = rd.IsDBNull(4) ? null : rd.GetInt32(4),
+                    };
                 }
             }
             using (var cmd = _db.CreateCommand())
@@ -210,7 +241,15 @@ public sealed record PointResult(string RunId, string Recipe, string PointId, st
     public Dictionary<string, double> Metrics { get; } = new();
     public Dictionary<string, string> Units { get; } = new();
     public List<StageRow> Stages { get; } = new();
-    public bool Succeeded => Stages.Count > 0 && Stages.All(s => s.Status is StageStatus.Done or StageStatus.Cached);
+
+    /// <summary>How many stages the point has in its plan (null for points recorded before this was stored): fewer finished stages
+    /// means the point is incomplete, however well those went.</summary>
+    public int? Planned { get; init; }
+
+    public bool Succeeded => Stages.Count > 0 && Stages.Count >= (Planned ?? 0) && Stages.All(s => s.Status is StageStatus.Done or StageStatus.Cached);
+
+    /// <summary>ok, "failed at STAGE", or incomplete (stages that never ran, were skipped or cancelled).</summary>
+    public string State => Succeeded ? "ok" : Stages.FirstOrDefault(s => s.Status == StageStatus.Failed) is { } f ? $"failed at {f.StageId}" : "incomplete";
 
     /// <summary>Records a stage's metric as &lt;stage&gt;.&lt;name&gt;, and under its plain name unless an earlier stage already gave it (call in stage order).</summary>
     public void Add(string stageId, string name, double value, string unit)
@@ -226,7 +265,9 @@ public sealed record PointResult(string RunId, string Recipe, string PointId, st
 }
 
 /// <summary>Records every stage of a run into the results store as it finishes.</summary>
-public sealed class ResultsRecorder(ResultsStore store, RunPlan plan, string commandLine) : IRunObserver
+/// <param name="recordsEnd">False when the caller records the run's final status itself, after its report is written, so that a run killed
+/// before its report is never recorded as succeeded.</param>
+public sealed class ResultsRecorder(ResultsStore store, RunPlan plan, string commandLine, bool recordsEnd = true) : IRunObserver
 {
     private string _runId = "";
 
@@ -238,7 +279,10 @@ public sealed class ResultsRecorder(ResultsStore store, RunPlan plan, string com
 
     public void StageFinished(StageRecord record) => store.StageFinished(_runId, record);
 
-    public void RunFinished(RunSummary summary) => store.RunFinished(summary.RunId, summary.Status, DateTimeOffset.Now);
+    public void RunFinished(RunSummary summary)
+    {
+        if (recordsEnd) store.RunFinished(summary.RunId, summary.Status, DateTimeOffset.Now);
+    }
 }
 
 /// <summary>Passes every run event to several observers (progress display, results store, ...).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using CliWrap;
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Tools.Scripting;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -117,21 +118,20 @@ public sealed class ToolRunner(string stageDirectory, IStageLog log, RetrySpec r
                 sb.AppendLine("set -e");
                 sb.AppendLine("cd \"$(dirname \"$0\")\"");
             }
-            sb.AppendLine($"# {inv.Tool} was {path}");
-            var command = string.Join(' ', new[] { inv.Tool }.Concat(inv.Arguments).Select(ShellQuote));
+            sb.AppendLine(Shell.Comment($"{inv.Tool} was {path}"));
+            // The stage runs in a temporary folder that is renamed into the cache when it succeeds: files inside it are named relative to
+            // the folder the command runs in, so the script replays from the committed folder (or a copy of it).
+            var tool = Path.IsPathRooted(inv.Tool) ? "./" + StagePaths.For(workDir, inv.Tool, stageDirectory) : inv.Tool;
+            var command = string.Join(' ', new[] { tool }.Concat(inv.Arguments.Select(a => Path.IsPathRooted(a) ? StagePaths.For(workDir, a, stageDirectory) : a)).Select(Shell.Word));
             if (inv.Environment is not null)
-                command = string.Join(' ', inv.Environment.Select(kv => $"{kv.Key}={ShellQuote(kv.Value ?? "")}")) + " " + command;
+                command = string.Join(' ', inv.Environment.Select(kv => $"{Shell.VariableName(kv.Key)}={Shell.Word(kv.Value ?? "")}")) + " " + command;
             var rel = Path.GetRelativePath(stageDirectory, workDir);
-            if (rel != ".") command = $"(cd {ShellQuote(rel.StartsWith("..", StringComparison.Ordinal) ? workDir : rel)} && {command})";
+            if (rel != ".") command = $"(cd {Shell.Word(rel.StartsWith("..", StringComparison.Ordinal) ? workDir : rel)} && {command})";
             if (inv.StandardInput is not null)
-                command += " <<'FLOWRUNNER_EOF'\n" + inv.StandardInput.TrimEnd('\n') + "\nFLOWRUNNER_EOF";
+                command += " " + Shell.HereDocument(inv.StandardInput);
             sb.AppendLine(command);
             File.AppendAllText(file, sb.ToString());
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
     }
-
-    /// <summary>Quotes a word for POSIX sh: plain words stay as they are, others go in single quotes.</summary>
-    public static string ShellQuote(string s) =>
-        s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+%@".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
 }

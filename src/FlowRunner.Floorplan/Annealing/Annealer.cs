@@ -5,15 +5,20 @@ namespace FlowRunner.Floorplan.Annealing;
 
 /// <summary>Simulated-annealing floor planner over sequence pairs: area + HPWL cost, rotation, soft blocks, fixed-outline mode.</summary>
 /// <remarks>
-/// Schedule: the start temperature accepts an average uphill move with probability 0.85; it falls geometrically over
-/// 120 steps to 1/20,000 of that. With a fixed outline the outline's overshoot is a cost term and only placements inside
-/// it are kept as results (Adya and Markov's Parquet, ICCD 2001 / TVLSI 2003, use the same acceptance rule).
+/// Schedule: the start temperature accepts an average uphill move with probability 0.5; it falls geometrically over
+/// 300 steps to 1/20,000 of that. The chains anneal side by side in segments of 30 steps; after each segment the chains
+/// behind take the best state found so far and go on from it with their own random streams, so a chain stuck in a poor
+/// region does not waste the rest of its budget (the segments are barriers: the result does not depend on the threads).
+/// All chains share one cost normalization and one temperature, so their costs compare. With a fixed outline the
+/// outline's overshoot is a cost term and only placements inside it are kept as results (Adya and Markov's Parquet,
+/// ICCD 2001 / TVLSI 2003, use the same acceptance rule).
 /// </remarks>
 public static class Annealer
 {
-    private const int Steps = 120;
     private const double MovesPerBlock = 1500;
     private const int MaxRounds = 3;
+    private const int Steps = 300;
+    private const int Segments = 10;
 
     public static FloorplanResult Run(FloorplanProblem problem, AnnealOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -21,22 +26,18 @@ public static class Annealer
         problem.Validate();
         var sw = Stopwatch.StartNew();
         var chains = Math.Max(1, options.Chains);
-        var all = new List<Outcome>();
-        Outcome best;
+        Outcome? best = null;
+        long moves = 0;
         var round = 0;
         do
         {
             // A round that finds nothing feasible (a tight outline, fixed blocks in the way) is followed by up to two more
             // with fresh seeds, half the wirelength weight and more moves each; every round depends only on the seed, so the
             // result stays deterministic.
-            var outcomes = new Outcome?[chains];
-            var first = round * chains;
             var roundOptions = options with { WirelengthWeight = options.WirelengthWeight / (1 << round), MovesScale = options.MovesScale * (1 + 0.5 * round) };
-            Parallel.For(0, chains, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken },
-                c => outcomes[c] = RunChain(problem, roundOptions, ChainSeed(options.Seed, first + c), cancellationToken));
-            all.AddRange(outcomes.Select(o => o!));
-            // Feasible before infeasible, then lower cost, then the lower chain: independent of thread timing.
-            best = all.Select((o, i) => (o, i)).OrderBy(t => t.o.Feasible ? 0 : 1).ThenBy(t => t.o.Cost).ThenBy(t => t.i).First().o;
+            var outcome = Search(problem, roundOptions, chains, round, cancellationToken);
+            moves += outcome.Moves;
+            if (best is null || (outcome.Feasible && !best.Feasible)) best = outcome;
         }
         while (!best.Feasible && ++round < MaxRounds);
         if (!best.Feasible)
@@ -46,7 +47,7 @@ public static class Annealer
                 ? $"{problem.Name}: no placement clear of the fixed blocks was found; move the fixed blocks apart or raise the moves"
                 : $"{problem.Name}: no placement fits the outline {ow:G6} x {oh:G6} (best {best.Width:G6} x {best.Height:G6}); enlarge the outline, lower the utilization or raise the moves");
         }
-        return Build(problem, options, best, sw.Elapsed, all.Sum(o => o.Moves));
+        return Build(problem, options, best, sw.Elapsed, moves);
     }
 
     /// <summary>Seed of chain c: spread apart so chains do not share streams.</summary>
@@ -55,68 +56,117 @@ public static class Annealer
     private sealed record Outcome(bool Feasible, double Cost, double Width, double Height, double Wirelength,
         List<(int Index, double X, double Y, double W, double H, bool Rotated)> Placements, long Moves);
 
-    private static Outcome RunChain(FloorplanProblem problem, AnnealOptions o, int seed, CancellationToken ct)
+    /// <summary>One annealing run of all chains, synchronized at segment ends.</summary>
+    private static Outcome Search(FloorplanProblem problem, AnnealOptions o, int chains, int round, CancellationToken ct)
     {
-        var chain = new SequencePairChain(problem, o, seed);
-        var n = Math.Max(1, chain.BlockCount);
-        chain.Normalize(Math.Max(50, 4 * n));
-        var cost = chain.Evaluate();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.Threads), CancellationToken = ct };
+        var runs = new ChainRun[chains];
+        Parallel.For(0, chains, parallel, c => runs[c] = new ChainRun(new SequencePairChain(problem, o, ChainSeed(o.Seed, round * chains + c))));
+        var n = Math.Max(1, runs[0].Chain.BlockCount);
 
-        // Start temperature from the average uphill step of a random walk.
+        // Normalization and start temperature from chain 0's random walk, shared by all.
+        var lead = runs[0].Chain;
+        lead.Normalize(Math.Max(50, 4 * n));
+        var cost = lead.Evaluate();
         double uphill = 0;
         var ups = 0;
         for (var i = 0; i < Math.Max(100, 4 * n); i++)
         {
-            chain.Perturb();
-            var c = chain.Evaluate();
+            lead.Perturb();
+            var c = lead.Evaluate();
             if (c > cost) { uphill += c - cost; ups++; }
             cost = c;
         }
-        var t0 = ups > 0 ? uphill / ups / -Math.Log(0.85) : 1e-3;
-        var tEnd = t0 / 20_000;
-        var cooling = Math.Pow(tEnd / t0, 1.0 / (Steps - 1));
+        var t0 = ups > 0 ? uphill / ups / -Math.Log(0.5) : 1e-3;
+        var cooling = Math.Pow(1 / 20_000.0, 1.0 / (Steps - 1));
         var movesPerStep = Math.Max(20, (int)(MovesPerBlock * Math.Max(0.001, o.MovesScale) * n / Steps));
+        foreach (var r in runs) r.Start(lead);
 
-        var best = chain.Save();
-        var bestCost = double.MaxValue;
-        var bestFeasible = false;
-        cost = chain.Evaluate();
-        Consider();
-        long moves = 0;
-        var t = t0;
-        for (var step = 0; step < Steps; step++, t *= cooling)
+        var perSegment = Steps / Segments;
+        for (var seg = 0; seg < Segments; seg++)
         {
-            ct.ThrowIfCancellationRequested();
-            // The outline presses harder as the search cools (4 at the start, 40 at the end), so late moves stay inside it.
-            chain.OutlineWeight = 4 + 36.0 * step / (Steps - 1);
-            cost = chain.Evaluate();
-            for (var m = 0; m < movesPerStep; m++)
+            var from = seg * perSegment;
+            var to = seg == Segments - 1 ? Steps : from + perSegment;
+            Parallel.For(0, chains, parallel, c => runs[c].Anneal(from, to, t0, cooling, movesPerStep, ct));
+            if (seg == Segments - 1) continue;
+            var leader = Leader(runs);
+            foreach (var r in runs)
+                if (r != leader) r.Adopt(leader);
+        }
+
+        var winner = Leader(runs);
+        var chain = winner.Chain;
+        chain.Load(winner.Best);
+        chain.MeasureWirelength = true;
+        chain.Evaluate();
+        return new Outcome(chain.Feasible, chain.Cost, chain.Width, chain.Height, chain.Wirelength, chain.Placements().ToList(), runs.Sum(r => r.Moves));
+    }
+
+    /// <summary>Feasible before infeasible, then the lower best cost, then the lower chain: independent of thread timing.</summary>
+    private static ChainRun Leader(ChainRun[] runs) =>
+        runs.Select((r, i) => (r, i)).OrderBy(t => t.r.BestFeasible ? 0 : 1).ThenBy(t => t.r.BestCost).ThenBy(t => t.i).First().r;
+
+    /// <summary>A chain with its current cost and the best state it has seen.</summary>
+    private sealed class ChainRun(SequencePairChain chain)
+    {
+        public SequencePairChain Chain { get; } = chain;
+        public SequencePairChain.State Best { get; private set; } = chain.Save();
+        public double BestCost { get; private set; } = double.MaxValue;
+        public bool BestFeasible { get; private set; }
+        public long Moves { get; private set; }
+        private double _cost;
+
+        public void Start(SequencePairChain lead)
+        {
+            if (Chain != lead) Chain.CopyNormalization(lead);
+            _cost = Chain.Evaluate();
+            Consider();
+        }
+
+        /// <summary>Takes the leader's best state (and best record) and goes on from it.</summary>
+        public void Adopt(ChainRun leader)
+        {
+            Chain.Load(leader.Best);
+            Best = leader.Best;
+            BestCost = leader.BestCost;
+            BestFeasible = leader.BestFeasible;
+            _cost = Chain.Evaluate();
+        }
+
+        public void Anneal(int fromStep, int toStep, double t0, double cooling, int movesPerStep, CancellationToken ct)
+        {
+            var chain = Chain;
+            for (var step = fromStep; step < toStep; step++)
             {
-                chain.Perturb();
-                var c = chain.Evaluate();
-                moves++;
-                var d = c - cost;
-                if (d <= 0 || chain.NextDouble() < Math.Exp(-d / t))
+                ct.ThrowIfCancellationRequested();
+                var t = t0 * Math.Pow(cooling, step);
+                // The outline presses harder as the search cools (4 at the start, 40 at the end), so late moves stay inside it.
+                chain.OutlineWeight = 4 + 36.0 * step / (Steps - 1);
+                _cost = chain.Evaluate();
+                for (var m = 0; m < movesPerStep; m++)
                 {
-                    cost = c;
-                    if (c < bestCost || (!bestFeasible && chain.Feasible)) Consider();
+                    chain.Perturb();
+                    var c = chain.Evaluate();
+                    var d = c - _cost;
+                    if (d <= 0 || chain.NextDouble() < Math.Exp(-d / t))
+                    {
+                        _cost = c;
+                        if (c < BestCost || (!BestFeasible && chain.Feasible)) Consider();
+                    }
+                    else chain.Undo();
                 }
-                else chain.Undo();
+                Moves += movesPerStep;
             }
         }
 
-        chain.Load(best);
-        chain.Evaluate();
-        return new Outcome(chain.Feasible, chain.Cost, chain.Width, chain.Height, chain.Wirelength, chain.Placements().ToList(), moves);
-
-        void Consider()
+        private void Consider()
         {
-            var feasible = chain.Feasible;
-            if (bestFeasible && !feasible) return;
-            if (feasible == bestFeasible && chain.Cost >= bestCost) return;
-            best = chain.Save();
-            bestCost = chain.Cost;
-            bestFeasible = feasible;
+            var feasible = Chain.Feasible;
+            if (BestFeasible && !feasible) return;
+            if (feasible == BestFeasible && Chain.Cost >= BestCost) return;
+            Best = Chain.Save();
+            BestCost = Chain.Cost;
+            BestFeasible = feasible;
         }
     }
 

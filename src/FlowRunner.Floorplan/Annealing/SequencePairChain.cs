@@ -1,11 +1,12 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowRunner.Floorplan.Model;
 
 namespace FlowRunner.Floorplan.Annealing;
 
 /// <summary>One annealing chain over a sequence pair (Murata et al., 1995) of the movable blocks, with rotation and soft-block shaping.</summary>
 /// <remarks>
-/// Packing is FAST-SP style (Tang and Wong, ASP-DAC 2001): blocks visited in the order of the positive sequence, each x is
-/// the largest right edge among earlier blocks before it in the negative sequence, found in a prefix-maximum tree: O(n log n).
+/// Packing is FAST-SP (see <see cref="Pack"/>): O(n log n) a move.
 /// Fixed blocks stay where they are; overlap with them is a cost term the search drives to zero.
 /// </remarks>
 internal sealed class SequencePairChain
@@ -27,7 +28,7 @@ internal sealed class SequencePairChain
 
     // Scratch of the last evaluation.
     private readonly double[] _x, _y, _w, _h;
-    private readonly PrefixMaxTree _tree;
+    private readonly double[] _treeData;      // prefix-maximum tree of Pack, 1-based
 
     // Fixed blocks (problem index, rectangle) and nets in flat form.
     private readonly (double X, double Y, double W, double H)[] _fixed;
@@ -40,6 +41,7 @@ internal sealed class SequencePairChain
     private readonly (double W, double H)? _outline;
     private readonly double _lnTargetAspect;
     private readonly bool _hasAspect;
+    private readonly double _lambda;
 
     public double Width, Height, Wirelength, Overlap, Cost;
 
@@ -78,7 +80,7 @@ internal sealed class SequencePairChain
         _pos = new int[_n]; _neg = new int[_n]; _negIndex = new int[_n];
         _rot = new bool[_n]; _aspect = new double[_n];
         _x = new double[_n]; _y = new double[_n]; _w = new double[_n]; _h = new double[_n];
-        _tree = new PrefixMaxTree(_n);
+        _treeData = new double[_n + 1];
 
         var starts = new List<int>();
         var pins = new List<int>();
@@ -107,6 +109,7 @@ internal sealed class SequencePairChain
         _termMinY = tb.Select(t => t.Item3).ToArray();
         _termMaxY = tb.Select(t => t.Item4).ToArray();
 
+        _lambda = _netWeight.Length == 0 ? 0 : Math.Clamp(options.WirelengthWeight, 0, 1);
         if (_outline is var (ow, oh)) { _lnTargetAspect = Math.Log(oh / ow); _hasAspect = true; }
         else if (options.Aspect is double a) { _lnTargetAspect = Math.Log(a); _hasAspect = true; }
 
@@ -119,6 +122,7 @@ internal sealed class SequencePairChain
             _negIndex[_neg[i]] = i;
             _rot[i] = _rotatable[i] && _rng.Next(2) == 1;
             _aspect[i] = _soft[i] ? Math.Exp(Math.Clamp(0, _lnMinAspect[i], _lnMaxAspect[i])) : 1;
+            Size(i);
         }
     }
 
@@ -133,43 +137,25 @@ internal sealed class SequencePairChain
         }
     }
 
+    /// <summary>Block sizes from rotations and soft aspects; kept current by the moves, so packing need not recompute them.</summary>
+    private void Size(int s)
+    {
+        if (_soft[s])
+        {
+            _w[s] = Math.Sqrt(_area[s] / _aspect[s]);
+            _h[s] = _area[s] / _w[s];
+        }
+        else if (_rot[s]) { _w[s] = _h0[s]; _h[s] = _w0[s]; }
+        else { _w[s] = _w0[s]; _h[s] = _h0[s]; }
+    }
+
+    /// <summary>Also measure HPWL when the cost does not weigh it (area-only runs skip it during the search: it costs more than the packing).</summary>
+    public bool MeasureWirelength { get; set; }
+
     /// <summary>Packs the current sequence pair and fills Width, Height, Wirelength, Overlap and Cost.</summary>
     public double Evaluate()
     {
-        for (var s = 0; s < _n; s++)
-        {
-            if (_soft[s])
-            {
-                var a = _aspect[s];
-                _w[s] = Math.Sqrt(_area[s] / a);
-                _h[s] = _area[s] / _w[s];
-            }
-            else if (_rot[s]) { _w[s] = _h0[s]; _h[s] = _w0[s]; }
-            else { _w[s] = _w0[s]; _h[s] = _h0[s]; }
-        }
-        _tree.Clear();
-        double width = 0, height = 0;
-        for (var k = 0; k < _n; k++)
-        {
-            var b = _pos[k];
-            var p = _negIndex[b];
-            var x = _tree.Before(p);
-            _x[b] = x;
-            var right = x + _w[b];
-            _tree.Raise(p, right);
-            if (right > width) width = right;
-        }
-        _tree.Clear();
-        for (var k = _n - 1; k >= 0; k--)
-        {
-            var b = _pos[k];
-            var p = _negIndex[b];
-            var y = _tree.Before(p);
-            _y[b] = y;
-            var top = y + _h[b];
-            _tree.Raise(p, top);
-            if (top > height) height = top;
-        }
+        var (width, height) = Pack();
 
         var overlap = 0.0;
         foreach (var f in _fixed)
@@ -185,6 +171,70 @@ internal sealed class SequencePairChain
             }
         }
 
+        var wl = _lambda > 0 || MeasureWirelength ? MeasuredWirelength() : 0;
+
+        Width = width;
+        Height = height;
+        Wirelength = wl;
+        Overlap = overlap;
+        Cost = CostOf(width, height, wl, overlap);
+        return Cost;
+    }
+
+    /// <summary>FAST-SP packing (Tang and Wong, ASP-DAC 2001): x of a block is the largest right edge among the blocks before it in both
+    /// sequences, y the largest top among those after it in the positive and before it in the negative one, each found in a prefix-maximum
+    /// (Fenwick) tree over negative-sequence positions: O(n log n). Written without bounds checks: it is the annealer's inner loop.</summary>
+    private (double Width, double Height) Pack()
+    {
+        var n = _n;
+        var tree = _treeData;
+        ref var t0 = ref MemoryMarshal.GetArrayDataReference(tree);
+        ref var pos = ref MemoryMarshal.GetArrayDataReference(_pos);
+        ref var negIndex = ref MemoryMarshal.GetArrayDataReference(_negIndex);
+        ref var xs = ref MemoryMarshal.GetArrayDataReference(_x);
+        ref var ys = ref MemoryMarshal.GetArrayDataReference(_y);
+        ref var ws = ref MemoryMarshal.GetArrayDataReference(_w);
+        ref var hs = ref MemoryMarshal.GetArrayDataReference(_h);
+        double width = 0, height = 0;
+        Array.Clear(tree);
+        for (var k = 0; k < n; k++)
+        {
+            var b = Unsafe.Add(ref pos, k);
+            var p = Unsafe.Add(ref negIndex, b);
+            var x = 0.0;
+            for (var i = p; i > 0; i -= i & -i)
+            {
+                var v = Unsafe.Add(ref t0, i);
+                if (v > x) x = v;
+            }
+            Unsafe.Add(ref xs, b) = x;
+            var right = x + Unsafe.Add(ref ws, b);
+            for (var i = p + 1; i <= n; i += i & -i)
+                if (Unsafe.Add(ref t0, i) < right) Unsafe.Add(ref t0, i) = right;
+            if (right > width) width = right;
+        }
+        Array.Clear(tree);
+        for (var k = n - 1; k >= 0; k--)
+        {
+            var b = Unsafe.Add(ref pos, k);
+            var p = Unsafe.Add(ref negIndex, b);
+            var y = 0.0;
+            for (var i = p; i > 0; i -= i & -i)
+            {
+                var v = Unsafe.Add(ref t0, i);
+                if (v > y) y = v;
+            }
+            Unsafe.Add(ref ys, b) = y;
+            var top = y + Unsafe.Add(ref hs, b);
+            for (var i = p + 1; i <= n; i += i & -i)
+                if (Unsafe.Add(ref t0, i) < top) Unsafe.Add(ref t0, i) = top;
+            if (top > height) height = top;
+        }
+        return (width, height);
+    }
+
+    private double MeasuredWirelength()
+    {
         var wl = 0.0;
         for (var net = 0; net < _netWeight.Length; net++)
         {
@@ -202,18 +252,12 @@ internal sealed class SequencePairChain
             }
             wl += _netWeight[net] * (x1 - x0 + y1 - y0);
         }
-
-        Width = width;
-        Height = height;
-        Wirelength = wl;
-        Overlap = overlap;
-        Cost = CostOf(width, height, wl, overlap);
-        return Cost;
+        return wl;
     }
 
     private double CostOf(double w, double h, double wl, double overlap)
     {
-        var lambda = _netWeight.Length == 0 ? 0 : Math.Clamp(_o.WirelengthWeight, 0, 1);
+        var lambda = _lambda;
         var c = lambda * wl / _wl0 + 10 * overlap / _a0;
         if (_outline is var (ow, oh))
         {
@@ -238,6 +282,8 @@ internal sealed class SequencePairChain
     public void Normalize(int samples)
     {
         double a = 0, wl = 0;
+        var measure = MeasureWirelength;
+        MeasureWirelength = true;
         for (var i = 0; i < samples; i++)
         {
             Perturb();
@@ -245,20 +291,27 @@ internal sealed class SequencePairChain
             a += Width * Height;
             wl += Wirelength;
         }
+        MeasureWirelength = measure;
         _a0 = Math.Max(a / samples, 1e-12);
         _wl0 = Math.Max(wl / samples, 1e-12);
     }
+
+    /// <summary>Takes another chain's normalizing area and wirelength, so the two chains' costs compare.</summary>
+    public void CopyNormalization(SequencePairChain other) => (_a0, _wl0) = (other._a0, other._wl0);
 
     // Undo record of the last move.
     private int _kind, _i, _j;
     private double _oldAspect;
 
-    /// <summary>Makes one random move (swap in one or both sequences, turn a block, reshape a soft block); <see cref="Undo"/> reverts it.</summary>
+    /// <summary>Share of the moves that are swaps or shifts; the rest turn or reshape a block.</summary>
+    private const double RotShare = 0.85;
+
+    /// <summary>Makes one random move (swap or shift in one or both sequences, turn a block, reshape a soft block); <see cref="Undo"/> reverts it.</summary>
     public void Perturb()
     {
         if (_n < 2 && _changeable.Length == 0) { _kind = -1; return; }
         var r = _rng.NextDouble();
-        if ((r >= 0.8 || _n < 2) && _changeable.Length > 0)
+        if ((r >= RotShare || _n < 2) && _changeable.Length > 0)
         {
             var s = _changeable[_rng.Next(_changeable.Length)];
             _i = s;
@@ -276,14 +329,20 @@ internal sealed class SequencePairChain
                 _kind = 4;
                 _rot[s] = !_rot[s];
             }
+            Size(s);
             return;
         }
         _i = _rng.Next(_n);
         _j = _rng.Next(_n - 1);
         if (_j >= _i) _j++;
-        if (r < 0.35) { _kind = 0; SwapPos(_i, _j); }
-        else if (r < 0.6) { _kind = 1; SwapNeg(_i, _j); }
-        else { _kind = 2; SwapPos(_i, _j); SwapNeg(_negIndex[_pos[_i]], _negIndex[_pos[_j]]); }
+        // Swaps exchange two blocks' relations; shifts (one block taken out and put back elsewhere in one sequence) change
+        // one block's relations to those it passes, the finer move the last stages of a packing need.
+        r /= RotShare;
+        if (r < 0.235) { _kind = 0; SwapPos(_i, _j); }
+        else if (r < 0.47) { _kind = 1; SwapNeg(_i, _j); }
+        else if (r < 0.65) { _kind = 2; SwapPos(_i, _j); SwapNeg(_negIndex[_pos[_i]], _negIndex[_pos[_j]]); }
+        else if (r < 0.825) { _kind = 5; ShiftPos(_i, _j); }
+        else { _kind = 6; ShiftNeg(_i, _j); }
     }
 
     public void Undo()
@@ -293,9 +352,29 @@ internal sealed class SequencePairChain
             case 0: SwapPos(_i, _j); break;
             case 1: SwapNeg(_i, _j); break;
             case 2: SwapNeg(_negIndex[_pos[_i]], _negIndex[_pos[_j]]); SwapPos(_i, _j); break;
-            case 3: _aspect[_i] = _oldAspect; break;
-            case 4: _rot[_i] = !_rot[_i]; break;
+            case 3: _aspect[_i] = _oldAspect; Size(_i); break;
+            case 4: _rot[_i] = !_rot[_i]; Size(_i); break;
+            case 5: ShiftPos(_j, _i); break;
+            case 6: ShiftNeg(_j, _i); break;
         }
+    }
+
+    /// <summary>Moves the block at position i of the positive sequence to position j, the ones between closing up.</summary>
+    private void ShiftPos(int i, int j)
+    {
+        var b = _pos[i];
+        if (i < j) Array.Copy(_pos, i + 1, _pos, i, j - i);
+        else Array.Copy(_pos, j, _pos, j + 1, i - j);
+        _pos[j] = b;
+    }
+
+    private void ShiftNeg(int i, int j)
+    {
+        var b = _neg[i];
+        if (i < j) Array.Copy(_neg, i + 1, _neg, i, j - i);
+        else Array.Copy(_neg, j, _neg, j + 1, i - j);
+        _neg[j] = b;
+        for (var k = Math.Min(i, j); k <= Math.Max(i, j); k++) _negIndex[_neg[k]] = k;
     }
 
     private void SwapPos(int i, int j) => (_pos[i], _pos[j]) = (_pos[j], _pos[i]);
@@ -319,6 +398,7 @@ internal sealed class SequencePairChain
         for (var i = 0; i < _n; i++) _negIndex[_neg[i]] = i;
         s.Rot.CopyTo(_rot, 0);
         s.Aspect.CopyTo(_aspect, 0);
+        for (var i = 0; i < _n; i++) Size(i);
     }
 
     /// <summary>Placements of the last evaluation: problem index, lower-left (halo included), size (halo included), rotated.</summary>

@@ -55,7 +55,7 @@ public static class AssignVerilog
             sb.Append($"  wire signed [{qw - 1}:0] q = {{a, {-shift}'d0}};\n");
         }
 
-        var min = to.Overflow == Overflow.SatSym && to.Signed && to.Width > 1 ? -to.MaxRaw : to.MinRaw;
+        var min = to.LowestRaw;
         var max = to.MaxRaw;
         var qmin = -(BigInteger.One << (qw - 1));
         var qmax = (BigInteger.One << (qw - 1)) - 1;

@@ -50,7 +50,22 @@ public readonly record struct FixedFormat
     /// <summary>The same bits with other modes.</summary>
     public FixedFormat With(Quantization q, Overflow o) => new(Width, IntBits, Signed, q, o);
 
-    public static double Scale(BigInteger raw, int fracBits) => Math.ScaleB((double)raw, -fracBits);
+    /// <summary>raw × 2^-fracBits as the nearest double; a raw integer beyond double's range (wide formats such as 4096.1) is scaled in
+    /// two steps instead of overflowing to infinity.</summary>
+    public static double Scale(BigInteger raw, int fracBits)
+    {
+        var bits = raw.IsZero ? 0 : (long)BigInteger.Abs(raw).GetBitLength();
+        if (bits <= 1000) return Math.ScaleB((double)raw, -fracBits);
+        var drop = (int)(bits - 64);
+        return Math.ScaleB((double)(raw >> drop), drop - fracBits);
+    }
+
+    /// <summary>The smallest raw integer a value of this format can hold: for signed AC_SAT_SYM (W &gt; 1) the most negative pattern is
+    /// never produced, so it is -MaxRaw.</summary>
+    public BigInteger LowestRaw => Overflow == Overflow.SatSym && Signed && Width > 1 ? -MaxRaw : MinRaw;
+
+    /// <summary>The smallest value the format holds (<see cref="LowestRaw"/> scaled).</summary>
+    public double Lowest => Scale(LowestRaw, FracBits);
 
     public override string ToString() =>
         $"ac_fixed<{Width},{IntBits},{(Signed ? "true" : "false")},{Name(Quantization)},{Name(Overflow)}>";

@@ -28,7 +28,11 @@ public readonly record struct FixedValue(BigInteger Raw, FixedFormat Format) : I
         var divisor = BigInteger.Pow(10, den10) * (f.FracBits < 0 ? BigInteger.Pow(2, -f.FracBits) : 1);
         var raw = BigInteger.DivRem(scaled, divisor, out var rem);
         if (!rem.IsZero) throw new FormatException($"{text} is not exactly representable in {f} (quantum {f.Quantum:G})");
-        if (raw < f.MinRaw || raw > f.MaxRaw) throw new FormatException($"{text} is outside the range of {f} [{f.Min:G}, {f.Max:G}]");
+        // AC_SAT_SYM formats never hold the most negative pattern; ac_types relies on it (an assignment from such a source skips
+        // saturation when nothing else can overflow), so a value there is not a value of the format.
+        if (raw < f.LowestRaw || raw > f.MaxRaw)
+            throw new FormatException($"{text} is outside the range of {f} [{f.Lowest:G}, {f.Max:G}]" +
+                (raw == f.MinRaw && f.LowestRaw != f.MinRaw ? " (AC_SAT_SYM excludes the most negative pattern)" : ""));
         return new FixedValue(raw, f);
     }
 

@@ -62,7 +62,7 @@ public static class Quantizer
                 return raw < min || raw > max ? BigInteger.Zero : raw;
             case Overflow.SatSym:
                 // ac_fixed sets the most negative pattern and ORs in the LSB: -max, except at W = 1 where that leaves min itself.
-                var symMin = f.Signed && f.Width > 1 ? -max : min;
+                var symMin = f.LowestRaw;
                 return raw < symMin ? symMin : raw > max ? max : raw;
             default:
                 throw new ArgumentOutOfRangeException(nameof(f));

@@ -50,9 +50,17 @@ public sealed class AccuracySweepStage : IStage
         new("seed", OptionType.Int, 1, "seed of the QAT fine-tuning's shuffling (default: the recipe's seed)"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["model"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
 
-    public IReadOnlyList<string> Produces => ["sweep", "heatmap"];
+    public IReadOnlyList<ViewUse> Writes => [new View("sweep", "sweep.csv: accuracy per format point"), new View("heatmap", "heatmap.svg: the sweep as a picture")];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("float_accuracy", ""), new("sweep_points", ""), new("sweep_images", ""), new("sweep_time_s", "s"),
+        new("best_accuracy_*", "", "best accuracy per method and overflow mode, and best_accuracy_within_N_bits"),
+        new("min_word_bits_*", "bits", "narrowest word within `tolerance` of float, per method and overflow mode"),
+        new("min_int_bits_*", "bits", "its integer bits"),
+    ];
 }
 
 /// <summary>The in-process adapter of accuracy.sweep.</summary>

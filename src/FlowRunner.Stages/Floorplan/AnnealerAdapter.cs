@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Stages.Services;
 using FlowRunner.Floorplan.Annealing;
 using FlowRunner.Floorplan.Model;
 using FlowRunner.Floorplan.Output;
@@ -47,7 +48,7 @@ public sealed class AnnealerAdapter : IToolAdapter
 
         var design = settings.Design.Length > 0 ? settings.Design : inputs.Top;
         var dbu = inputs.Macros.Count > 0 ? inputs.Macros.Min(m => m.DatabaseMicrons) : 1000;
-        var tech = context.TechFile is null ? null : TechLoader.LoadFile(context.TechFile);
+        var tech = context.TechFile is null ? null : context.Tech();
         var views = tech?.Memory.Views;
         DefWriter.WriteFile(context.PathOf("floorplan.def"), result, new DefOptions(design)
         {
@@ -121,8 +122,7 @@ public sealed class AnnealerAdapter : IToolAdapter
     private static (string, double, double)? Rows(StageContext context, FloorplanSettings s)
     {
         if (s.RowSite.Length == 0) return null;
-        if (context.TechFile is null) throw new StageFailedException($"stage '{context.StageId}': `with.row_site` needs a technology (row height and site width): set `tech:` in the recipe");
-        var tech = TechLoader.LoadFile(context.TechFile);
+        var tech = context.Tech("`with.row_site`: its row height and site width");
         return (s.RowSite, tech.Rows.HeightUm, tech.Rows.SiteUm);
     }
 

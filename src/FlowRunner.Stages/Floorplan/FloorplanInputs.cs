@@ -18,18 +18,9 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
 
     public static FloorplanInputs Gather(StageContext context)
     {
-        var memory = context.Input(MemoryGenerateStage.KindName);
-        var manifestPath = memory.ArtifactPath("memories");
-        if (!File.Exists(manifestPath)) throw new StageFailedException($"stage '{context.StageId}': '{manifestPath}' does not exist");
-        MemoryManifest manifest;
-        try
-        {
-            manifest = MemoryManifest.FromJson(File.ReadAllText(manifestPath));
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new StageFailedException($"{manifestPath}:{(e.LineNumber ?? 0) + 1}: not a memory.json: {e.Message}");
-        }
+        var memory = context.View(Views.Memories);
+        var manifestPath = memory.ArtifactPath(Views.Memories.Name);
+        var manifest = MemoryManifest.Read(manifestPath);
         if (manifest.Macros is null || manifest.Logical is null) throw new StageFailedException($"{manifestPath}: needs \"macros\" and \"logical\" lists");
 
         var libraries = new Dictionary<string, LefLibrary>(StringComparer.Ordinal);
@@ -63,9 +54,9 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
     /// <summary>The top's ports bit by bit (`data[3]`), in declaration order, from the RTL file of hls.emit that declares the top.</summary>
     private static IReadOnlyList<global::FlowRunner.Floorplan.Output.DefPin> TopPorts(StageContext context, string top)
     {
-        var hls = context.FindInput("hls.emit");
-        if (hls is null || !hls.HasArtifact("schedule")) return [];
-        var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var hls = context.FindView(Views.Schedule);
+        if (hls is null) return [];
+        var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         var module = schedule.RtlFiles.Where(File.Exists).SelectMany(Synthesis.VerilogModules.Read).FirstOrDefault(m => m.Name == top);
         if (module is null) return [];
         var pins = new List<global::FlowRunner.Floorplan.Output.DefPin>();
@@ -99,9 +90,9 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
     /// <summary>The layer of each logical memory and the top module, from hls.emit's schedule when it is upstream.</summary>
     private static (Dictionary<string, string> Layers, string Top) Layers(StageContext context)
     {
-        var hls = context.FindInput("hls.emit");
-        if (hls is null || !hls.HasArtifact("schedule")) return ([], "accel");
-        var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var hls = context.FindView(Views.Schedule);
+        if (hls is null) return ([], "accel");
+        var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         return (schedule.Memories.Where(m => m.Layer is not null).ToDictionary(m => m.Name, m => m.Layer!, StringComparer.Ordinal), schedule.Top);
     }
 

@@ -1,26 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FlowRunner.Stages.Records;
 
 namespace FlowRunner.Stages.Floorplan;
 
 /// <summary>floorplan.json, the `floorplan` artifact: die, cell region, every macro's placement (lower-left, size as placed, DEF orientation), nets and metrics. Lengths in um.</summary>
 public sealed record FloorplanJson(
-    [property: JsonPropertyName("format")] string Format,
-    [property: JsonPropertyName("design")] string Design,
-    [property: JsonPropertyName("die")] FloorplanRect Die,
-    [property: JsonPropertyName("outline_fixed")] bool OutlineFixed,
-    [property: JsonPropertyName("cell_region")] CellRegionJson CellRegion,
-    [property: JsonPropertyName("macros")] IReadOnlyList<PlacedMacroJson> Macros,
-    [property: JsonPropertyName("nets")] IReadOnlyList<NetJson> Nets,
-    [property: JsonPropertyName("seed")] int Seed,
-    [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double> Metrics)
+    string Format,
+    string Design,
+    FloorplanRect Die,
+    bool OutlineFixed,
+    CellRegionJson CellRegion,
+    IReadOnlyList<PlacedMacroJson> Macros,
+    IReadOnlyList<NetJson> Nets,
+    int Seed,
+    IReadOnlyDictionary<string, double> Metrics)
 {
     public const string FormatName = "flowrunner-floorplan-1";
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    public string ToJson() => RecordFile.ToJson(this, ViewJson.Records.FloorplanJson);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static FloorplanJson FromJson(string json) => JsonSerializer.Deserialize<FloorplanJson>(json, Json) ?? throw new JsonException("floorplan.json is empty");
+    public static FloorplanJson FromJson(string json, string file = "floorplan.json") => RecordFile.Parse(json, file, ViewJson.Records.FloorplanJson, "format", FormatName);
 }
 
 /// <summary>A rectangle: lower-left corner and size, in um.</summary>
@@ -32,23 +31,23 @@ public sealed record FloorplanRect(
 
 /// <summary>The standard-cell region: where it is, its area, the logic area it holds and the share it fills.</summary>
 public sealed record CellRegionJson(
-    [property: JsonPropertyName("rect")] FloorplanRect Rect,
-    [property: JsonPropertyName("logic_area_um2")] double LogicAreaUm2,
-    [property: JsonPropertyName("utilization")] double Utilization,
-    [property: JsonPropertyName("source")] string Source);
+    FloorplanRect Rect,
+    double LogicAreaUm2,
+    double Utilization,
+    string Source);
 
 /// <summary>One placed macro: instance and LEF macro name, logical memory, rectangle as placed (halo excluded), DEF orientation, halo.</summary>
 public sealed record PlacedMacroJson(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("cell")] string Cell,
-    [property: JsonPropertyName("logical")] string Logical,
-    [property: JsonPropertyName("rect")] FloorplanRect Rect,
-    [property: JsonPropertyName("orientation")] string Orientation,
-    [property: JsonPropertyName("halo_um")] double HaloUm,
-    [property: JsonPropertyName("lef")] string Lef);
+    string Name,
+    string Cell,
+    string Logical,
+    FloorplanRect Rect,
+    string Orientation,
+    double HaloUm,
+    string Lef);
 
 /// <summary>A net the planner minimized: its members (macro names and the cell region) and weight.</summary>
 public sealed record NetJson(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("members")] IReadOnlyList<string> Members,
-    [property: JsonPropertyName("weight")] double Weight);
+    string Name,
+    IReadOnlyList<string> Members,
+    double Weight);

@@ -39,7 +39,16 @@ public sealed class FloorplanStage : IStage
         new("design", OptionType.String, "", "DEF DESIGN name; the schedule's top module (or accel) when empty"),
     ];
 
-    public IReadOnlyList<string> Consumes => [Memory.MemoryGenerateStage.KindName];
+    public IReadOnlyList<ViewUse> Reads =>
+        [Views.Memories, Views.Synthesis.Optional("its logic_area_um2, else `cell_area_um2`"), Views.Schedule.Optional("the top and each memory's layer"),
+         Views.Rtl.Optional("the top's ports, the DEF's PINS")];
 
-    public IReadOnlyList<string> Produces => ["def", "svg", "floorplan"];
+    public IReadOnlyList<ViewUse> Writes =>
+        [Views.FloorplanDef, new View("svg", "floorplan.svg"), Views.Floorplan, new View("tech_lef", "tech.lef: the tech's LEF the DEF needs").Optional("the tech has a LEF")];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("die_area_um2", "um2"), new("die_width_um", "um"), new("die_height_um", "um"), new("utilization", ""), new("dead_space", ""),
+        new("wirelength_um", "um"), new("floorplan_runtime_s", "s"), new("floorplan_macros", ""),
+    ];
 }

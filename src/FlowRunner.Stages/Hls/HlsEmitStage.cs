@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FlowRunner.Abstractions;
+using FlowRunner.Engine.Tools.Scripting;
 using FlowRunner.Hls;
 using FlowRunner.Hls.Architecture;
 using FlowRunner.Hls.Rtl;
@@ -42,14 +43,32 @@ public sealed class HlsEmitStage : IStage
         new("ac_include", OptionType.String, "", "folder of the Algorithmic C headers (hlslibs ac_types include/): compile accel.cpp with g++ and run it on the vectors; empty: do not"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["model"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
 
-    public IReadOnlyList<string> Produces => ["schedule", "rtl", "testbench", "hls_cpp", "vectors"];
+    public IReadOnlyList<ViewUse> Writes =>
+    [
+        Views.Schedule, Views.Rtl, new View("testbench", "tb/tb_accel.v"), new View("hls_cpp", "accel.cpp"), new View("vectors", "vectors.txt"),
+        Views.RegisterActivity.Optional("with simulate_images and Icarus installed"),
+    ];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("cycles_per_inference", "cycles"), new("compute_cycles", "cycles"), new("lanes", ""), new("multipliers", ""),
+        new("accumulator_bits", "bits"), new("memories", ""), new("memory_bits", "bits"),
+        new MetricSpec("rtl_images_checked", "images").Optional("simulate_images with Icarus"),
+        new MetricSpec("rtl_cycles_measured", "cycles").Optional("simulate_images with Icarus"),
+        new MetricSpec("hls_cpp_images_checked", "images").Optional("ac_include"),
+    ];
 }
 
 /// <summary>The in-process adapter of hls.emit: FlowRunner's own generator; checks with Icarus and g++ when asked and installed.</summary>
 public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage())
 {
+    /// <summary>Icarus simulates the RTL (`simulate_images`), g++ builds the HLS C++ (`ac_include`); without them the stage still emits.</summary>
+    public override IReadOnlyList<string> OptionalTools => ["iverilog", "vvp", "g++"];
+
+    protected override IReadOnlyList<string> VersionArguments(string tool) => tool == "g++" ? ["--version"] : ["-V"];
+
     protected override async Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct)
     {
         var model = ModelArtifacts.From(c);
@@ -93,14 +112,14 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
 
         IReadOnlyList<Artifact> artifacts =
         [
-            new("schedule", files.Schedule, "cycles per layer and inference, operators, memories (flowrunner-schedule-1)"),
-            new("rtl", AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
+            new(Views.Schedule.Name, files.Schedule, "cycles per layer and inference, operators, memories (flowrunner-schedule-1)"),
+            new(Views.Rtl.Name, AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
             new("testbench", files.Testbench, "Verilog test bench: reads vectors.txt (+vectors=FILE), checks every logit"),
             new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),
             new("vectors", files.Vectors, "test images and the bit-accurate model's logits (flowrunner-vectors-1)"),
         ];
         if (simulated)
-            artifacts = [.. artifacts, new Artifact("activity_vcd", HlsEmitStage.ActivityFile, "Icarus VCD of the registers and the clock over the first simulated image")];
+            artifacts = [.. artifacts, new Artifact(Views.RegisterActivity.Name, HlsEmitStage.ActivityFile, "Icarus VCD of the registers and the clock over the first simulated image")];
         return new StageResult(metrics, artifacts);
     }
 
@@ -112,15 +131,17 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
             return [];
         }
         var rtl = c.PathOf(AcceleratorFiles.RtlFolder);
-        // A second top module dumps the registers of the first image into activity.vcd for the power stage.
-        var dumper = c.PathOf(HlsEmitStage.ActivityFile + ".v");
-        await File.WriteAllTextAsync(dumper, ActivityDumpVerilog.Emit(await File.ReadAllTextAsync(Path.Combine(rtl, "accel.v"), ct), c.PathOf(HlsEmitStage.ActivityFile)), ct);
-        var sources = new List<string> { "-g2005", "-o", "tb.vvp", "-s", "tb_accel", "-s", ActivityDumpVerilog.Module, c.PathOf(files.Testbench), dumper };
-        sources.AddRange(files.Rtl.Select(c.PathOf));
+        // Icarus runs in rtl/ (the ROM images are read from there) and every file is named relative to it, so replay.sh reruns the
+        // simulation from the committed stage folder, where the temporary folder the stage ran in no longer exists.
+        string Named(string file) => StagePaths.For(rtl, c.PathOf(file), c.Directory);
+        // A second top module dumps the registers of the first image into activity.vcd for the power stage; it is kept for replay.sh.
+        await File.WriteAllTextAsync(c.PathOf(ActivityDumpFile), ActivityDumpVerilog.Emit(await File.ReadAllTextAsync(Path.Combine(rtl, "accel.v"), ct), Named(HlsEmitStage.ActivityFile)), ct);
+        var sources = new List<string> { "-g2005", "-o", "tb.vvp", "-s", "tb_accel", "-s", ActivityDumpVerilog.Module, Named(files.Testbench), Named(ActivityDumpFile) };
+        sources.AddRange(files.Rtl.Select(Named));
         await c.Tools.RunAsync(new ToolInvocation("iverilog", sources) { WorkingDirectory = rtl }, ct);
-        var run = await c.Tools.RunAsync(new ToolInvocation("vvp", ["-n", "tb.vvp", "+vectors=" + c.PathOf(files.Vectors), $"+images={images}"]) { WorkingDirectory = rtl }, ct);
+        var run = await c.Tools.RunAsync(new ToolInvocation("vvp", ["-n", "tb.vvp", "+vectors=" + Named(files.Vectors), $"+images={images}"]) { WorkingDirectory = rtl }, ct);
         File.Delete(Path.Combine(rtl, "tb.vvp"));
-        File.Delete(dumper);
+        CheckVcd(c, images);
         var output = run.StandardOutput;
         if (!output.Contains($"PASS {images} images", StringComparison.Ordinal))
             throw new StageFailedException($"stage '{c.StageId}': the RTL does not compute the model's logits:\n{Tail(output)}");
@@ -129,6 +150,17 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
             throw new StageFailedException($"stage '{c.StageId}': the RTL took {cycles} cycles per inference, the schedule says {a.CyclesPerInference}");
         c.Log.Info($"Icarus: the RTL computes the model's logits bit for bit on {images} image(s), {cycles:N0} cycles each");
         return [new Metric("rtl_images_checked", images, "images"), new Metric("rtl_cycles_measured", cycles, "cycles")];
+    }
+
+    /// <summary>The test bench's register dump (a second top module), kept beside the test bench for replay.sh.</summary>
+    public const string ActivityDumpFile = "tb/activity_dump.v";
+
+    /// <summary>vvp exits 0 when it cannot finish writing the VCD (a full disk): a dump that ends mid-record is a failed stage, not an output.</summary>
+    private static void CheckVcd(StageContext c, int images)
+    {
+        var file = c.PathOf(HlsEmitStage.ActivityFile);
+        try { Power.VcdActivity.Read(file); }
+        catch (FormatException e) { throw new StageFailedException($"stage '{c.StageId}': vvp exited 0 on {images} image(s) but {e.Message}"); }
     }
 
     private static async Task<Metric> CompileCppAsync(StageContext c, EmittedFiles files, string include, int images, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FlowRunner.Abstractions;
+using FlowRunner.Stages.Services;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Memories;
 
@@ -19,9 +20,9 @@ public sealed class MemoryCompilerAdapter : IToolAdapter
 
     public Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        var tech = LoadTech(context);
-        var hls = context.Input("hls.emit");
-        var memories = ScheduleMemories.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var tech = context.Tech();
+        var hls = context.View(Views.Schedule);
+        var memories = ScheduleMemories.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         var options = SplitOptionsOf(context);
         context.Log.Info($"{memories.Count} logical memories, tech {tech.Name}, limits {options.Limits.MaxMacroBits} bits / depth {options.Limits.MaxDepth} / width {options.Limits.MaxWidth} (0 = template), policy {options.Policy.ToString().ToLowerInvariant()}");
 
@@ -53,20 +54,6 @@ public sealed class MemoryCompilerAdapter : IToolAdapter
             new("report", MemoryOutputWriter.ReportFile, "one row per logical memory: split, area, energy per access, leakage, timing"),
         ];
         return Task.FromResult(new StageResult(Metrics(plans), artifacts));
-    }
-
-    private static TechDescription LoadTech(StageContext context)
-    {
-        if (context.TechFile is null)
-            throw new StageFailedException($"stage '{context.StageId}' ({context.Kind}) needs a technology: set `tech:` in the recipe");
-        try
-        {
-            return TechLoader.LoadFile(context.TechFile);
-        }
-        catch (Exception e) when (e is TechFormatException or FileNotFoundException or YamlDotNet.Core.YamlException)
-        {
-            throw new StageFailedException(e.Message, e);
-        }
     }
 
     private static SplitOptions SplitOptionsOf(StageContext context)

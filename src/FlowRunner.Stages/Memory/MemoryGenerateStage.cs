@@ -28,7 +28,14 @@ public sealed class MemoryGenerateStage : IStage
         new("weight", OptionType.Double, 0.5, "share of area in the weighted policy (0 = energy only, 1 = area only)"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["hls.emit"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Schedule];
 
-    public IReadOnlyList<string> Produces => ["memories", "wrappers", "report"];
+    public IReadOnlyList<ViewUse> Writes =>
+        [Views.Memories, new View("wrappers", "wrappers/: Verilog wrappers replacing the behavioral memories"), new View("report", "memory.csv")];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("memory_area_um2", "um2"), new("macro_count", ""), new("memory_leakage_mw", "mW"), new("memory_energy_per_inference_uj", "uJ"),
+        new("mem_*_read_pj", "pJ"), new("mem_*_write_pj", "pJ"), new("mem_*_area_um2", "um2"),
+    ];
 }

@@ -1,20 +1,28 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FlowRunner.Stages.Records;
 using FlowRunner.Tech.Memories;
 
 namespace FlowRunner.Stages.Memory;
 
 /// <summary>memory.json, the `memories` artifact: every macro (for floor planning, synthesis and power) and every logical memory. Paths are relative to the stage folder.</summary>
 public sealed record MemoryManifest(
-    [property: JsonPropertyName("macros")] IReadOnlyList<MacroEntry> Macros,
-    [property: JsonPropertyName("logical")] IReadOnlyList<LogicalEntry> Logical)
+    IReadOnlyList<MacroEntry> Macros,
+    IReadOnlyList<LogicalEntry> Logical)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    public const string FileName = "memory.json";
+    public const string FormatName = "flowrunner-memory-1";
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The record's format tag, checked by the reader.</summary>
+    [JsonPropertyOrder(-1)]
+    public string Format { get; init; } = FormatName;
 
-    public static MemoryManifest FromJson(string json) =>
-        JsonSerializer.Deserialize<MemoryManifest>(json, Json) ?? throw new JsonException("memory.json is empty");
+    public string ToJson() => RecordFile.ToJson(this, ViewJson.Records.MemoryManifest);
+
+    public static MemoryManifest FromJson(string json, string file = FileName) => RecordFile.Parse(json, file, ViewJson.Records.MemoryManifest, "format", FormatName);
+
+    /// <summary>The memories view of a memory.generate stage.</summary>
+    public static MemoryManifest Read(string file) => RecordFile.Read(file, ViewJson.Records.MemoryManifest, "format", FormatName);
 
     public static MemoryManifest From(IReadOnlyList<MemoryPlan> plans, MemoryOutputs outputs)
     {
@@ -48,40 +56,40 @@ public sealed record MemoryManifest(
 
 /// <summary>One macro instance in memory.json.</summary>
 public sealed record MacroEntry(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("logical")] string Logical,
-    [property: JsonPropertyName("width_um")] double WidthUm,
-    [property: JsonPropertyName("height_um")] double HeightUm,
-    [property: JsonPropertyName("area_um2")] double AreaUm2,
-    [property: JsonPropertyName("lef")] string Lef,
-    [property: JsonPropertyName("lib")] string Lib,
-    [property: JsonPropertyName("verilog")] string Verilog,
-    [property: JsonPropertyName("pin_edge")] string PinEdge,
-    [property: JsonPropertyName("read_energy_pj")] double ReadEnergyPj,
-    [property: JsonPropertyName("write_energy_pj")] double WriteEnergyPj,
-    [property: JsonPropertyName("leakage_uw")] double LeakageUw,
-    [property: JsonPropertyName("access_time_ns")] double AccessTimeNs,
-    [property: JsonPropertyName("depth")] int Depth,
-    [property: JsonPropertyName("width")] int Width);
+    string Name,
+    string Logical,
+    double WidthUm,
+    double HeightUm,
+    double AreaUm2,
+    string Lef,
+    string Lib,
+    string Verilog,
+    string PinEdge,
+    double ReadEnergyPj,
+    double WriteEnergyPj,
+    double LeakageUw,
+    double AccessTimeNs,
+    int Depth,
+    int Width);
 
 /// <summary>One logical memory in memory.json: its wrapper, its macros and its totals.</summary>
 public sealed record LogicalEntry(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("module")] string Module,
-    [property: JsonPropertyName("wrapper")] string Wrapper,
-    [property: JsonPropertyName("macros")] IReadOnlyList<string> Macros,
-    [property: JsonPropertyName("split")] string Split,
-    [property: JsonPropertyName("area_um2")] double AreaUm2,
-    [property: JsonPropertyName("read_energy_pj")] double ReadEnergyPj,
-    [property: JsonPropertyName("write_energy_pj")] double WriteEnergyPj,
-    [property: JsonPropertyName("reads_per_inference")] double ReadsPerInference,
-    [property: JsonPropertyName("writes_per_inference")] double WritesPerInference)
+    string Name,
+    string Module,
+    string Wrapper,
+    IReadOnlyList<string> Macros,
+    string Split,
+    double AreaUm2,
+    double ReadEnergyPj,
+    double WriteEnergyPj,
+    double ReadsPerInference,
+    double WritesPerInference)
 {
-    [JsonPropertyName("kind")] public string Kind { get; init; } = "sram";
-    [JsonPropertyName("depth")] public int Depth { get; init; }
-    [JsonPropertyName("width")] public int Width { get; init; }
-    [JsonPropertyName("banks")] public int Banks { get; init; }
-    [JsonPropertyName("slices")] public int Slices { get; init; }
-    [JsonPropertyName("leakage_uw")] public double LeakageUw { get; init; }
+    public string Kind { get; init; } = "sram";
+    public int Depth { get; init; }
+    public int Width { get; init; }
+    public int Banks { get; init; }
+    public int Slices { get; init; }
+    public double LeakageUw { get; init; }
     [JsonPropertyName("access_time_ns")] public double AccessNs { get; init; }
 }

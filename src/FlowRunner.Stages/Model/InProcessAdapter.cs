@@ -13,7 +13,19 @@ public abstract class InProcessAdapter(IStage stage) : IToolAdapter
     public int Priority => 10;
     public virtual IReadOnlyList<string> RequiredTools => [];
 
-    public virtual Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken ct) => Task.FromResult<IReadOnlyList<ToolInfo>>([]);
+    /// <summary>Programs the adapter runs when they are installed; probed with <see cref="VersionArguments"/>.</summary>
+    public virtual IReadOnlyList<string> OptionalTools => [];
+
+    /// <summary>The arguments that make a tool print its version.</summary>
+    protected virtual IReadOnlyList<string> VersionArguments(string tool) => ["--version"];
+
+    public async Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken ct)
+    {
+        var found = new List<ToolInfo>();
+        foreach (var tool in RequiredTools.Concat(OptionalTools))
+            found.Add(await Engine.Tools.ToolLocator.ProbeAsync(locator, tool, VersionArguments(tool), ct));
+        return found;
+    }
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken ct)
     {

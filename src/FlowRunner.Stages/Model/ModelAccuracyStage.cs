@@ -31,9 +31,16 @@ public sealed class ModelAccuracyStage : IStage
         new("test_limit", OptionType.Int, 0, "evaluate only the first N test images (0: all)", "images"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["model"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
 
-    public IReadOnlyList<string> Produces => ["accuracy"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Accuracy];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("accuracy", "", "bit-accurate accuracy on the test images"), new("float_accuracy", ""), new("accuracy_drop", "", "float minus bit-accurate"),
+        new("test_images", ""), new("word_bits", "", "total bits W of the format"), new("int_bits", "", "integer bits I, sign included"),
+        new("frac_bits", "", "W - I"), new("inference_time_s", "s"),
+    ];
 }
 
 /// <summary>The in-process adapter of model.accuracy.</summary>
@@ -54,22 +61,51 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
         var layers = Enumerable.Range(0, net.Spec.Layers.Count).Where(i => bitAccurate.Formats[i] is not null).Select(i =>
         {
             var f = bitAccurate.Formats[i]!;
-            return new
-            {
-                layer = net.Spec.Layers[i].Name, input = f.Input.ToString(), weight = f.Weight.ToString(), accumulator = f.Accumulator.ToString(),
-                output = f.Output.ToString(), mode = bitAccurate.Mode(i).ToString()!.ToLowerInvariant(),
-            };
-        });
-        await File.WriteAllTextAsync(c.PathOf("accuracy.json"), JsonSerializer.Serialize(new
+            return new AccuracyLayer(net.Spec.Layers[i].Name, f.Input.ToString(), f.Weight.ToString(), f.Accumulator.ToString(), f.Output.ToString(),
+                bitAccurate.Mode(i).ToString()!.ToLowerInvariant());
+        }).ToList();
+        var record = new AccuracyRecord(formats.Format.ToString(), formats.Accumulator?.ToString() ?? "full precision", bitAccurate.InputFormat.ToString(),
+            bitAccurate.OutputFormat.ToString(), test.Count, accuracy, floatAccuracy, layers)
         {
-            format = formats.Format.ToString(), accumulator = formats.Accumulator?.ToString() ?? "full precision", input_format = bitAccurate.InputFormat.ToString(),
-            logits_format = bitAccurate.OutputFormat.ToString(), images = test.Count, accuracy, float_accuracy = floatAccuracy, layers,
-        }, ModelJson.Options), ct);
+            QatTrained = model.Training?.QatFormat is not null,
+            QatFormat = model.Training?.QatFormat,
+        };
+        await File.WriteAllTextAsync(c.PathOf(AccuracyRecord.FileName), record.ToJson(), ct);
         return new StageResult(
         [
             new Metric("accuracy", accuracy), new Metric("float_accuracy", floatAccuracy), new Metric("accuracy_drop", floatAccuracy - accuracy),
             new Metric("test_images", test.Count), new Metric("word_bits", formats.Format.Width), new Metric("int_bits", formats.Format.IntBits),
             new Metric("frac_bits", formats.Format.FracBits), new Metric("inference_time_s", seconds, "s"),
-        ], [new Artifact("accuracy", "accuracy.json", "accuracy and the formats and accumulation mode of every layer")]);
+        ], [new Artifact(Views.Accuracy.Name, AccuracyRecord.FileName, "accuracy and the formats and accumulation mode of every layer")]);
     }
 }
+
+/// <summary>accuracy.json, the `accuracy` view: the formats measured (every layer's, and its accumulation mode), whether the weights were trained
+/// quantization-aware (and at which format), and the accuracy. Read with <see cref="Read"/>.</summary>
+public sealed record AccuracyRecord(string Format, string Accumulator, string InputFormat, string LogitsFormat, int Images, double Accuracy,
+    double FloatAccuracy, IReadOnlyList<AccuracyLayer> Layers)
+{
+    public const string FileName = "accuracy.json";
+    public const string VersionName = "flowrunner-accuracy-1";
+
+    /// <summary>The record's version tag ("format" is the number format measured), checked by the reader.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Version { get; init; } = VersionName;
+
+    /// <summary>Whether the weights measured were fine-tuned quantization-aware (their training record has a QAT format).</summary>
+    public bool QatTrained { get; init; }
+
+    /// <summary>The format the weights were fine-tuned at, or null.</summary>
+    public string? QatFormat { get; init; }
+
+    public string ToJson() => Records.RecordFile.ToJson(this, Records.ViewJson.Records.AccuracyRecord);
+
+    public static AccuracyRecord FromJson(string json, string file = FileName) =>
+        Records.RecordFile.Parse(json, file, Records.ViewJson.Records.AccuracyRecord, "version", VersionName);
+
+    /// <summary>The accuracy view of a model.accuracy stage.</summary>
+    public static AccuracyRecord Read(string file) => Records.RecordFile.Read(file, Records.ViewJson.Records.AccuracyRecord, "version", VersionName);
+}
+
+/// <summary>One layer of accuracy.json: its formats and accumulation mode.</summary>
+public sealed record AccuracyLayer(string Layer, string Input, string Weight, string Accumulator, string Output, string Mode);

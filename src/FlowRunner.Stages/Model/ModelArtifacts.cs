@@ -8,16 +8,14 @@ namespace FlowRunner.Stages.Model;
 /// and dataset.json ("dataset"). HLS emit, power and the accuracy stages load the model and the very same test images through this.</summary>
 public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, string WeightsPath, string DatasetPath)
 {
-    public static readonly IReadOnlyList<string> ModelKinds = ["model.train", "model.load"];
-
-    /// <summary>The nearest upstream model.train or model.load stage's weights; a clear error when the recipe's needs lack one.</summary>
+    /// <summary>The weights view of the nearest upstream stage that wrote it (model.train, model.load), with the dataset view beside them.</summary>
     public static ModelArtifacts From(StageContext c)
     {
-        var model = c.Inputs.FirstOrDefault(i => ModelKinds.Contains(i.Kind))
-            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train or model.load stage upstream; add it to `needs:`");
-        var weights = model.ArtifactPath("weights");
+        var model = c.FindView(Views.Weights)
+            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train or model.load stage upstream (view '{Views.Weights.Name}'); add it to `needs:`");
+        var weights = model.ArtifactPath(Views.Weights.Name);
         var (net, training) = Models.Network.WeightsFile.Load(weights);
-        return new ModelArtifacts(net, training, weights, model.ArtifactPath("dataset"));
+        return new ModelArtifacts(net, training, weights, model.ArtifactPath(Views.Dataset.Name));
     }
 
     /// <summary>The test images the model stage recorded (dataset.json), optionally only the first <paramref name="limit"/>.</summary>

@@ -26,7 +26,9 @@ public sealed class ModelLoadStage : IStage
         .. DatasetOptions.Options,
     ];
 
-    public IReadOnlyList<string> Produces => ["weights", "network", "dataset"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Weights, Views.Network, Views.Dataset];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } = [new("float_accuracy", ""), new("test_images", ""), new("parameters", "", "weights and biases")];
 }
 
 /// <summary>The in-process adapter of model.load.</summary>

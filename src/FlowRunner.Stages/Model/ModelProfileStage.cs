@@ -20,9 +20,12 @@ public sealed class ModelProfileStage : IStage
 
     public IReadOnlyList<StageOption> Options { get; } = [new("test_limit", OptionType.Int, 0, "profile only the first N test images (0: all)", "images")];
 
-    public IReadOnlyList<string> Consumes => ["model"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
 
-    public IReadOnlyList<string> Produces => ["profile"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Profile];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+        [new("max_abs_value", ""), new("int_bits_needed", ""), new("max_abs_weight", ""), new("weight_int_bits", "")];
 }
 
 /// <summary>The in-process adapter of model.profile.</summary>

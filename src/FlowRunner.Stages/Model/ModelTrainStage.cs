@@ -39,7 +39,16 @@ public sealed class ModelTrainStage : IStage
         .. DatasetOptions.Options,
     ];
 
-    public IReadOnlyList<string> Produces => ["weights", "network", "dataset"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Weights, Views.Network, Views.Dataset];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("float_accuracy", "", "accuracy of the float network on the test images"),
+        new MetricSpec("qat_accuracy", "", "bit-accurate accuracy after quantization-aware fine-tuning").Optional("qat"),
+        new("train_loss", "", "mean loss of the last epoch"),
+        new("train_images", ""), new("test_images", ""), new("parameters", "", "weights and biases"),
+        new("train_time_s", "s"),
+    ];
 }
 
 /// <summary>The in-process adapter of model.train.</summary>

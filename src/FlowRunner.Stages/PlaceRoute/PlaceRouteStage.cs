@@ -3,16 +3,8 @@ using FlowRunner.Abstractions;
 namespace FlowRunner.Stages.PlaceRoute;
 
 /// <summary>Stage `place.route`: places the synthesized netlist in the floor plan's cell region and routes it with real tools; post-route timing and power from the extracted parasitics.</summary>
-/// <remarks>
-/// Reads (<see cref="PlaceRouteInputs"/>): synth's `netlist` and `synth_report` (top, Liberty, clock), hls.emit's schedule (the memory modules'
-/// ports), floorplan's `floorplan` (cell region, die, utilization, macros) and the tech's LEF.
-/// Writes: routed.def ("routed_def"), routed.spef ("spef"), routed.sdf ("sdf", rc2dly as qflow does), routed.rc ("rc", qrouter -d),
-/// routed.v ("routed_netlist", the placed netlist as blif2Verilog writes it), layout.png ("layout", KLayout), place_route.json ("place_route").
-/// Reports: placement_s, routing_s, core_width_um, core_height_um, core_area_um2, cell_rows, placed_cells, utilization, wirelength_um, vias,
-/// routed_nets, failed_routes_first_pass, failed_routes (left unrouted), pre_route_critical_path_ns / pre_route_fmax_mhz / pre_route_power_mw
-/// (the block's netlist with no wires), post_route_critical_path_ns / post_route_fmax_mhz / post_route_power_mw (with the SPEF), and
-/// synth_critical_path_ns (the synth stage's figure for the whole design).
-/// </remarks>
+/// <remarks>Inputs are read by <see cref="PlaceRouteInputs"/>; the pre-route figures are the block's netlist with no wires, the post-route ones the
+/// same netlist with the SPEF, so the two differ by the wires only.</remarks>
 public sealed class PlaceRouteStage : IStage
 {
     public const string KindName = "place.route";
@@ -36,7 +28,39 @@ public sealed class PlaceRouteStage : IStage
         new("seed", OptionType.Int, null, "graywolf's random seed; the recipe's seed when not given"),
     ];
 
-    public IReadOnlyList<string> Consumes => [Synthesis.SynthStage.KindName, Floorplan.FloorplanStage.KindName];
+    /// <summary>qrouter's own RC file (`-d`), kept beside the SPEF made from it.</summary>
+    public static readonly View RcTrees = new("rc", "routed.rc: qrouter's RC trees (-d), read with RcFile");
 
-    public IReadOnlyList<string> Produces => ["routed_def", "spef", "sdf", "rc", "routed_netlist", "layout", "place_route"];
+    /// <summary>The KLayout picture for the run report.</summary>
+    public static readonly View Layout = new("layout", "layout.png: the floor plan's macros with the routed block at the cell region (KLayout)");
+
+    private const string BlackBoxes = "the memory modules' ports, when the netlist has black boxes";
+
+    public IReadOnlyList<ViewUse> Reads =>
+    [
+        Views.Netlist.Optional("synth writes it only with the yosys adapter; place.route refuses to run without it"), Views.Synthesis, Views.Liberty.Optional("the Liberty the netlist was mapped to, else synth.json's"), Views.Floorplan,
+        Views.FloorplanDef.Optional("the picture's die and macros"), Views.Schedule.Optional(BlackBoxes), Views.Rtl.Optional(BlackBoxes),
+    ];
+
+    public IReadOnlyList<ViewUse> Writes =>
+    [
+        Views.RoutedDef, Views.Parasitics, Views.InterconnectDelays.Optional("rc2dly converted the RC file"), RcTrees, Views.RoutedNetlist,
+        Layout.Optional("`picture` and klayout installed"), Views.PlaceRoute,
+    ];
+
+    private const string Constrained = "OpenSTA found a constrained path";
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("placement_s", "s", "graywolf and the DEF scripts, every attempt"), new("routing_s", "s", "qrouter, every attempt"),
+        new("core_width_um", "um"), new("core_height_um", "um"), new("core_area_um2", "um2"), new("cell_rows", ""), new("placed_cells", "", "fill excluded"),
+        new("utilization", "", "cell area (LEF sizes, fill excluded) / core area"), new("wirelength_um", "um", "routed wire, every layer"), new("vias", ""),
+        new("routed_nets", ""), new("failed_routes_first_pass", ""), new("failed_routes", "", "nets left unrouted"),
+        new("wire_capacitance_pf", "pF", "sum of the RC trees' wire capacitance"), new("rc_unresolved_pins", "", "RC sinks qrouter named ERROR"),
+        new MetricSpec("pre_route_critical_path_ns", "ns").Optional(Constrained), new MetricSpec("pre_route_fmax_mhz", "MHz").Optional(Constrained),
+        new("pre_route_power_mw", "mW", "OpenSTA, no wires, input activity `activity`"),
+        new MetricSpec("post_route_critical_path_ns", "ns").Optional(Constrained), new MetricSpec("post_route_fmax_mhz", "MHz").Optional(Constrained),
+        new("post_route_power_mw", "mW", "OpenSTA with the SPEF, same activity"),
+        new MetricSpec("synth_critical_path_ns", "ns").Optional("the synth stage reports critical_path_ns"),
+    ];
 }

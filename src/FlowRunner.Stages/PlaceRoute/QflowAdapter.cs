@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Tools;
 using FlowRunner.Stages.Power;
@@ -22,34 +21,38 @@ namespace FlowRunner.Stages.PlaceRoute;
 /// </remarks>
 public sealed class QflowAdapter : IToolAdapter
 {
-    /// <summary>Debian's qflow layout: scripts/ and bin/ (rc2dly, blif2Verilog) under it; FLOWRUNNER_QFLOW_DIR overrides.</summary>
-    public const string DefaultQflowDir = "/usr/lib/qflow";
-
     public string StageKind => PlaceRouteStage.KindName;
     public string Id => "qflow";
     public int Priority => 20;
-    public IReadOnlyList<string> RequiredTools => ["yosys", "graywolf", "qrouter", "tclsh", "sta", Bin("rc2dly"), Bin("blif2Verilog")];
 
-    public static string QflowDir => Environment.GetEnvironmentVariable("FLOWRUNNER_QFLOW_DIR") is { Length: > 0 } d ? d : DefaultQflowDir;
+    /// <summary>rc2dly and blif2Verilog are run by their path in qflow's folder (<see cref="QflowInstall"/>); the runner checks them by name.</summary>
+    public IReadOnlyList<string> RequiredTools => ["yosys", "graywolf", "qrouter", "tclsh", "sta", "rc2dly", "blif2Verilog"];
 
-    private static string Bin(string tool) => Path.Combine(QflowDir, "bin", tool);
+    public IReadOnlyList<string> OptionalTools => ["klayout"];
 
-    private static string Script(string name) => Path.Combine(QflowDir, "scripts", name);
-
-    public async Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken) =>
-    [
-        await ToolLocator.ProbeAsync(locator, "yosys", ["-V"], cancellationToken),
-        new ToolInfo("graywolf", locator.Find("graywolf"), locator.Find("graywolf") is null ? null : "qflow"),
-        await ToolLocator.ProbeAsync(locator, "qrouter", ["-v", "0", "-h"], cancellationToken),
-        new ToolInfo("tclsh", locator.Find("tclsh"), null),
-        await ToolLocator.ProbeAsync(locator, "sta", ["-version"], cancellationToken),
-        new ToolInfo("rc2dly", locator.Find(Bin("rc2dly")), null),
-        new ToolInfo("blif2Verilog", locator.Find(Bin("blif2Verilog")), null),
-    ];
+    public async Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken)
+    {
+        var qflow = QflowInstall.Find(locator);
+        ToolInfo Helper(string name) => qflow is not null && File.Exists(qflow.Bin(name)) ? new ToolInfo(name, qflow.Bin(name), "qflow " + qflow.Directory) : ToolInfo.Missing(name);
+        return
+        [
+            await ToolLocator.ProbeAsync(locator, "yosys", ["-V"], cancellationToken),
+            new ToolInfo("graywolf", locator.Find("graywolf"), locator.Find("graywolf") is null ? null : "qflow"),
+            await ToolLocator.ProbeAsync(locator, "qrouter", ["-v", "0", "-h"], cancellationToken),
+            new ToolInfo("tclsh", locator.Find("tclsh"), null),
+            await ToolLocator.ProbeAsync(locator, "sta", ["-version"], cancellationToken),
+            Helper("rc2dly"),
+            Helper("blif2Verilog"),
+            await ToolLocator.ProbeAsync(locator, "klayout", ["-v"], cancellationToken),
+        ];
+    }
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var inputs = PlaceRouteInputs.Gather(context);
+        var qflow = QflowInstall.Require(context.Locator);
+        string Bin(string program) => qflow.Bin(program);
+        string Script(string name) => qflow.Script(name);
         var o = context.Options;
         var seed = o.Int("seed", context.Seed);
         var clockPort = o.String("clock_port", "clk");
@@ -77,8 +80,8 @@ public sealed class QflowAdapter : IToolAdapter
             foreach (var p in m.Ports.Where(p => p.Name == clockPort))
                 clockOutputs.AddRange(InstancesOf(inputs.Netlist, m.Name).Select(i => $"{i}__{p.Name}"));
         File.WriteAllText(W("memories.v"), QflowScripts.MemoryStubs(inputs.Memories));
-        File.WriteAllText(W("prepare.ys"), QflowScripts.Prepare(top, inputs.Netlist, inputs.Liberty, W("memories.v"), inputs.Memories.Select(m => m.Name).ToList(),
-            W($"{top}_mapped.blif"), ("BUFX2", "A", "Y")));
+        File.WriteAllText(W("prepare.ys"), QflowScripts.Prepare(top, inputs.Netlist, inputs.Liberty, "memories.v", inputs.Memories.Select(m => m.Name).ToList(),
+            $"{top}_mapped.blif", ("BUFX2", "A", "Y")));
         await Run("yosys", ["-q", "-l", "prepare.log", "-s", "prepare.ys"], "yosys (cutting the logic block out of the netlist)");
         var techScript = Path.Combine(inputs.QflowTechDir, inputs.TechName + ".sh");
         await Run("tclsh", [Script("ypostproc.tcl"), $"{top}_mapped.blif", top, techScript, "vdd", "gnd"], "ypostproc.tcl");
@@ -170,7 +173,7 @@ public sealed class QflowAdapter : IToolAdapter
         context.Log.Progress(0.85, "sta");
         var activity = o.Double("activity", 0.1);
         var pre = await TimeAsync(context, "pre_route", inputs, clockOutputs, null, activity, cancellationToken);
-        var post = await TimeAsync(context, "post_route", inputs, clockOutputs, context.PathOf("routed.spef"), activity, cancellationToken);
+        var post = await TimeAsync(context, "post_route", inputs, clockOutputs, "routed.spef", activity, cancellationToken);
 
         // 6. Picture.
         var picture = false;
@@ -178,8 +181,7 @@ public sealed class QflowAdapter : IToolAdapter
         {
             context.Log.Progress(0.92, "klayout");
             var macroLefs = inputs.Floorplan.Macros.Select(m => Path.GetFullPath(Path.Combine(inputs.FloorplanDirectory, m.Lef))).Distinct().ToList();
-            var fpDef = Path.Combine(inputs.FloorplanDirectory, "floorplan.def");
-            picture = await KlayoutPicture.RenderAsync(context, work, context.PathOf("routed.def"), [inputs.TechLef], File.Exists(fpDef) ? fpDef : null, macroLefs,
+            picture = await KlayoutPicture.RenderAsync(context, work, context.PathOf("routed.def"), [inputs.TechLef], inputs.FloorplanDef, macroLefs,
                 (region.X - def.DieUm.X1, region.Y - def.DieUm.Y1), context.PathOf("layout.oas"), context.PathOf("layout.png"), cancellationToken);
         }
         else if (o.Bool("picture", true)) context.Log.Warn("klayout is not installed: no layout.png");
@@ -217,37 +219,27 @@ public sealed class QflowAdapter : IToolAdapter
         }
         Timing("pre_route", pre);
         Timing("post_route", post);
-        var synth = context.Input(SynthStage.KindName);
-        if (synth.Metric("critical_path_ns") is double synthPath) metrics.Add(new("synth_critical_path_ns", synthPath, "ns"));
+        if (context.FindInput(SynthStage.KindName)?.Metric("critical_path_ns") is double synthPath) metrics.Add(new("synth_critical_path_ns", synthPath, "ns"));
         context.Log.Info($"placed {cells.Count} cells in {rows} rows, core {def.DieWidthUm:N1} x {def.DieHeightUm:N1} um, utilization {utilization:P1}; " +
             $"routed {def.RoutedNets} nets, {def.WireLengthUm:N0} um of wire, {def.Vias} vias, {route.FailedFirstPass} nets failed the first pass, {route.FinalFailed} unrouted; " +
             $"critical path {pre.Timing?.CriticalPathNs:F3} ns before the wires, {post.Timing?.CriticalPathNs:F3} ns after; power {pre.Power.TotalW * 1000:F4} -> {post.Power.TotalW * 1000:F4} mW");
 
-        File.WriteAllText(context.PathOf("place_route.json"), JsonSerializer.Serialize(new
-        {
-            format = "flowrunner-place-route-1",
-            adapter = Id,
-            top,
-            macros = "logic block routed alone; memory pins at its boundary (graywolf and qrouter take no fixed macros)",
-            boundary_pins = def.Pins,
-            cell_region = region,
-            core = new { x1_um = def.DieUm.X1, y1_um = def.DieUm.Y1, x2_um = def.DieUm.X2, y2_um = def.DieUm.Y2 },
-            wirelength_um_by_layer = def.WireLengthUmByLayer,
-            pre_route = new { startpoint = pre.Timing?.Startpoint, endpoint = pre.Timing?.Endpoint },
-            post_route = new { startpoint = post.Timing?.Startpoint, endpoint = post.Timing?.Endpoint },
-            metrics = metrics.ToDictionary(m => m.Name, m => m.Value),
-        }, new JsonSerializerOptions { WriteIndented = true }));
+        PathEnds? Ends(StaRun run) => run.Timing is { } t ? new(t.Startpoint, t.Endpoint) : null;
+        File.WriteAllText(context.PathOf("place_route.json"), new PlaceRouteRecord(PlaceRouteRecord.FormatName, Id, top,
+            "logic block routed alone; memory pins at its boundary (graywolf and qrouter take no fixed macros)", def.Pins, region,
+            new(def.DieUm.X1, def.DieUm.Y1, def.DieWidthUm, def.DieHeightUm), def.WireLengthUmByLayer, Ends(pre), Ends(post),
+            metrics.ToDictionary(m => m.Name, m => m.Value)).ToJson());
 
         var artifacts = new List<Artifact>
         {
-            new("routed_def", "routed.def", "routed DEF of the logic block (cells, pins, wiring), coordinates of the block; read with the tech LEF"),
-            new("spef", "routed.spef", "parasitics of every routed net (SPEF from qrouter's RC trees)"),
-            new("rc", "routed.rc", "qrouter's RC trees (-d)"),
-            new("routed_netlist", "routed.v", "the placed block's netlist (blif2Verilog), names as in the DEF and the parasitics"),
-            new("place_route", "place_route.json", "metrics, core, cell region, wire length by layer, critical path end points"),
+            new(Views.RoutedDef.Name, "routed.def", "routed DEF of the logic block (cells, pins, wiring), coordinates of the block; read with the tech LEF"),
+            new(Views.Parasitics.Name, "routed.spef", "parasitics of every routed net (SPEF from qrouter's RC trees)"),
+            new(PlaceRouteStage.RcTrees.Name, "routed.rc", "qrouter's RC trees (-d)"),
+            new(Views.RoutedNetlist.Name, "routed.v", "the placed block's netlist (blif2Verilog), names as in the DEF and the parasitics"),
+            new(Views.PlaceRoute.Name, "place_route.json", "metrics, core, cell region, wire length by layer, critical path end points"),
         };
-        if (sdf) artifacts.Add(new("sdf", "routed.sdf", "interconnect delays (rc2dly on qrouter's RC file, as qflow's opensta.sh)"));
-        if (picture) artifacts.Add(new("layout", "layout.png", "KLayout picture: the floor plan's macros with the routed block at the cell region"));
+        if (sdf) artifacts.Add(new(Views.InterconnectDelays.Name, "routed.sdf", "interconnect delays (rc2dly on qrouter's RC file, as qflow's opensta.sh)"));
+        if (picture) artifacts.Add(new(PlaceRouteStage.Layout.Name, "layout.png", "KLayout picture: the floor plan's macros with the routed block at the cell region"));
         context.Log.Progress(1, "done");
         return new StageResult(metrics, artifacts);
     }
@@ -258,7 +250,7 @@ public sealed class QflowAdapter : IToolAdapter
         double activity, CancellationToken ct)
     {
         var script = $"{name}.tcl";
-        File.WriteAllText(context.PathOf(script), QflowScripts.Sta(inputs.Liberty, context.PathOf("routed.v"), inputs.Top, inputs.ClockNs,
+        File.WriteAllText(context.PathOf(script), QflowScripts.Sta(StaTiming.ReadableLiberty(context.Directory, inputs.Liberty), "routed.v", inputs.Top, inputs.ClockNs,
             context.Options.String("clock_port", "clk"), clockOutputs, spef, activity));
         ToolResult r;
         try { r = await context.Tools.RunAsync(new ToolInvocation("sta", ["-no_splash", "-exit", script]) { WorkingDirectory = context.Directory }, ct); }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using FlowRunner.Engine.Tools.Scripting;
 using FlowRunner.Models.Activity;
 
 namespace FlowRunner.Stages.Power;
@@ -96,13 +97,13 @@ public sealed record ActivityAnnotation(double AccumulatorRate, double WeightRat
             {
                 sb.Append("# measured: ").Append(pins.Count).AppendLine(" flip-flop outputs at the rates and duties of the RTL simulation (activity.vcd)");
                 foreach (var chunk in pins.Chunk(100))
-                    sb.Append("foreach {p a d} {").Append(string.Join(' ', chunk.Select(p => $"{p} {F(Measured[p].Rate)} {F(Measured[p].Duty)}")))
-                        .AppendLine("} { foreach q [get_pins $p] { sta::set_power_pin_activity $q $a $d } }");
+                    sb.Append("foreach {p a d} ").Append(Tcl.List(chunk.SelectMany(p => new[] { p, F(Measured[p].Rate), F(Measured[p].Duty) }), "a flip-flop pin"))
+                        .AppendLine(" { foreach q [get_pins $p] { sta::set_power_pin_activity $q $a $d } }");
                 continue;
             }
             sb.Append("# ").Append(role).Append(": ").Append(pins.Count).Append(" pins at ").AppendLine(F(RateOf(role)));
             foreach (var chunk in pins.Chunk(100))
-                sb.Append("foreach p [get_pins {").Append(string.Join(' ', chunk)).Append("}] { sta::set_power_pin_activity $p ")
+                sb.Append("foreach p [get_pins ").Append(Tcl.List(chunk, "a pin")).Append("] { sta::set_power_pin_activity $p ")
                     .Append(F(RateOf(role))).AppendLine(" 0.5 }");
         }
         return sb.ToString();

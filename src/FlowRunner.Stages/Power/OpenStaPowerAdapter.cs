@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FlowRunner.Abstractions;
+using FlowRunner.Engine.Tools.Scripting;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Liberty;
 
@@ -38,7 +39,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
             return await AnalyticalPowerAdapter.Finish(context, inputs, cancellationToken);
         }
         var netlist = synth.ArtifactPath("netlist");
-        var liberty = StdCellLiberty(context, inputs.Tech, synth);
+        var liberty = StdCellLiberty(context, inputs.Tech);
         var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib"),
             inputs.Schedule.CyclesPerInference).ToList();
 
@@ -49,7 +50,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var instances = NetlistScan.Read(netlistText);
         // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
         var memoryCells = inputs.Schedule.MemoryModules.ToHashSet();
-        var memoryDir = context.FindInput("memory.generate")?.Directory;
+        var memoryDir = context.FindView(Views.Memories)?.Directory;
         if (inputs.Memories is not null && memoryDir is not null)
             foreach (var macro in inputs.Memories.Macros.Where(m => instances.Any(i => i.Cell == m.Name)))
             {
@@ -63,7 +64,10 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         if (vcd is not null)
             context.Log.Info($"activity.vcd: {vcd.Cycles:N0} cycles, {vcd.ByNet.Count} register bits; {annotation.Measured.Count} flip-flops annotated with their measured rate and duty");
         var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();
-        var script = Script(liberty, memoryLibs, staNetlist, inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
+        // Files of this stage's folder by their relative path: the folder moves into the cache when the stage commits (replay.sh runs there).
+        string Named(string path) => StagePaths.For(context.Directory, path);
+        string Library(string path) => Synthesis.StaTiming.ReadableLiberty(context.Directory, Named(path));
+        var script = Script(Library(liberty), memoryLibs.Select(Library).ToList(), Named(staNetlist), inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
         await File.WriteAllTextAsync(context.PathOf("power.tcl"), script, cancellationToken);
         context.Log.Info($"{annotation.AnnotatedPins} pins annotated: " + string.Join(", ", annotation.PinsByRole.Where(r => r.Value.Count > 0)
             .Select(r => $"{r.Key} {r.Value.Count} at {annotation.RateOf(r.Key):F4}")));
@@ -110,43 +114,29 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
             new Artifact("sta_log", "sta.log", "OpenSTA's output with the report_power table")));
     }
 
-    /// <summary>The Liberty synthesis mapped to: synth.json's "liberty" when the synth stage wrote one, else the tech's.</summary>
-    private static string StdCellLiberty(StageContext c, TechDescription tech, StageOutput synth)
+    /// <summary>The Liberty synthesis mapped to (the synth stage's liberty view); the tech's when no stage upstream wrote one.</summary>
+    private static string StdCellLiberty(StageContext c, TechDescription tech)
     {
-        if (synth.HasArtifact("synth_report"))
-        {
-            var file = synth.ArtifactPath("synth_report");
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                if (doc.RootElement.TryGetProperty("liberty", out var l) && l.ValueKind == JsonValueKind.String && l.GetString() is { Length: > 0 } recorded)
-                {
-                    if (File.Exists(recorded)) return recorded;
-                    // A Liberty the synth stage generated into its own folder moved with it into the cache.
-                    var moved = Path.Combine(synth.Directory, Path.GetFileName(recorded));
-                    if (File.Exists(moved)) return moved;
-                }
-                c.Log.Warn($"{file}: no \"liberty\" path that exists; using the tech's Liberty");
-            }
-            catch (JsonException e) { throw new StageFailedException($"{file}: not valid JSON: {e.Message}"); }
-        }
+        if (c.FindView(Views.Liberty) is { } synth) return synth.ArtifactPath(Views.Liberty.Name);
+        c.Log.Warn("no stage upstream wrote a liberty view: OpenSTA reads the tech's Liberty");
         try { return StandardCells.LibertyPath(tech, c.PathOf("stdcells")); }
         catch (FileNotFoundException e) { throw new StageFailedException(e.Message, e); }
     }
 
+    /// <summary>The power.tcl script; every path and name is quoted by <see cref="Tcl"/> (files of the stage folder are named relative to it by the caller).</summary>
     public static string Script(string liberty, IReadOnlyList<string> memoryLibs, string netlist, string top, double clockNs, ActivityAnnotation annotation,
         IReadOnlyList<string> memoryInstances)
     {
         var sb = new StringBuilder();
         sb.AppendLine("# FlowRunner power stage: OpenSTA report_power with the measured activity (OpenSTA 2.0.17 reads no VCD)");
-        sb.Append("read_liberty {").Append(liberty).AppendLine("}");
-        foreach (var lib in memoryLibs) sb.Append("read_liberty {").Append(lib).AppendLine("}");
-        sb.Append("read_verilog {").Append(netlist).AppendLine("}");
-        sb.Append("link_design ").AppendLine(top);
+        sb.Append("read_liberty ").AppendLine(Tcl.Word(liberty, "the standard-cell Liberty file"));
+        foreach (var lib in memoryLibs) sb.Append("read_liberty ").AppendLine(Tcl.Word(lib, "the memory Liberty file"));
+        sb.Append("read_verilog ").AppendLine(Tcl.Word(netlist, "the netlist"));
+        sb.Append("link_design ").AppendLine(Tcl.Word(top, "the top module (schedule.json top)"));
         sb.Append("create_clock -name clk -period ").Append(clockNs.ToString("0.####", CultureInfo.InvariantCulture)).AppendLine(" [get_ports clk]");
         sb.Append(annotation.ToTcl());
         sb.AppendLine("report_power");
-        if (memoryInstances.Count > 0) sb.Append("report_power -instances [get_cells {").Append(string.Join(' ', memoryInstances)).AppendLine("}]");
+        if (memoryInstances.Count > 0) sb.Append("report_power -instances [get_cells ").Append(Tcl.List(memoryInstances, "a memory instance")).AppendLine("]");
         return sb.ToString();
     }
 }

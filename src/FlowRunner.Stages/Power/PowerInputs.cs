@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowRunner.Abstractions;
+using FlowRunner.Stages.Services;
 using FlowRunner.Models.Activity;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Inference;
@@ -24,19 +25,17 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
     public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
     {
         var o = c.Options;
-        var tech = LoadTech(c);
-        var hls = c.Input("hls.emit");
-        var schedule = ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
+        var tech = c.Tech();
+        var hls = c.View(Views.Schedule);
+        var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
         if (schedule.Lanes < 1) throw new StageFailedException($"{schedule.File}: lanes: must be at least 1 (the power model needs the MAC array)");
         if (schedule.CyclesPerInference < 1) throw new StageFailedException($"{schedule.File}: cycles_per_inference: must be at least 1");
-        var memoryStage = c.FindInput("memory.generate");
+        var memoryStage = c.FindView(Views.Memories);
         MemoryManifest? memories = null;
         if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
         else
         {
-            var file = memoryStage.ArtifactPath("memories");
-            try { memories = MemoryManifest.FromJson(await File.ReadAllTextAsync(file, ct)); }
-            catch (System.Text.Json.JsonException e) { throw new StageFailedException($"{file}: not a memory.json: {e.Message}"); }
+            memories = MemoryManifest.Read(memoryStage.ArtifactPath(Views.Memories.Name));
         }
         var synth = c.FindInput("synth");
         var die = c.FindInput("floorplan")?.Metric("die_area_um2");
@@ -66,9 +65,9 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         // The RTL simulation measured the control registers (counters, FSM, addresses): their mean rate replaces the 0.1 assumption,
         // unless the recipe sets control_activity.
         VcdActivity? simulated = null;
-        if (c.FindInput(Hls.HlsEmitStage.KindName)?.Directory is { } hlsDir && File.Exists(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)))
+        if (c.FindView(Views.RegisterActivity) is { } sim)
         {
-            try { simulated = VcdActivity.Read(Path.Combine(hlsDir, Hls.HlsEmitStage.ActivityFile)); }
+            try { simulated = VcdActivity.Read(sim.ArtifactPath(Views.RegisterActivity.Name)); }
             catch (FormatException e) { throw new StageFailedException(e.Message); }
         }
         var control = o.Double("control_activity", 0.1);
@@ -82,16 +81,6 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
             synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
         var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
         return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software) { Simulated = simulated };
-    }
-
-    private static TechDescription LoadTech(StageContext c)
-    {
-        if (c.TechFile is null) throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a technology: set `tech:` in the recipe");
-        try { return TechLoader.LoadFile(c.TechFile); }
-        catch (Exception e) when (e is TechFormatException or FileNotFoundException or YamlDotNet.Core.YamlException)
-        {
-            throw new StageFailedException(e.Message, e);
-        }
     }
 
     private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)

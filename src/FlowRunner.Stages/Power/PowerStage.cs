@@ -35,7 +35,34 @@ public sealed class PowerStage : IStage
         new("software", OptionType.String, "", "software core description (YAML); empty: tech/software/rv32imf.yaml"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["hls.emit", "memory.generate"];
+    public IReadOnlyList<ViewUse> Reads =>
+    [
+        Views.Schedule, Views.Weights, Views.Dataset,
+        Views.Memories.Optional("memory energy, leakage and area"),
+        Views.Synthesis.Optional("logic area, flip-flops, fmax and the Liberty mapped to"),
+        Views.Netlist.Optional("the opensta adapter"),
+        Views.Liberty.Optional("the opensta adapter: the Liberty the netlist was mapped to"),
+        Views.Floorplan.Optional("die area"),
+        Views.RegisterActivity.Optional("measured register rates"),
+    ];
 
-    public IReadOnlyList<string> Produces => ["activity", "power"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Activity, Views.Power];
+
+    private const string OpenSta = "the opensta adapter with a netlist";
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("power_mw", "mW"), new("energy_per_inference_uj", "uJ"), new("leakage_mw", "mW"), new("logic_energy_uj", "uJ"),
+        new("memory_energy_uj", "uJ"), new("clock_energy_uj", "uJ"), new("leakage_energy_uj", "uJ"), new("logic_power_mw", "mW"),
+        new("memory_power_mw", "mW"), new("clock_power_mw", "mW"), new("latency_us", "us"), new("clock_ns", "ns"), new("cycles_per_inference", ""),
+        new("area_um2", "um2"), new("logic_area_um2", "um2"), new("memory_area_um2", "um2"), new("flip_flops", ""), new("activity_images", ""),
+        new("activity_time_s", "s"), new("operand_toggle_rate", ""), new("accumulator_toggle_rate", ""), new("software_latency_us", "us"),
+        new("software_power_mw", "mW"), new("software_energy_per_inference_uj", "uJ"), new("software_area_um2", "um2"),
+        new("speedup_vs_software", ""), new("energy_ratio_vs_software", ""),
+        new MetricSpec("die_area_um2", "um2").Optional("a floorplan upstream"),
+        new MetricSpec("opensta_power_mw", "mW").Optional(OpenSta), new MetricSpec("opensta_leakage_mw", "mW").Optional(OpenSta),
+        new MetricSpec("opensta_memory_power_mw", "mW").Optional(OpenSta), new MetricSpec("analytical_power_mw", "mW").Optional(OpenSta),
+        new MetricSpec("analytical_energy_per_inference_uj", "uJ").Optional(OpenSta), new MetricSpec("power_ratio_analytical_to_opensta", "").Optional(OpenSta),
+        new MetricSpec("annotated_pins", "").Optional(OpenSta), new MetricSpec("simulated_activity_pins", "").Optional(OpenSta),
+    ];
 }

@@ -47,15 +47,15 @@ public sealed class SoftwareCore
 
 /// <summary>The software baseline of one inference: operation counts, cycles, latency, energy and power.</summary>
 public sealed record SoftwareEstimate(
-    [property: JsonPropertyName("core")] string Core,
-    [property: JsonPropertyName("cycles")] long Cycles,
-    [property: JsonPropertyName("macs")] long Macs,
-    [property: JsonPropertyName("loads")] long Loads,
-    [property: JsonPropertyName("stores")] long Stores,
-    [property: JsonPropertyName("latency_us")] double LatencyUs,
+    string Core,
+    long Cycles,
+    long Macs,
+    long Loads,
+    long Stores,
+    double LatencyUs,
     [property: JsonPropertyName("energy_per_inference_uj")] double EnergyUj,
-    [property: JsonPropertyName("power_mw")] double PowerMw,
-    [property: JsonPropertyName("area_um2")] double AreaUm2);
+    double PowerMw,
+    double AreaUm2);
 
 /// <summary>Prices a network's float inference on a <see cref="SoftwareCore"/> from its operation counts (the formulas are in rv32imf.yaml).</summary>
 public static class SoftwareBaseline

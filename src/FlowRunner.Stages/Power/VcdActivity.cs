@@ -20,6 +20,26 @@ public sealed class VcdActivity
         return rates.Count == 0 ? null : rates.Average();
     }
 
+    private static void CheckEnding(string path)
+    {
+        using var f = File.OpenRead(path);
+        if (f.Length == 0) throw new FormatException($"{path}: empty: the simulation wrote no VCD");
+        var n = (int)Math.Min(f.Length, 256);
+        var tail = new byte[n];
+        f.Seek(-n, SeekOrigin.End);
+        f.ReadExactly(tail);
+        var text = System.Text.Encoding.ASCII.GetString(tail);
+        var lines = text.Split('\n');
+        var last = lines.Length >= 2 ? lines[^2].Trim() : "";
+        var complete = text.EndsWith('\n') && (last == "$end" || (last.Length > 1 && last[0] == '#' && last.Skip(1).All(char.IsAsciiDigit)));
+        if (!complete)
+        {
+            var lineCount = File.ReadLines(path).Count();
+            var fragment = text.EndsWith('\n') ? last : lines[^1].Trim();
+            throw new FormatException($"{path}:{lineCount}: the VCD ends with '{fragment}', not with $end or a final #time: it was cut short (a full disk?)");
+        }
+    }
+
     private sealed class Signal(string name, int msb, int lsb, bool ranged)
     {
         public readonly string Name = name;
@@ -33,9 +53,12 @@ public sealed class VcdActivity
         public string NetOf(int i) => ranged || Width > 1 ? $"{Name}[{(msb >= lsb ? msb - i : msb + i)}]" : Name;
     }
 
-    /// <summary>Reads a VCD; a malformed one is a <see cref="FormatException"/> naming the file and line.</summary>
+    /// <summary>Reads a VCD; a malformed or truncated one is a <see cref="FormatException"/> naming the file and line.</summary>
+    /// <remarks>Icarus ends a complete dump with a line break after `$end` (the block $dumpoff writes) or after the final `#time` (at
+    /// $finish); vvp still exits 0 when a full disk cuts the file short, so a dump that ends any other way is refused as truncated.</remarks>
     public static VcdActivity Read(string path)
     {
+        CheckEnding(path);
         var byId = new Dictionary<string, List<Signal>>(StringComparer.Ordinal);
         Signal? clock = null;
         long time = 0, end = -1, cycles = 0;
@@ -116,7 +139,7 @@ public sealed class VcdActivity
                 }
             }
         }
-        if (inHeader) throw new FormatException($"{path}: no $enddefinitions: not a VCD");
+        if (inHeader) throw new FormatException($"{path}: no $enddefinitions: not a VCD (or cut short)");
         if (clock is null) throw new FormatException($"{path}: no 1-bit 'clk' signal to count cycles by");
         if (end < 0) end = time;
         if (cycles == 0 || end <= 0) throw new FormatException($"{path}: the clock never rose: no cycles to measure activity over");

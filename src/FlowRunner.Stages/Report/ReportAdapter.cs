@@ -19,7 +19,7 @@ public sealed class ReportAdapter : IToolAdapter
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        var power = context.Input(PowerStage.KindName);
+        var power = context.View(Views.Power);
         var m = Gather(context);
         var format = Format(context);
         var title = context.Options.String("title") is { Length: > 0 } t ? t
@@ -42,7 +42,7 @@ public sealed class ReportAdapter : IToolAdapter
     }
 
     /// <summary>The point's metrics by plain name: the nearest stage giving a name wins (direct needs come first); accuracy comes from a
-    /// model.accuracy stage that is not the QAT one, qat_accuracy from the one whose id or model mentions QAT.</summary>
+    /// model.accuracy stage that measured weights trained without QAT, qat_accuracy from one that measured QAT-trained weights.</summary>
     internal static Dictionary<string, double> Gather(StageContext c)
     {
         var m = new Dictionary<string, double>();
@@ -59,15 +59,14 @@ public sealed class ReportAdapter : IToolAdapter
         return m;
     }
 
-    /// <summary>A model.accuracy stage measures QAT weights when its id says so or its accuracy.json was made from a QAT-trained model (the
-    /// weights' training record has a QAT format; accuracy.json records the format used).</summary>
-    private static bool IsQat(StageOutput s) => s.StageId.Contains("qat", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A model.accuracy stage measured QAT weights when its accuracy view says they were trained quantization-aware.</summary>
+    private static bool IsQat(StageOutput s) => s.HasArtifact(Views.Accuracy.Name) && AccuracyRecord.Read(s.ArtifactPath(Views.Accuracy.Name)).QatTrained;
 
     private static string? Format(StageContext c)
     {
-        var hls = c.FindInput("hls.emit");
-        if (hls is null || !hls.HasArtifact("schedule")) return null;
-        try { return ScheduleFile.Read(hls.ArtifactPath("schedule")).Layers.FirstOrDefault()?.InputFormat; }
+        var hls = c.FindView(Views.Schedule);
+        if (hls is null) return null;
+        try { return ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name)).Layers.FirstOrDefault()?.InputFormat; }
         catch (StageFailedException) { return null; }
     }
 

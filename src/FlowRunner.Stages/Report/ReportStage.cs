@@ -23,7 +23,15 @@ public sealed class ReportStage : IStage
         new("title", OptionType.String, "", "title of the table; empty: the point's format and lanes"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["power"];
+    public IReadOnlyList<ViewUse> Reads =>
+        [Views.Power, Views.Accuracy.Optional("accuracy and qat_accuracy"), Views.Schedule.Optional("the format in the title")];
 
-    public IReadOnlyList<string> Produces => ["ppa_md", "ppa_csv"];
+    public IReadOnlyList<ViewUse> Writes => [new View("ppa_md", "ppa.md"), new View("ppa_csv", "ppa.csv")];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new MetricSpec("accuracy", "").Optional("a model.accuracy stage upstream"), new MetricSpec("qat_accuracy", "").Optional("a QAT model.accuracy stage upstream"),
+        new("latency_us", "us"), new("power_mw", "mW"), new("area_um2", "um2"), new("energy_per_inference_uj", "uJ"),
+        new("speedup_vs_software", ""), new("energy_ratio_vs_software", ""),
+    ];
 }

@@ -27,7 +27,7 @@ public static class RunReportWriter
         {
             var records = summary.Stages.Where(s => s.PointId == p.Id).ToList();
             if (records.Count == 0) continue;
-            var pr = new PointResult(summary.RunId, plan.Recipe.Name, p.Id, p.Label, p.Params);
+            var pr = new PointResult(summary.RunId, plan.Recipe.Name, p.Id, p.Label, p.Params) { Planned = plan.Stages[p.Id].Count };
             foreach (var r in records.OrderBy(r => r.Position))
             {
                 pr.Stages.Add(new StageRow(r.StageId, r.Kind, r.Status, r.Error, r.Directory, r.Adapter, r.DurationSeconds));
@@ -127,8 +127,8 @@ public static class RunReportWriter
         sb.Append("</tr>");
         foreach (var p in points)
         {
-            var status = p.Succeeded ? (p == best ? "best" : front.Contains(p.PointId) ? "Pareto" : "ok") : "failed";
-            sb.Append("<tr><td class=\"l\">").Append(E(p.PointId)).Append("</td><td class=\"l ").Append(p.Succeeded ? "ok" : "failed").Append("\">").Append(status).Append("</td>");
+            var status = p.Succeeded ? (p == best ? "best" : front.Contains(p.PointId) ? "Pareto" : "ok") : p.State;
+            sb.Append("<tr><td class=\"l\">").Append(E(p.PointId)).Append("</td><td class=\"l ").Append(p.Succeeded ? "ok" : "failed").Append("\">").Append(E(status)).Append("</td>");
             foreach (var k in pars) sb.Append("<td>").Append(E(Interpolator.Format(p.Params.GetValueOrDefault(k)))).Append("</td>");
             foreach (var m in metrics) sb.Append("<td>").Append(p.Metrics.TryGetValue(m, out var v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "").Append("</td>");
             sb.Append("</tr>");
@@ -214,7 +214,7 @@ public static class RunReportWriter
         var sb = new StringBuilder();
         sb.AppendLine(string.Join(",", new[] { "point", "status" }.Concat(pars).Concat(metrics)));
         foreach (var p in points)
-            sb.AppendLine(string.Join(",", new[] { p.PointId, p.Succeeded ? "ok" : "failed" }
+            sb.AppendLine(string.Join(",", new[] { p.PointId, p.Succeeded ? "ok" : p.State }
                 .Concat(pars.Select(k => Interpolator.Format(p.Params.GetValueOrDefault(k))))
                 .Concat(metrics.Select(m => p.Metrics.TryGetValue(m, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""))
                 .Select(x => x.IndexOfAny([',', '"']) >= 0 ? "\"" + x.Replace("\"", "\"\"") + "\"" : x)));

@@ -44,6 +44,7 @@ public sealed class AnalyticalSynthAdapter : IToolAdapter
             Operators = e.Operators.Select(o => new SynthOperatorEntry(o.Operator.ToString(), Math.Round(o.AreaUm2, 3), o.FlipFlops, Math.Round(o.DelayNs, 4))).ToList(),
         };
         File.WriteAllText(context.PathOf(SynthReport.FileName), report.ToJson());
-        return Task.FromResult(new StageResult(metrics, [new Artifact("synth_report", SynthReport.FileName, "top, liberty, clock, metrics and per-operator estimates")]));
+        return Task.FromResult(new StageResult(metrics,
+            [new Artifact("synth_report", SynthReport.FileName, "top, liberty, clock, metrics and per-operator estimates"), setup.LibertyView(context)]));
     }
 }

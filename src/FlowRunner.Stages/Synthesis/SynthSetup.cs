@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Stages.Services;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Liberty;
 
@@ -11,19 +12,9 @@ public sealed record SynthSetup(ScheduleFile Schedule, string HlsDirectory, Tech
 {
     public static SynthSetup From(StageContext context)
     {
-        var hls = context.Input("hls.emit");
-        var schedule = ScheduleFile.Read(hls.ArtifactPath("schedule"), hls.Directory);
-        if (context.TechFile is null)
-            throw new StageFailedException($"stage '{context.StageId}' ({context.Kind}) needs a technology: set `tech:` in the recipe");
-        TechDescription tech;
-        try
-        {
-            tech = TechLoader.LoadFile(context.TechFile);
-        }
-        catch (Exception e) when (e is TechFormatException or FileNotFoundException or YamlDotNet.Core.YamlException)
-        {
-            throw new StageFailedException(e.Message, e);
-        }
+        var hls = context.View(Views.Schedule);
+        var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
+        var tech = context.Tech();
         var liberty = LibertyOf(context, tech);
         LibertyLibrary library;
         try
@@ -37,6 +28,21 @@ public sealed record SynthSetup(ScheduleFile Schedule, string HlsDirectory, Tech
         var clock = context.Options.Has("clock_ns") ? context.Options.Double("clock_ns") : tech.ClockNs;
         if (!(clock > 0)) throw new StageFailedException($"stage '{context.StageId}': `with.clock_ns` must be a positive number of ns, got {clock}");
         return new SynthSetup(schedule, hls.Directory, tech, liberty, library, clock);
+    }
+
+    /// <summary>The liberty view: the Liberty mapped to, inside the stage folder (copied to liberty/ when it lives elsewhere, as an installed
+    /// tech's does), so the stages after synthesis read the very file and never look for it.</summary>
+    public Artifact LibertyView(StageContext context)
+    {
+        var folder = Path.GetFullPath(context.Directory) + Path.DirectorySeparatorChar;
+        var relative = Path.Combine("liberty", Path.GetFileName(LibertyPath));
+        if (Path.GetFullPath(LibertyPath).StartsWith(folder, StringComparison.Ordinal)) relative = Path.GetRelativePath(context.Directory, LibertyPath);
+        else
+        {
+            Directory.CreateDirectory(context.PathOf("liberty"));
+            File.Copy(LibertyPath, context.PathOf(relative), overwrite: true);
+        }
+        return new Artifact(Views.Liberty.Name, relative, "the standard-cell Liberty the design was mapped to");
     }
 
     /// <summary>The `liberty` option, else the tech's installed Liberty, else the generated one (written into the stage folder).</summary>

@@ -23,7 +23,15 @@ public sealed class SynthStage : IStage
         new("timing", OptionType.Bool, true, "run OpenSTA on the netlist when `sta` is installed (yosys adapter); else the analytical critical path is reported"),
     ];
 
-    public IReadOnlyList<string> Consumes => ["hls.emit"];
+    public IReadOnlyList<ViewUse> Reads => [Views.Schedule, Views.Rtl];
 
-    public IReadOnlyList<string> Produces => ["netlist", "synth_report"];
+    public IReadOnlyList<ViewUse> Writes => [Views.Synthesis, Views.Netlist.Optional("with the yosys adapter"), Views.Liberty];
+
+    public IReadOnlyList<MetricSpec> Reports { get; } =
+    [
+        new("logic_area_um2", "um2"), new("flip_flops", ""), new("critical_path_ns", "ns"), new("fmax_mhz", "MHz"),
+        new MetricSpec("cell_count", "").Optional("yosys"), new MetricSpec("latches", "").Optional("yosys"),
+        new MetricSpec("synth_runtime_s", "s").Optional("yosys"), new MetricSpec("wns_ns", "ns").Optional("OpenSTA timed the netlist"),
+        new MetricSpec("slack_ns", "ns").Optional("OpenSTA timed the netlist"), new("cells_*", "", "standard cells by type (yosys)"),
+    ];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowRunner.Abstractions;
+using FlowRunner.Engine.Tools.Scripting;
 using FlowRunner.Tech.Liberty;
 
 namespace FlowRunner.Stages.Synthesis;
@@ -22,14 +23,16 @@ public static class YosysFlow
     public static async Task<YosysRun> SynthesizeAsync(IToolRunner tools, string directory, string top, IReadOnlyList<string> rtlFiles,
         IReadOnlyCollection<string> memoryModules, string liberty, LibertyLibrary library, CancellationToken ct)
     {
-        var modules = rtlFiles.ToDictionary(f => f, VerilogModules.Read);
+        var modules = rtlFiles.ToDictionary(f => Path.GetFullPath(f), VerilogModules.Read);
         var declared = modules.Values.SelectMany(m => m).ToList();
         var missing = memoryModules.Where(m => declared.All(d => d.Name != m)).ToList();
         if (missing.Count > 0)
             throw new StageFailedException($"memory module(s) {string.Join(", ", missing)} are not declared in any of the RTL files ({string.Join(", ", rtlFiles.Select(Path.GetFileName))})");
         var blackboxes = declared.Where(d => memoryModules.Contains(d.Name)).GroupBy(d => d.Name).Select(g => g.First()).ToList();
 
-        var script = YosysScript.Generate(top, rtlFiles, memoryModules, f => modules[f].Select(m => m.Name).ToList(), liberty);
+        // Files of the stage folder (a generated Liberty) by their relative path: the folder moves into the cache when the stage commits.
+        var script = YosysScript.Generate(top, rtlFiles.Select(f => StagePaths.For(directory, f)).ToList(), memoryModules,
+            f => modules[Path.GetFullPath(f, directory)].Select(m => m.Name).ToList(), StagePaths.For(directory, liberty));
         File.WriteAllText(Path.Combine(directory, ScriptFile), script);
         var logPath = Path.Combine(directory, LogFile);
         var clock = Stopwatch.StartNew();
@@ -42,6 +45,7 @@ public static class YosysFlow
             throw new StageFailedException($"yosys failed on {ScriptFile} in {directory}: {FirstLine(e.Message)}{LogTail(logPath)}", e);
         }
         clock.Stop();
+        CheckNetlist(Path.Combine(directory, YosysScript.NetlistFile));
         var stat = YosysStat.Parse(File.ReadAllText(logPath), logPath);
         var cells = stat.CellsByType.Where(kv => !memoryModules.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
         var flipFlops = cells.Where(kv => library.Cell(kv.Key)?.Group.Group("ff") is not null).Sum(kv => kv.Value);
@@ -63,7 +67,7 @@ public static class YosysFlow
         // The netlist artifact keeps the ROMs' INIT_FILE overrides for simulation; OpenSTA reads a copy without them.
         var staNetlist = Path.Combine(directory, StaTiming.NetlistFile);
         File.WriteAllText(staNetlist, StaTiming.WithoutInstanceParameters(File.ReadAllText(run.NetlistPath)));
-        File.WriteAllText(Path.Combine(directory, StaTiming.ScriptFile), StaTiming.Script(libs, staNetlist, top, periodNs));
+        File.WriteAllText(Path.Combine(directory, StaTiming.ScriptFile), StaTiming.Script(libs.Select(l => StaTiming.ReadableLiberty(directory, StagePaths.For(directory, l))).ToList(), StagePaths.For(directory, staNetlist), top, periodNs));
         ToolResult result;
         try
         {
@@ -77,6 +81,16 @@ public static class YosysFlow
         var logPath = Path.Combine(directory, StaTiming.LogFile);
         File.WriteAllText(logPath, output);
         return StaTiming.Parse(output, periodNs, logPath);
+    }
+
+    /// <summary>Yosys exits 0 when a full disk cuts the netlist short (it does not check the stream it wrote): a netlist that is missing or
+    /// does not end with `endmodule` fails the stage instead of reaching the cache.</summary>
+    public static void CheckNetlist(string netlist)
+    {
+        if (!File.Exists(netlist)) throw new StageFailedException($"{netlist}: yosys exited 0 but wrote no netlist");
+        var last = File.ReadLines(netlist).Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
+        if (last != "endmodule")
+            throw new StageFailedException($"{netlist}: the netlist ends with '{last ?? ""}', not with endmodule: yosys's output was cut short (a full disk?)");
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();

@@ -1,4 +1,5 @@
 using System.Text;
+using FlowRunner.Engine.Tools.Scripting;
 
 namespace FlowRunner.Stages.Synthesis;
 
@@ -32,23 +33,22 @@ public static class YosysScript
                 mixed.AddRange(modules.Where(memoryModules.Contains));
             }
         }
-        foreach (var f in memoryFiles) sb.AppendLine($"read_verilog -lib {Quote(f)}");
-        foreach (var f in logicFiles) sb.AppendLine($"read_verilog {Quote(f)}");
-        if (mixed.Count > 0) sb.AppendLine($"blackbox {string.Join(' ', mixed)}");
-        sb.AppendLine($"hierarchy -check -top {top}");
+        foreach (var f in memoryFiles) sb.AppendLine($"read_verilog -lib {Yosys.Word(f, "the RTL file")}");
+        foreach (var f in logicFiles) sb.AppendLine($"read_verilog {Yosys.Word(f, "the RTL file")}");
+        if (mixed.Count > 0) sb.AppendLine($"blackbox {string.Join(' ', mixed.Select(m => Yosys.Word(m, "the memory module (schedule.json memory_modules)")))}");
+        var topWord = Yosys.Word(top, "the top module (schedule.json top)");
+        var lib = Yosys.Word(liberty, "the Liberty file (synth option `liberty`, else the tech's)");
+        sb.AppendLine($"hierarchy -check -top {topWord}");
         // -flatten: one module to report and to time; the black boxes stay as instances.
-        sb.AppendLine($"synth -flatten -top {top}");
-        sb.AppendLine($"dfflibmap -liberty {Quote(liberty)}");
+        sb.AppendLine($"synth -flatten -top {topWord}");
+        sb.AppendLine($"dfflibmap -liberty {lib}");
         // Yosys's default liberty script without its SAT sweeping (&fraig -x, scorr): on the accelerator's multiplier trees that step alone
         // ran for over 10 minutes, while this maps the whole 4-lane MNIST accelerator in about 30 s.
-        sb.AppendLine($"abc -liberty {Quote(liberty)} -script {AbcScript}");
+        sb.AppendLine($"abc -liberty {lib} -script {AbcScript}");
         sb.AppendLine("opt_clean");
-        sb.AppendLine($"stat -liberty {Quote(liberty)}");
+        sb.AppendLine($"stat -liberty {lib}");
         // -simple-lhs: OpenSTA 2.0.17 cannot read concatenations on the left of an assign.
-        sb.AppendLine($"write_verilog -noattr -simple-lhs {Quote(netlist)}");
+        sb.AppendLine($"write_verilog -noattr -simple-lhs {Yosys.Word(netlist, "the netlist")}");
         return sb.ToString();
     }
-
-    /// <summary>Yosys splits commands on blanks; a path with blanks goes in double quotes.</summary>
-    public static string Quote(string path) => path.Any(char.IsWhiteSpace) ? $"\"{path}\"" : path;
 }

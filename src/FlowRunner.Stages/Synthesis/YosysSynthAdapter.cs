@@ -12,8 +12,11 @@ public sealed class YosysSynthAdapter : IToolAdapter
     public int Priority => 20;
     public IReadOnlyList<string> RequiredTools => ["yosys"];
 
+    /// <summary>OpenSTA times the netlist when installed (`timing`); without it the critical path is the analytical estimate.</summary>
+    public IReadOnlyList<string> OptionalTools => ["sta"];
+
     public async Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken) =>
-        [await ToolLocator.ProbeAsync(locator, "yosys", ["-V"], cancellationToken)];
+        [await ToolLocator.ProbeAsync(locator, "yosys", ["-V"], cancellationToken), await ToolLocator.ProbeAsync(locator, "sta", ["-version"], cancellationToken)];
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
@@ -72,6 +75,7 @@ public sealed class YosysSynthAdapter : IToolAdapter
         [
             new("netlist", YosysScript.NetlistFile, "gate-level Verilog of the top on the tech's cells (memories as black-box instances)"),
             new("synth_report", SynthReport.FileName, "top, liberty, clock, metrics and cells by type"),
+            setup.LibertyView(context),
         ]);
     }
 

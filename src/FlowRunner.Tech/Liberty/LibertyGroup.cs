@@ -32,6 +32,16 @@ public sealed class LibertyGroup(string type, params string[] arguments)
     public double? Number(string name) =>
         Text(name) is { } t && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
+    /// <summary>A numeric attribute that must be a number when present: `area : abc;` is an error naming the file and its line, not a missing value.</summary>
+    public double? Number(string name, string file)
+    {
+        if (Attribute(name) is not { } a || a.Values.Count == 0) return null;
+        var t = a.Values[0].Text;
+        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw new LibertyFormatException(file, a.Line, $"{Type} '{Name}': {name} '{t}' is not a number");
+    }
+
     public IEnumerable<LibertyGroup> GroupsOf(string type) => Groups.Where(g => g.Type == type);
 
     public LibertyGroup? Group(string type, string? name = null) =>

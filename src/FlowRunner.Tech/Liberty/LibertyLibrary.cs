@@ -38,7 +38,7 @@ public sealed class LibertyLibrary
             throw new LibertyFormatException(file, root.Line, $"expected a 'library' group at the top, found '{root.Type}'");
         var units = LibertyUnits.From(root, file);
         var cells = root.GroupsOf("cell").Select(c => LibertyCell.From(c, root, file)).ToList();
-        return new LibertyLibrary(root.Name, file, root, units, root.Number("nom_voltage"), cells);
+        return new LibertyLibrary(root.Name, file, root, units, root.Number("nom_voltage", file), cells);
     }
 
     public override string ToString() => $"{Name} ({Cells.Count} cells)";
@@ -82,7 +82,7 @@ public sealed class LibertyCell
         var pins = g.GroupsOf("pin").Select(p => LibertyPin.From(p, library, file, null))
             .Concat(g.GroupsOf("bus").Select(b => LibertyPin.From(b, library, file, BusWidth(b, library))))
             .ToList();
-        return new LibertyCell(g.Name, g, g.Number("area") ?? 0, g.Number("cell_leakage_power"), pins);
+        return new LibertyCell(g.Name, g, g.Number("area", file) ?? 0, g.Number("cell_leakage_power", file), pins);
     }
 
     private static int? BusWidth(LibertyGroup bus, LibertyGroup library)
@@ -131,7 +131,7 @@ public sealed class LibertyPin
         {
             Name = g.Name,
             Direction = direction,
-            Capacitance = g.Number("capacitance") ?? 0,
+            Capacitance = g.Number("capacitance", file) ?? 0,
             Function = g.Text("function"),
             IsClock = g.Text("clock") == "true",
             BusWidth = busWidth,

@@ -15,8 +15,10 @@ public static class TestStages
           new TestKind("test.sum", []),
           new TestKind("test.fail", [new("message", OptionType.String, "boom", "error text")]),
           new TestKind("test.meet", [new("group", OptionType.String, "g", "stages of a group wait for each other"), new("tag", OptionType.String, "", "makes stages differ")]),
-          new TestKind("test.shell", [new("script", OptionType.String, "true", "sh script"), new("transient", OptionType.Bool, false, "retry any failure")])],
-         [new Emit(), new Sum(), new Fail(), new Meet(), new Shell()]);
+          new TestKind("test.shell", [new("script", OptionType.String, "true", "sh script"), new("transient", OptionType.Bool, false, "retry any failure")]),
+          new TestKind("test.write", [new("path", OptionType.String, "out.txt", "where the stage writes, relative to its folder"), new("artifact", OptionType.String, "", "artifact path it reports (default: path)")]),
+          new TestKind("test.block", [])],
+         [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block()]);
 
     private sealed class TestKind(string kind, IReadOnlyList<StageOption> options) : IStage
     {
@@ -30,7 +32,7 @@ public static class TestStages
         public string StageKind => kind;
         public string Id => "test";
         public int Priority => 0;
-        public IReadOnlyList<string> RequiredTools => [];
+        public virtual IReadOnlyList<string> RequiredTools => [];
         public Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken ct) => Task.FromResult<IReadOnlyList<ToolInfo>>([]);
 
         public Task<StageResult> RunAsync(StageContext c, CancellationToken ct)
@@ -92,8 +94,34 @@ public static class TestStages
         }
     }
 
+    /// <summary>Writes where its options say, through <see cref="StageContext.PathOf"/>, and reports the artifact it is told to: a plug-in that
+    /// tries to leave its folder.</summary>
+    private sealed class Write() : Adapter("test.write")
+    {
+        protected override async Task<StageResult> Run(StageContext c, CancellationToken ct)
+        {
+            var path = c.Options.String("path");
+            await File.WriteAllTextAsync(c.PathOf(path), "x", ct);
+            var artifact = c.Options.String("artifact");
+            return new StageResult([], [new Artifact("out", artifact.Length > 0 ? artifact : path)]);
+        }
+    }
+
+    /// <summary>Leaves a folder where the engine writes metrics.json: storing its outputs fails as on a full disk.</summary>
+    private sealed class Block() : Adapter("test.block")
+    {
+        protected override Task<StageResult> Run(StageContext c, CancellationToken ct)
+        {
+            Directory.CreateDirectory(c.PathOf("metrics.json"));
+            File.WriteAllText(c.PathOf("metrics.json/x"), "x");
+            return Task.FromResult(StageResult.Empty);
+        }
+    }
+
     private sealed class Shell() : Adapter("test.shell")
     {
+        public override IReadOnlyList<string> RequiredTools => ["sh"];
+
         protected override async Task<StageResult> Run(StageContext c, CancellationToken ct)
         {
             var transient = c.Options.Bool("transient");

@@ -27,7 +27,10 @@ public sealed class Workspace : IDisposable
         return path;
     }
 
-    public RunPlan Plan(string file, params string[] sets) => RunPlanner.PlanFile(file, sets, Registry);
+    /// <summary>Plans as the CLI does with this workspace: recipes read inside their folder, the workspace and <see cref="AllowedReads"/>.</summary>
+    public RunPlan Plan(string file, params string[] sets) => RunPlanner.PlanFile(file, sets, Registry, new Engine.Paths.ReadPolicy(Root, AllowedReads));
+
+    public List<string> AllowedReads { get; } = [];
 
     public Task<RunSummary> RunAsync(string file, ExecutorOptions? options = null, params string[] sets) =>
         new Executor(Registry, (options ?? new ExecutorOptions()) with { Workspace = Root }, NullRunObserver.Instance)

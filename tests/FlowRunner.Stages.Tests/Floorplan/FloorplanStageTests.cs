@@ -105,8 +105,9 @@ public sealed class FloorplanStageTests : IDisposable
         Assert.Equal(0.7, stage.Options.Single(o => o.Key == "utilization").Default);
         Assert.Equal("um", stage.Options.Single(o => o.Key == "halo_um").Unit);
         Assert.Equal(5.0, stage.Options.Single(o => o.Key == "halo_um").Default);
-        Assert.Equal(["def", "svg", "floorplan"], stage.Produces);
-        Assert.Contains("memory.generate", stage.Consumes);
+        Assert.Equal(["def", "svg", "floorplan", "tech_lef"], stage.Writes.Select(w => w.Name));
+        Assert.True(stage.Writes.Single(w => w.Name == "tech_lef").IsOptional, "generic45 has no LEF to copy");
+        Assert.Contains(stage.Reads, r => r.View == Views.Memories && !r.IsOptional);
         var adapter = new AnnealerAdapter();
         Assert.Equal(("floorplan", "annealer"), (adapter.StageKind, adapter.Id));
         Assert.Empty(adapter.RequiredTools);

@@ -75,7 +75,7 @@ public sealed class MemoryStageTests : IDisposable
         Assert.Equal(["max_macro_kbits", "max_depth", "max_width", "policy", "weight"], stage.Options.Select(o => o.Key));
         Assert.Equal(64.0, stage.Options[0].Default);
         Assert.Equal(["area", "energy", "weighted"], stage.Options.Single(o => o.Key == "policy").Choices);
-        Assert.Contains("hls.emit", stage.Consumes);
+        Assert.Contains(stage.Reads, r => r.View == Views.Schedule && !r.IsOptional);
         var adapter = new MemoryCompilerAdapter();
         Assert.Equal(("memory.generate", "compiler", 10), (adapter.StageKind, adapter.Id, adapter.Priority));
         Assert.Empty(adapter.RequiredTools);

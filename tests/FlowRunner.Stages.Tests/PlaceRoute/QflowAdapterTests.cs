@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Tools;
@@ -24,7 +23,8 @@ public sealed class QflowAdapterTests : IDisposable
             try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 
-    private StageContext Context(string id, string kind, string adapter, string dir, Dictionary<string, object?> with, IReadOnlyList<StageOutput> inputs, string tech = "osu018") => new()
+    private StageContext Context(string id, string kind, string adapter, string dir, Dictionary<string, object?> with, IReadOnlyList<StageOutput> inputs, string tech = "osu018",
+        IToolAdapter? declared = null, IStage? stage = null) => new()
     {
         StageId = id,
         Kind = kind,
@@ -42,8 +42,10 @@ public sealed class QflowAdapterTests : IDisposable
         Seed = 1,
         Threads = 2,
         Log = _log,
-        Tools = new ToolRunner(dir, _log, new RetrySpec(1, 0, 300), new ToolLocator()),
+        Tools = declared is null ? new ToolRunner(dir, _log, new RetrySpec(1, 0, 300), new ToolLocator())
+            : new DeclaredToolRunner(new ToolRunner(dir, _log, new RetrySpec(1, 0, 300), new ToolLocator()), declared, dir),
         Locator = new ToolLocator(),
+        DeclaredReads = stage?.Reads,
     };
 
     private string Folder(string id)
@@ -79,7 +81,10 @@ public sealed class QflowAdapterTests : IDisposable
     {
         var (hls, synth, floorplan) = await UpstreamAsync();
         var dir = Folder("pr");
-        var result = await new QflowAdapter().RunAsync(Context("pr", PlaceRouteStage.KindName, "qflow", dir, new(), [synth, floorplan, hls]), CancellationToken.None);
+        // As the engine runs it: only the views place.route declares, only the tools the adapter declares.
+        var adapter = new QflowAdapter();
+        var stage = new PlaceRouteStage();
+        var result = await adapter.RunAsync(Context("pr", PlaceRouteStage.KindName, "qflow", dir, new(), [synth, floorplan, hls], declared: adapter, stage: stage), CancellationToken.None);
         double M(string name) => result.Metrics.Single(m => m.Name == name).Value;
 
         Assert.Equal(0, M("failed_routes"));
@@ -109,8 +114,14 @@ public sealed class QflowAdapterTests : IDisposable
             var png = File.ReadAllBytes(Path.Combine(dir, "layout.png"));
             Assert.True(png.Length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
         }
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "place_route.json")));
-        Assert.Contains("boundary", json.RootElement.GetProperty("macros").GetString());
+        var record = PlaceRouteRecord.Read(Path.Combine(dir, "place_route.json"));
+        Assert.Contains("boundary", record.Macros);
+        Assert.Equal(M("wirelength_um"), record.Metrics["wirelength_um"]);
+        // Every metric is declared with its unit, every declared view that is not optional was written.
+        foreach (var m in result.Metrics)
+            Assert.Contains(stage.Reports, spec => spec.Matches(m.Name) && spec.Unit == m.Unit);
+        foreach (var w in stage.Writes.Where(w => !w.IsOptional))
+            Assert.Contains(result.Artifacts, a => a.Name == w.Name);
     }
 
     [Fact]

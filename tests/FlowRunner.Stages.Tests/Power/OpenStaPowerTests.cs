@@ -79,18 +79,7 @@ public sealed class OpenStaPowerTests(PowerFixture fx) : IClassFixture<PowerFixt
     public async Task OpenSta_reports_power_on_a_real_yosys_netlist_with_the_memories_as_macros()
     {
         var synthDir = fx.Folder("synth");
-        var tech = TechLoader.LoadFile(new TechLoader(fx.TechRoot).PathOf("generic45"));
-        var liberty = StandardCells.LibertyPath(tech, synthDir);
-        File.Copy(Data("accel.v"), Path.Combine(synthDir, "accel.v"));
-        File.Copy(Data("bb.v"), Path.Combine(synthDir, "bb.v"));
-        var tools = new ToolRunner(synthDir, fx.Log, new RetrySpec(1, 0, 120), new ToolLocator());
-        var script = $"read_verilog -lib bb.v\nread_verilog accel.v\nsynth -top accel\ndfflibmap -liberty {liberty}\nabc -liberty {liberty}\nopt_clean\n"
-            + $"stat -liberty {liberty}\nwrite_verilog -noattr -simple-lhs netlist.v\n";
-        File.WriteAllText(Path.Combine(synthDir, "synth.ys"), script);
-        await tools.RunAsync(new ToolInvocation("yosys", ["-q", "-s", "synth.ys"]) { WorkingDirectory = synthDir }, CancellationToken.None);
-        File.WriteAllText(Path.Combine(synthDir, "synth.json"), JsonSerializer.Serialize(new { liberty }));
-        var synth = new StageOutput("synth", "synth", "yosys", synthDir, [new Metric("logic_area_um2", 900)],
-            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json")]);
+        var synth = await fx.SynthesizedNetlistAsync(synthDir);
 
         var dir = fx.Folder("power-sta");
         var c = fx.Context("power", PowerStage.KindName, "opensta", dir, new() { ["images"] = 20L }, [fx.Hls, fx.Memory, synth, fx.Model],

@@ -5,6 +5,7 @@ using FlowRunner.Models.Network;
 using FlowRunner.Models.Training;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Tech;
+using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Tools;
 
 using FlowRunner.Stages.Tests.Support;
@@ -89,6 +90,44 @@ public sealed class PowerFixture : IDisposable
         Tools = tools ?? new NoTools(),
         Locator = new ToolLocator(),
     };
+
+    /// <summary>Data/accel.v synthesized by Yosys onto generic45 into a synth stage folder (netlist.v, and synth.json naming a Liberty copied into it).</summary>
+    public async Task<StageOutput> SynthesizedNetlistAsync(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var clean = Folder("yosys");
+        var tech = TechLoader.LoadFile(new TechLoader(TechRoot).PathOf("generic45"));
+        var liberty = StandardCells.LibertyPath(tech, clean);
+        foreach (var f in new[] { "accel.v", "bb.v" }) File.Copy(Path.Combine(AppContext.BaseDirectory, "Power", "Data", f), Path.Combine(clean, f));
+        var tools = new ToolRunner(clean, Log, new RetrySpec(1, 0, 120), new ToolLocator());
+        File.WriteAllText(Path.Combine(clean, "synth.ys"), $"read_verilog -lib bb.v\nread_verilog accel.v\nsynth -top accel\ndfflibmap -liberty {liberty}\n" +
+            $"abc -liberty {liberty}\nopt_clean\nwrite_verilog -noattr -simple-lhs netlist.v\n");
+        await tools.RunAsync(new ToolInvocation("yosys", ["-q", "-s", "synth.ys"]) { WorkingDirectory = clean }, CancellationToken.None);
+        File.Copy(Path.Combine(clean, "netlist.v"), Path.Combine(dir, "netlist.v"), true);
+        var lib = Path.Combine(dir, Path.GetFileName(liberty));
+        File.Copy(liberty, lib, true);
+        File.WriteAllText(Path.Combine(dir, "synth.json"), System.Text.Json.JsonSerializer.Serialize(new { liberty = lib }));
+        return new StageOutput("synth", "synth", "yosys", dir, [new Metric("logic_area_um2", 900)],
+            [new Artifact("netlist", "netlist.v"), new Artifact("synth_report", "synth.json"), new Artifact("liberty", Path.GetFileName(lib))]);
+    }
+
+    /// <summary>A copy of a stage folder elsewhere, as a downstream stage would see it.</summary>
+    public static StageOutput CopyStage(StageOutput stage, string to)
+    {
+        CopyFolder(stage.Directory, to);
+        return new StageOutput(stage.StageId, stage.Kind, stage.Adapter, to, stage.Metrics, stage.Artifacts);
+    }
+
+    public static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target, true);
+        }
+    }
 
     /// <summary>A stage folder for a new stage run.</summary>
     public string Folder(string id)

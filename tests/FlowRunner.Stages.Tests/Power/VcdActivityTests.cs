@@ -31,7 +31,7 @@ public class VcdActivityTests
         File.WriteAllText(file, "$var reg 1 ! clk $end\n$enddefinitions $end\n#0\n0!\n#5\n1!\n#x7\n");
         var e = Assert.Throws<FormatException>(() => VcdActivity.Read(file));
         Assert.Contains("bad.vcd:7", e.Message);
-        File.WriteAllText(file, "$var reg 1 ! clk $end\n$enddefinitions $end\n#0\n0?\n");
+        File.WriteAllText(file, "$var reg 1 ! clk $end\n$enddefinitions $end\n#0\n0?\n#5\n");
         Assert.Contains("unknown signal id '?'", Assert.Throws<FormatException>(() => VcdActivity.Read(file)).Message);
         Directory.Delete(dir, true);
     }

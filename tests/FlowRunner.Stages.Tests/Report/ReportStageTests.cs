@@ -1,5 +1,6 @@
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Results;
+using FlowRunner.Stages.Model;
 using FlowRunner.Stages.Power;
 using FlowRunner.Stages.Report;
 using FlowRunner.Stages.RunReport;
@@ -9,8 +10,16 @@ namespace FlowRunner.Stages.Tests.Report;
 
 public sealed class ReportStageTests(PowerFixture fx) : IClassFixture<PowerFixture>
 {
-    private static StageOutput Accuracy(string id, double accuracy) => new(id, "model.accuracy", "inprocess", Path.GetTempPath(),
-        [new Metric("accuracy", accuracy), new Metric("float_accuracy", 0.981), new Metric("word_bits", 8), new Metric("int_bits", 4)], []);
+    /// <summary>A model.accuracy stage's output with its accuracy view, which records whether the weights it measured were QAT-trained.</summary>
+    private StageOutput Accuracy(string id, double accuracy, bool qatTrained)
+    {
+        var dir = fx.Folder(id);
+        File.WriteAllText(Path.Combine(dir, AccuracyRecord.FileName), new AccuracyRecord("ac_fixed<8,4,true,AC_RND,AC_SAT>", "full precision",
+            "ac_fixed<8,4,true,AC_RND,AC_SAT>", "ac_fixed<8,4,true,AC_RND,AC_SAT>", 100, accuracy, 0.981, []) { QatTrained = qatTrained }.ToJson());
+        return new(id, "model.accuracy", "inprocess", dir,
+            [new Metric("accuracy", accuracy), new Metric("float_accuracy", 0.981), new Metric("word_bits", 8), new Metric("int_bits", 4)],
+            [new Artifact("accuracy", AccuracyRecord.FileName)]);
+    }
 
     [Fact]
     public async Task A_point_gets_a_software_row_and_a_hardware_row_with_both_accuracies()
@@ -22,7 +31,7 @@ public sealed class ReportStageTests(PowerFixture fx) : IClassFixture<PowerFixtu
         var dir = fx.Folder("report");
         var hls = new StageOutput("hls", "hls.emit", "emit", fx.Hls.Directory, [new Metric("lanes", 2), new Metric("multipliers", 18)], fx.Hls.Artifacts);
         var c = fx.Context("report", ReportStage.KindName, "inprocess", dir, new(),
-            [powerOut, Accuracy("accuracy", 0.9712), Accuracy("qat_accuracy", 0.9755), hls, fx.Memory, fx.Model]);
+            [powerOut, Accuracy("accuracy", 0.9712, qatTrained: false), Accuracy("qat_accuracy", 0.9755, qatTrained: true), hls, fx.Memory, fx.Model]);
         var result = await new ReportAdapter().RunAsync(c, CancellationToken.None);
         double M(string n) => result.Metrics.Single(m => m.Name == n).Value;
         Assert.Equal(0.9712, M("accuracy"));

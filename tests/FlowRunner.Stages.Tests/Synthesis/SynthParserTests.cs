@@ -88,7 +88,7 @@ public sealed class SynthParserTests
         var s = StaTiming.Script(["/t/osu.lib", "/a b/bb.lib"], "/r/netlist.v", "accel", 7.5);
         var lines = s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')).ToList();
         Assert.Equal("read_liberty /t/osu.lib", lines[0]);
-        Assert.Equal("read_liberty {/a b/bb.lib}", lines[1]);
+        Assert.Equal("read_liberty /a\\ b/bb.lib", lines[1]); // Tcl: the blank is backslash-escaped
         Assert.Equal("read_verilog /r/netlist.v", lines[2]);
         Assert.Equal("link_design accel", lines[3]);
         Assert.Equal("create_clock -name clk -period 7.5 [get_ports clk]", lines[4]);

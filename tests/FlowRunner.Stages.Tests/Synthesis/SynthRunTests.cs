@@ -20,8 +20,9 @@ public sealed class SynthRunTests : IDisposable
         var stage = new SynthStage();
         Assert.Equal("synth", stage.Kind);
         Assert.Equal(["clock_ns", "liberty", "timing"], stage.Options.Select(o => o.Key));
-        Assert.Equal(["hls.emit"], stage.Consumes);
-        Assert.Equal(["netlist", "synth_report"], stage.Produces);
+        Assert.Equal(["schedule", "rtl"], stage.Reads.Select(r => r.Name));
+        Assert.Equal(["synth_report", "netlist", "liberty"], stage.Writes.Select(w => w.Name));
+        Assert.True(stage.Writes.Single(w => w.View == Views.Netlist).IsOptional, "the analytical adapter writes no netlist");
         var y = new YosysSynthAdapter();
         var a = new AnalyticalSynthAdapter();
         Assert.Equal(("synth", "yosys", 20), (y.StageKind, y.Id, y.Priority));
@@ -45,7 +46,8 @@ public sealed class SynthRunTests : IDisposable
         var c = _f.Context(hls, tech, "yosys");
         var r = await new YosysSynthAdapter().RunAsync(c, CancellationToken.None);
 
-        Assert.Equal(["netlist", "synth_report"], r.Artifacts.Select(a => a.Name));
+        Assert.Equal(["netlist", "synth_report", "liberty"], r.Artifacts.Select(a => a.Name));
+        Assert.True(File.Exists(c.PathOf(r.Artifacts.Single(a => a.Name == "liberty").RelativePath)), "the liberty view lives in the stage folder");
         Assert.True(Metric(r, "logic_area_um2") > 0);
         Assert.Equal(0, Metric(r, "latches"));
         // 2 x 20-bit accumulators, 4-bit address, busy, done: 46 flip-flops whatever the library.
@@ -206,7 +208,7 @@ public sealed class SynthRunTests : IDisposable
         Assert.Equal(["logic_area_um2", "flip_flops", "critical_path_ns", "fmax_mhz"], r.Metrics.Select(m => m.Name));
         Assert.Equal(2 * 20 + 6, Metric(r, "flip_flops"));
         Assert.Equal(1000 / Metric(r, "critical_path_ns"), Metric(r, "fmax_mhz"), 6);
-        Assert.Equal(["synth_report"], r.Artifacts.Select(x => x.Name));
+        Assert.Equal(["synth_report", "liberty"], r.Artifacts.Select(x => x.Name));
         var report = SynthReport.FromJson(File.ReadAllText(c.PathOf("synth.json")));
         Assert.Equal("analytical", report.Adapter);
         Assert.Equal(7, report.Operators!.Count);

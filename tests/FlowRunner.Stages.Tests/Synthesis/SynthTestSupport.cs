@@ -11,10 +11,17 @@ namespace FlowRunner.Stages.Tests.Synthesis;
 /// <summary>A temporary folder with a fake hls.emit stage (schedule.json + rtl/) and StageContexts for the synth adapters, with the real tool runner.</summary>
 internal sealed class SynthFixture : IDisposable
 {
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "flowrunner-synth-" + Guid.NewGuid().ToString("N")[..10]);
+    public string Root { get; }
     public RecordingLog Log { get; } = new();
 
-    public SynthFixture() => Directory.CreateDirectory(Root);
+    public SynthFixture() : this(Path.Combine(Path.GetTempPath(), "flowrunner-synth-" + Guid.NewGuid().ToString("N")[..10])) { }
+
+    /// <summary>A fixture in a given folder (the injection tests put metacharacters in its name).</summary>
+    public SynthFixture(string root)
+    {
+        Root = root;
+        Directory.CreateDirectory(Root);
+    }
 
     public void Dispose()
     {
@@ -53,9 +60,9 @@ internal sealed class SynthFixture : IDisposable
     }
 
     public StageContext Context(string hlsDir, string tech, string adapter, Dictionary<string, object?>? with = null, string stage = "synth",
-        IToolLocator? locator = null, RetrySpec? retry = null)
+        IToolLocator? locator = null, RetrySpec? retry = null, string? directory = null)
     {
-        var dir = Path.Combine(Root, $"{stage}-{tech}-{adapter}");
+        var dir = directory ?? Path.Combine(Root, $"{stage}-{tech}-{adapter}");
         Directory.CreateDirectory(dir);
         locator ??= new ToolLocator();
         return new StageContext

@@ -157,4 +157,15 @@ public class LibertyReaderTests
         Assert.Contains(message, e.Message);
         Assert.StartsWith($"bad.lib:{line}:", e.Message);
     }
+
+    [Theory]
+    [InlineData("area : abc ;", 4, "cell 'INV': area 'abc' is not a number")]
+    [InlineData("area : 3 ; cell_leakage_power : 1e ;", 4, "cell_leakage_power '1e' is not a number")]
+    public void A_cell_number_that_is_not_a_number_is_an_error_naming_file_and_line(string attributes, int line, string message)
+    {
+        var text = "library (l) {\n  time_unit : \"1ns\" ;\n  cell (INV) {\n    " + attributes + "\n    pin (A) { direction : input ; }\n  }\n}\n";
+        var e = Assert.Throws<LibertyFormatException>(() => LibertyReader.Read(text, "bad.lib"));
+        Assert.Contains(message, e.Message);
+        Assert.StartsWith($"bad.lib:{line}:", e.Message);
+    }
 }

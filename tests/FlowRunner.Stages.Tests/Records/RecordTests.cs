@@ -1,0 +1,84 @@
+using FlowRunner.Abstractions;
+using FlowRunner.Stages.Floorplan;
+using FlowRunner.Stages.Memory;
+using FlowRunner.Stages.Model;
+using FlowRunner.Stages.Power;
+using FlowRunner.Stages.Synthesis;
+
+namespace FlowRunner.Stages.Tests.Records;
+
+/// <summary>The JSON records the stages pass as views: each survives a write and a read unchanged, uses snake_case names, and its reader
+/// refuses another format version, a file without one and malformed JSON with one line naming the file.</summary>
+public class RecordTests
+{
+    private static readonly SynthReport Synth = new(SynthReport.FormatName, "yosys", "accel", "generic45", "/lib/generic45.lib", 2.5,
+        new Dictionary<string, double> { ["logic_area_um2"] = 1234.5, ["fmax_mhz"] = 411.2 }, new Dictionary<string, int> { ["NAND2X1"] = 12 }, ["mem_in"])
+    {
+        Timing = new SynthTiming("opensta", 0.25, "a_reg", "b_reg"),
+        Operators = [new SynthOperatorEntry("mul 8x8", 300.5, 0, 1.25)],
+    };
+
+    private static readonly MemoryManifest Memory = new(
+        [new MacroEntry("rom_w_0", "rom_w", 100.5, 50.25, 5050.1, "macros/rom_w_0/rom_w_0.lef", "macros/rom_w_0/rom_w_0.lib", "macros/rom_w_0/rom_w_0.v",
+            "bottom", 1.5, 0, 0.25, 0.8, 512, 32)],
+        [new LogicalEntry("rom_w", "rom_w", "wrappers/rom_w.v", ["rom_w_0"], "1x1", 5050.1, 1.5, 0, 1000, 0)
+            { Kind = "rom", Depth = 512, Width = 32, Banks = 1, Slices = 1, LeakageUw = 0.25, AccessNs = 0.8 }]);
+
+    private static readonly FloorplanJson Floorplan = new(FloorplanJson.FormatName, "accel", new FloorplanRect(0, 0, 500, 400), false,
+        new CellRegionJson(new FloorplanRect(10, 10, 100, 100), 7000, 0.7, "stage 'synth' logic_area_um2"),
+        [new PlacedMacroJson("rom_w_0", "rom_w_0", "rom_w", new FloorplanRect(200, 0, 100.5, 50.25), "N", 5, "rom_w_0.lef")],
+        [new NetJson("mem_rom_w", ["rom_w_0", "stdcells"], 1.25)], 1, new Dictionary<string, double> { ["die_area_um2"] = 200000 });
+
+    private static readonly PowerBreakdown Power = new()
+    {
+        Tech = "generic45", ClockNs = 2.5, Cycles = 30208, MultiplierPj = 1000, AdderPj = 200, RegisterPj = 300, ControlPj = 50, MemoryPj = 900, ClockPj = 120,
+        LogicLeakageMw = 0.01, MemoryLeakageMw = 0.02, LogicAreaUm2 = 20000, LogicAreaSource = "synth", MemoryAreaUm2 = 90000, DieAreaUm2 = 250000, FlipFlops = 700,
+        Memories = [new MemoryEnergy("rom_w", 1000, 0, 1.5, 0, 1500, 0.25)], Layers = [new LayerEnergy("conv1", 100, 10, 2, 3, 0.21, 0.33)],
+        Assumptions = ["control_activity 0.1"], OpenSta = new OpenStaPower(0.004, new Dictionary<string, double> { ["Sequential"] = 0.001 }, 3.9, 0.1, 120),
+    };
+
+    private static readonly AccuracyRecord Accuracy = new("ac_fixed<8,4,true,AC_RND,AC_SAT>", "full precision", "ac_fixed<8,4,true,AC_RND,AC_SAT>",
+        "ac_fixed<8,4,true,AC_RND,AC_SAT>", 2000, 0.926, 0.949, [new AccuracyLayer("conv1", "8.4", "8.4", "26.10", "8.4", "exact")])
+    {
+        QatTrained = true, QatFormat = "ac_fixed<4,3,true,AC_RND,AC_SAT>",
+    };
+
+    [Fact]
+    public void Synth_report_round_trips() => RoundTrip(Synth.ToJson(), j => SynthReport.FromJson(j).ToJson(), "\"clock_ns\": 2.5", "\"slack_ns\": 0.25");
+
+    [Fact]
+    public void Memory_manifest_round_trips() =>
+        RoundTrip(Memory.ToJson(), j => MemoryManifest.FromJson(j).ToJson(), "\"format\": \"flowrunner-memory-1\"", "\"access_time_ns\": 0.8", "\"reads_per_inference\": 1000");
+
+    [Fact]
+    public void Floorplan_record_round_trips() => RoundTrip(Floorplan.ToJson(), j => FloorplanJson.FromJson(j).ToJson(), "\"x_um\": 200", "\"outline_fixed\": false");
+
+    [Fact]
+    public void Power_breakdown_round_trips() =>
+        RoundTrip(Power.ToJson(), j => PowerBreakdown.FromJson(j).ToJson(), "\"format\": \"flowrunner-power-1\"", "\"cycles_per_inference\": 30208", "\"groups_w\"");
+
+    [Fact]
+    public void Accuracy_record_round_trips_with_the_qat_fact_and_keeps_ac_fixed_readable() =>
+        RoundTrip(Accuracy.ToJson(), j => AccuracyRecord.FromJson(j).ToJson(), "\"qat_trained\": true", "\"format\": \"ac_fixed<8,4,true,AC_RND,AC_SAT>\"",
+            "\"version\": \"flowrunner-accuracy-1\"", "\"float_accuracy\": 0.949");
+
+    [Fact]
+    public void A_reader_refuses_another_version_a_missing_one_and_malformed_json_naming_the_file()
+    {
+        var other = Synth.ToJson().Replace(SynthReport.FormatName, "flowrunner-synth-0");
+        var e = Assert.Throws<StageFailedException>(() => SynthReport.FromJson(other, "/runs/p000/synth/synth.json"));
+        Assert.Equal("/runs/p000/synth/synth.json: \"format\" is 'flowrunner-synth-0', this FlowRunner reads 'flowrunner-synth-1'; rerun the stage that wrote it (--from)", e.Message);
+        var none = Assert.Throws<StageFailedException>(() => MemoryManifest.FromJson("{\"macros\": [], \"logical\": []}", "memory.json"));
+        Assert.StartsWith("memory.json: no \"format\": \"flowrunner-memory-1\"", none.Message);
+        var bad = Assert.Throws<StageFailedException>(() => AccuracyRecord.FromJson("{\n \"version\": \"flowrunner-accuracy-1\",\n \"images\": \"many\"\n}", "accuracy.json"));
+        Assert.StartsWith("accuracy.json:3: $.images: ", bad.Message);
+        var missing = Assert.Throws<StageFailedException>(() => SynthReport.Read("/nonexistent/synth.json"));
+        Assert.Contains("/nonexistent/synth.json", missing.Message);
+    }
+
+    private static void RoundTrip(string json, Func<string, string> again, params string[] expected)
+    {
+        Assert.Equal(json, again(json));
+        foreach (var e in expected) Assert.Contains(e, json);
+    }
+}
