@@ -17,16 +17,20 @@ public sealed record PlaceRouteInputs(string Netlist, string Top, string Liberty
     /// <summary>The qflow tech folder's files the adapter reads (graywolf's parameters, the tech script of ypostproc.tcl).</summary>
     public static IEnumerable<string> QflowTechFiles(string dir, string tech) => [Path.Combine(dir, tech + ".par"), Path.Combine(dir, tech + ".sh")];
 
-    /// <summary>The tech's cell LEF and qflow tech folder, or the one line saying why the tech cannot be placed and routed (also checked by
-    /// `validate`: a recipe with place.route on a tech without them is refused before anything runs).</summary>
+    /// <summary>Why the tech can never be placed and routed (it declares no cell LEF: generic45 generates a Liberty and no layout), or null;
+    /// no file is opened, so `validate` gives the same answer on every machine.</summary>
+    public static string? Unsupported(TechDescription tech) => tech.StdCells.Generate || string.IsNullOrWhiteSpace(tech.StdCells.Lef)
+        ? $"tech '{tech.Name}' has no standard-cell LEF ({tech.File}: stdcells.lef): place.route supports techs with a real cell library, its LEF " +
+          $"and qflow's tech files (osu018); {tech.Name} is unsupported"
+        : null;
+
+    /// <summary>The tech's cell LEF and qflow tech folder as installed, or the one line saying what is missing.</summary>
     public static (string? Lef, string? QflowTechDir, string? Problem) TechSupport(TechDescription tech)
     {
-        string? lef;
-        try { lef = StandardCells.LefPath(tech); }
+        if (Unsupported(tech) is { } problem) return (null, null, problem);
+        string lef;
+        try { lef = StandardCells.LefPath(tech)!; }
         catch (FileNotFoundException e) { return (null, null, e.Message); }
-        if (lef is null)
-            return (null, null, $"tech '{tech.Name}' has no standard-cell LEF ({tech.File}: stdcells.lef): place.route supports techs with a real cell library, its LEF " +
-                $"and qflow's tech files (osu018); {tech.Name} is unsupported");
         var dir = StandardCells.LibraryFolder(tech) ?? tech.Directory;
         if (QflowTechFiles(dir, tech.Name).FirstOrDefault(f => !File.Exists(f)) is { } missing)
             return (lef, null, $"'{missing}' does not exist: the qflow adapter of place.route needs qflow's tech folder for {tech.Name} (Debian qflow-tech-{tech.Name})");

@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Tech;
 
 namespace FlowRunner.Stages.PlaceRoute;
 
@@ -47,6 +48,13 @@ public sealed class PlaceRouteStage : IStage
         Views.RoutedDef, Views.Parasitics, Views.InterconnectDelays.Optional("rc2dly converted the RC file"), RcTrees, Views.RoutedNetlist,
         Layout.Optional("`picture` and klayout installed"), Views.PlaceRoute,
     ];
+
+    /// <summary>A tech without a cell LEF (generic45) is refused by `validate`; a missing installation is found when the stage runs.</summary>
+    public string? TechProblem(string techFile)
+    {
+        try { return PlaceRouteInputs.Unsupported(TechLoader.LoadFile(techFile)); }
+        catch (Exception e) when (e is TechFormatException or FileNotFoundException or YamlDotNet.Core.YamlException) { return null; }
+    }
 
     private const string Constrained = "OpenSTA found a constrained path";
 

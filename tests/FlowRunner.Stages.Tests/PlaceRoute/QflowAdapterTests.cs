@@ -1,11 +1,13 @@
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Registry;
 using FlowRunner.Engine.Tools;
 using FlowRunner.Stages.Floorplan;
 using FlowRunner.Stages.PlaceRoute;
 using FlowRunner.Stages.Synthesis;
 using FlowRunner.Stages.Tests.Support;
 using FlowRunner.Tech;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowRunner.Stages.Tests.PlaceRoute;
 
@@ -137,5 +139,26 @@ public sealed class QflowAdapterTests : IDisposable
             Context("pr", PlaceRouteStage.KindName, "qflow", Folder("pr45"), new(), [synth], "generic45"), CancellationToken.None));
         Assert.Contains("generic45", e.Message);
         Assert.Contains("unsupported", e.Message);
+    }
+
+    [Theory]
+    [InlineData("generic45", true)]
+    [InlineData("osu018", false)]
+    public void Validate_refuses_place_route_on_a_tech_without_a_cell_LEF_at_the_stage(string tech, bool refused)
+    {
+        var ws = Folder("validate-" + tech);
+        Directory.CreateDirectory(Path.Combine(ws, "tech", tech));
+        File.Copy(new TechLoader(_techRoot).PathOf(tech), Path.Combine(ws, "tech", tech, "tech.yaml"));
+        var recipe = Path.Combine(ws, "r.yaml");
+        File.WriteAllText(recipe, $"name: pr\ntech: {tech}\nstages:\n  - {{ id: fp, kind: floorplan, with: {{ cell_area_um2: 1000 }} }}\n  - {{ id: pr, kind: place.route, needs: [fp] }}\n");
+        using var provider = new ServiceCollection().AddBuiltInStages().BuildServiceProvider();
+        var registry = new StageRegistry(provider.GetServices<IStage>(), provider.GetServices<IToolAdapter>(), new ToolLocator());
+        var e = Assert.Throws<RecipeException>(() => RunPlanner.PlanFile(recipe, [], registry));
+        // Both recipes lack synth and memories upstream; only generic45's also names the tech, at the place.route stage's line.
+        var techLines = e.Errors.Where(x => x.Message.Contains("unsupported", StringComparison.Ordinal)).ToList();
+        if (!refused) { Assert.Empty(techLines); return; }
+        var line = Assert.Single(techLines);
+        Assert.Equal(5, line.Mark.Line);
+        Assert.Contains("stage 'pr' (place.route): tech 'generic45' has no standard-cell LEF", line.Message);
     }
 }
