@@ -13,6 +13,8 @@ public static class BuiltInStages
         services.Adapter<Model.ModelTrainAdapter>();
         services.Stage<Model.ModelLoadStage>();
         services.Adapter<Model.ModelLoadAdapter>();
+        services.Stage<Import.ModelImportStage>();
+        services.Adapter<Import.ModelImportAdapter>();
         services.Stage<Model.ModelAccuracyStage>();
         services.Adapter<Model.ModelAccuracyAdapter>();
         services.Stage<Model.ModelProfileStage>();

@@ -97,6 +97,8 @@ public sealed class Accelerator
             var i = weighted[n];
             var l = spec.Layers[i];
             var where = $"layer '{l.Name}'";
+            if (l.Kind == LayerKind.Extended)
+                throw new HlsException($"{where} ({l.Op!.Describe()}): the RTL generator implements conv2d 3x3 (stride 1, valid) and dense layers only (other layer kinds: issue #19)");
             if (l.Bias) throw new HlsException($"{where}: biases are not supported by the RTL generator (the reference network has none)");
             if (l.Kind == LayerKind.Conv2D && l.Kernel != 3)
                 throw new HlsException($"{where}: kernel {l.Kernel}x{l.Kernel}; the MAC array has 9 multipliers a lane and implements 3x3 kernels only");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FlowRunner.Models.Datasets;
+using FlowRunner.Models.Layers;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
 using FlowRunner.Numerics.Kernels;
@@ -20,6 +21,7 @@ namespace FlowRunner.Models.Inference;
 public sealed class BitAccurateNetwork
 {
     private readonly QuantizedLayer?[] _layers;
+    private readonly RawKernel?[] _ops;
     private readonly ConcurrentBag<Workspace> _pool = [];
 
     public BitAccurateNetwork(FloatNetwork net, FormatDefaults defaults) : this(net, defaults, forceStepwise: false) { }
@@ -32,12 +34,28 @@ public sealed class BitAccurateNetwork
         InputFormat = NetworkFormats.InputFormat(Spec, defaults);
         Formats = NetworkFormats.Resolve(Spec, defaults);
         _layers = new QuantizedLayer?[Spec.Layers.Count];
+        _ops = new RawKernel?[Spec.Layers.Count];
+        Values = NetworkFormats.ValueFormats(Spec, defaults, Formats);
         Require(InputFormat, "input format", "the image");
         var incoming = InputFormat;
         for (var i = 0; i < Spec.Layers.Count; i++)
         {
+            var l = Spec.Layers[i];
+            var name = $"layer '{l.Name}'";
+            if (l.Op is { } op)
+            {
+                if (Formats[i] is { } fo)
+                {
+                    Require(fo.Input, "input format", name);
+                    Require(fo.Weight, "weight format", name);
+                    Require(fo.Accumulator, "accumulator format", name);
+                }
+                Require(Values[i], "output format", name);
+                _ops[i] = op.Prepare(net.Weights[i], net.Biases[i], Spec.InputShape(i), Spec.Shapes[i], Formats[i], incoming, Values[i]);
+                incoming = Values[i];
+                continue;
+            }
             if (Formats[i] is not { } f) continue;
-            var name = $"layer '{Spec.Layers[i].Name}'";
             Require(f.Input, "input format", name);
             Require(f.Weight, "weight format", name);
             Require(f.Output, "output format", name);
@@ -46,7 +64,7 @@ public sealed class BitAccurateNetwork
             _layers[i] = q;
             incoming = f.Output;
         }
-        OutputFormat = Formats[Spec.LogitsLayer]!.Output;
+        OutputFormat = Values[^1];
     }
 
     /// <summary>The run's formats over the description's: see <see cref="FormatDefaults.For"/>.</summary>
@@ -67,7 +85,11 @@ public sealed class BitAccurateNetwork
     /// <summary>Formats of each layer with weights (null for the others).</summary>
     public IReadOnlyList<LayerFormats?> Formats { get; }
 
-    /// <summary>The format of the logits (the last Conv2D or Dense layer's output format).</summary>
+    /// <summary>Per layer, the format of its output values.</summary>
+    public IReadOnlyList<FixedFormat> Values { get; }
+
+    /// <summary>The format of the network's output: the logits (the last weighted layer's output format) when only ReLU, pooling, flatten or
+    /// softmax follow it, else the last layer's value format.</summary>
     public FixedFormat OutputFormat { get; }
 
     /// <summary>How a layer with weights accumulates (null for the others).</summary>
@@ -218,6 +240,10 @@ public sealed class BitAccurateNetwork
                 case LayerKind.Flatten:
                     FromPlanar(cur.AsSpan(0, s.Size), s, y); // channels-last order from here on, as the dense weights expect
                     break;
+                case LayerKind.Extended:
+                    RunOp(i, cur, curFrac, s, o, y, ws);
+                    curFrac = Values[i].FracBits;
+                    break;
                 default:
                     cur.AsSpan(0, s.Size).CopyTo(y);
                     break;
@@ -231,6 +257,22 @@ public sealed class BitAccurateNetwork
             cur = y;
         }
         return cur.AsSpan(0, Spec.OutputShape.Size);
+    }
+
+    /// <summary>A LayerOp layer: planar input to channels last, its kernel, back to planar.</summary>
+    private void RunOp(int i, long[] cur, int curFrac, TensorShape s, TensorShape o, long[] y, Workspace ws)
+    {
+        var x = new long[s.Size];
+        FromPlanar(cur.AsSpan(0, s.Size), s, x);
+        var frac = curFrac;
+        if (Formats[i] is { } f)
+        {
+            FixedKernels.Requantize(x, curFrac, f.Input, x);
+            frac = f.Input.FracBits;
+        }
+        var hwc = new long[o.Size];
+        _ops[i]!.Run(x, frac, hwc);
+        ToPlanar(hwc, o, y);
     }
 
     private static void MaxPool(long[] x, TensorShape s, TensorShape o, int p, long[] y)

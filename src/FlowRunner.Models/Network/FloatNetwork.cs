@@ -83,6 +83,11 @@ public sealed class FloatNetwork
                 case LayerKind.MaxPool2D:
                     MaxPool(x, s, o, l.Pool, y);
                     break;
+                case LayerKind.Extended:
+                    if (q is not null && l.HasWeights) x = q.AssignLayerInput(i, x);
+                    l.Op!.Forward(x, s, y, o, Weights[i], Biases[i]);
+                    if (q is not null && !l.HasWeights) q.QuantizeValues(i, y);
+                    break;
                 default: // flatten keeps the order (HWC); softmax is folded into the loss and into argmax
                     x.CopyTo(y, 0);
                     break;
@@ -137,6 +142,24 @@ public sealed class FloatNetwork
         var acts = NewActivations();
         (q is null ? this : q.Quantize(this)).Forward(image, acts, q);
         return acts[^1];
+    }
+
+    /// <summary>What the source framework outputs for one input: the logits, through the final softmax when the network ends in one.</summary>
+    public float[] Outputs(ReadOnlySpan<float> image)
+    {
+        var y = Logits(image);
+        if (Spec.Layers[^1].Kind == LayerKind.Softmax) Softmax(y);
+        return y;
+    }
+
+    /// <summary>exp(x − max) / Σ exp(x − max) in place, summed in double.</summary>
+    public static void Softmax(Span<float> y)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var v in y) max = Math.Max(max, v);
+        double sum = 0;
+        foreach (var v in y) sum += Math.Exp(v - max);
+        for (var j = 0; j < y.Length; j++) y[j] = (float)(Math.Exp(y[j] - max) / sum);
     }
 
     /// <summary>Index of the largest logit (the first on ties).</summary>

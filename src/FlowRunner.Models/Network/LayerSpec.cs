@@ -1,9 +1,10 @@
+using FlowRunner.Models.Layers;
 using FlowRunner.Numerics.Formats;
 
 namespace FlowRunner.Models.Network;
 
-/// <summary>The layer kinds a network description may use.</summary>
-public enum LayerKind { Conv2D, ReLU, MaxPool2D, Flatten, Dense, Softmax }
+/// <summary>The layer kinds with first-wave kernels; <see cref="Extended"/>: a layer implemented by its <see cref="LayerSpec.Op"/> class.</summary>
+public enum LayerKind { Conv2D, ReLU, MaxPool2D, Flatten, Dense, Softmax, Extended }
 
 /// <summary>One layer of a network description: its kind, shape parameters and optional per-layer number formats.</summary>
 /// <param name="Kernel">Conv2D: kernel height and width (square).</param>
@@ -25,8 +26,15 @@ public sealed record LayerSpec(LayerKind Kind, string Name, int Kernel = 0, int 
     /// <summary>Format the accumulator is assigned into at the end; null takes the run's default format.</summary>
     public FixedFormat? OutputFormat { get; init; }
 
-    /// <summary>Conv2D and Dense: the layers with weights and a multiply-accumulate.</summary>
-    public bool HasWeights => Kind is LayerKind.Conv2D or LayerKind.Dense;
+    /// <summary>`output_format: accumulator`: the output keeps the accumulator's format (no rounding or overflow after the sum), as QKeras
+    /// layers without an output quantizer do.</summary>
+    public bool KeepAccumulator { get; init; }
 
-    public string TypeName => Kind.ToString().ToLowerInvariant();
+    /// <summary>The class of an <see cref="LayerKind.Extended"/> layer.</summary>
+    public LayerOp? Op { get; init; }
+
+    /// <summary>The layers with weights and a multiply-accumulate (Conv2D, Dense, and weighted LayerOps).</summary>
+    public bool HasWeights => Kind is LayerKind.Conv2D or LayerKind.Dense || Op is { HasWeights: true };
+
+    public string TypeName => Op?.Type ?? Kind.ToString().ToLowerInvariant();
 }

@@ -56,14 +56,33 @@ public static class NetworkFormats
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             var l = spec.Layers[i];
-            if (!l.HasWeights) continue;
+            if (!l.HasWeights)
+            {
+                if (l.Op is { } op) current = op.ValueFormat(current, l.OutputFormat, defaults);
+                continue;
+            }
             var input = l.InputFormat ?? current;
             var weight = l.WeightFormat ?? defaults.Format;
             var acc = l.AccumFormat ?? defaults.Accumulator ?? FullPrecision(input, weight, spec.FanIn(i), l.Bias);
-            var output = l.OutputFormat
+            var output = l.OutputFormat ?? (l.KeepAccumulator ? acc : (FixedFormat?)null)
                 ?? (i == spec.LogitsLayer && defaults.Logits is { } logits ? (logits.KeepAccumulator ? acc : logits.Format!.Value) : defaults.Format);
             result[i] = new LayerFormats(input, weight, acc, output);
             current = result[i]!.Output;
+        }
+        return result;
+    }
+
+    /// <summary>Per layer, the format its output values are in: a weighted layer's output format, a LayerOp's value format, else the format
+    /// the values arrived in.</summary>
+    public static IReadOnlyList<FixedFormat> ValueFormats(NetworkSpec spec, FormatDefaults defaults, IReadOnlyList<LayerFormats?> resolved)
+    {
+        var result = new FixedFormat[spec.Layers.Count];
+        var current = InputFormat(spec, defaults);
+        for (var i = 0; i < spec.Layers.Count; i++)
+        {
+            var l = spec.Layers[i];
+            current = resolved[i] is { } f ? f.Output : l.Op is { } op ? op.ValueFormat(current, l.OutputFormat, defaults) : current;
+            result[i] = current;
         }
         return result;
     }

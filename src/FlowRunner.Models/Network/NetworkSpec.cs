@@ -52,7 +52,7 @@ public sealed class NetworkSpec
     {
         var l = Layers[layer];
         var s = InputShape(layer);
-        return l.Kind switch { LayerKind.Conv2D => l.Kernel * l.Kernel * s.C, LayerKind.Dense => s.Size, _ => 0 };
+        return l.Kind switch { LayerKind.Conv2D => l.Kernel * l.Kernel * s.C, LayerKind.Dense => s.Size, _ => l.Op?.FanIn(s) ?? 0 };
     }
 
     /// <summary>Weights of a layer: filters × kernel² × channels (Conv2D), units × inputs (Dense), 0 otherwise.</summary>
@@ -60,10 +60,15 @@ public sealed class NetworkSpec
     {
         LayerKind.Conv2D => Layers[layer].Filters * FanIn(layer),
         LayerKind.Dense => Layers[layer].Units * FanIn(layer),
-        _ => 0,
+        _ => Layers[layer].Op?.WeightCount(InputShape(layer)) ?? 0,
     };
 
-    public int BiasCount(int layer) => Layers[layer] is { Bias: true } l ? (l.Kind == LayerKind.Conv2D ? l.Filters : l.Units) : 0;
+    public int BiasCount(int layer) => Layers[layer] is { Op: { } op } e ? op.BiasCount(InputShape(layer), e.Bias)
+        : Layers[layer] is { Bias: true } l ? (l.Kind == LayerKind.Conv2D ? l.Filters : l.Units) : 0;
+
+    /// <summary>`input_layout:` of the description: how a flattened input vector is ordered outside FlowRunner ("hwc", channels last, the
+    /// default and the order inside; "chw" for ONNX graphs from PyTorch). Only `model infer` uses it, to reorder its CSV rows.</summary>
+    public string InputLayout { get; init; } = "hwc";
 
     /// <summary>Multiply-accumulates of one inference.</summary>
     public long MacCount => Enumerable.Range(0, Layers.Count).Where(i => Layers[i].HasWeights).Sum(i => (long)Shapes[i].Size * FanIn(i));
@@ -100,10 +105,15 @@ public sealed class NetworkSpec
                 case LayerKind.Softmax:
                     if (i != Layers.Count - 1) throw new ModelFormatException($"{at}: softmax must be the last layer");
                     break;
+                case LayerKind.Extended:
+                    try { s = l.Op!.OutputShape(s); }
+                    catch (ModelFormatException e) { throw new ModelFormatException($"{at}: {e.Message}"); }
+                    if (s.Size <= 0) throw new ModelFormatException($"{at}: gives an empty output {s}");
+                    break;
             }
             shapes.Add(s);
         }
-        if (!Layers.Any(l => l.HasWeights)) throw new ModelFormatException($"network '{Name}': no conv2d or dense layer");
+        if (!Layers.Any(l => l.HasWeights)) throw new ModelFormatException($"network '{Name}': no layer with weights (conv1d, conv2d, dense, batchnorm)");
         return shapes;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlowRunner.Models.Layers;
 using FlowRunner.Numerics.Formats;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -9,16 +10,20 @@ namespace FlowRunner.Models.Network;
 /// never silently changes the network.</summary>
 public static class NetworkSpecParser
 {
-    public static readonly IReadOnlyList<string> TopKeys = ["name", "input", "classes", "format", "accum_format", "logits_format", "layers"];
+    public static readonly IReadOnlyList<string> TopKeys = ["name", "input", "input_layout", "classes", "format", "accum_format", "logits_format", "layers"];
 
     public static readonly IReadOnlyList<string> LayerKeys =
-        ["type", "name", "kernel", "filters", "units", "bias", "pool", "stride", "padding", "weight_format", "input_format", "accum_format", "output_format"];
+        ["type", "name", "kernel", "filters", "units", "bias", "pool", "stride", "padding", "weight_format", "input_format", "accum_format", "output_format",
+         "alpha", "max", "shape", "order", "scale"];
 
     private static readonly Dictionary<string, LayerKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
         ["conv2d"] = LayerKind.Conv2D, ["relu"] = LayerKind.ReLU, ["maxpool2d"] = LayerKind.MaxPool2D, ["flatten"] = LayerKind.Flatten,
         ["dense"] = LayerKind.Dense, ["softmax"] = LayerKind.Softmax,
     };
+
+    /// <summary>Every `type:` a description may use.</summary>
+    public static IEnumerable<string> TypeNames => Kinds.Keys.Concat(LayerOps.Types);
 
     public static NetworkSpec Load(string file)
     {
@@ -35,9 +40,12 @@ public static class NetworkSpecParser
             throw new ModelFormatException($"{file}: not a network description (a map with input, classes and layers)");
         var p = new Reader(file);
         p.CheckKeys(root, TopKeys, "top-level key");
-        if (p.Get(root, "input") is not YamlSequenceNode input || input.Children.Count != 3)
-            throw new ModelFormatException($"{p.At(p.Get(root, "input") ?? root)}: `input:` must be [height, width, channels]");
-        var shape = new TensorShape(p.Int(input.Children[0], "input height"), p.Int(input.Children[1], "input width"), p.Int(input.Children[2], "input channels"));
+        if (p.Get(root, "input") is not YamlSequenceNode input || input.Children.Count is < 1 or > 3)
+            throw new ModelFormatException($"{p.At(p.Get(root, "input") ?? root)}: `input:` must be [height, width, channels], [steps, channels] or [features]");
+        var dims = input.Children.Select((n, k) => p.Int(n, "input dimension")).ToArray();
+        var shape = dims.Length switch { 1 => new TensorShape(1, 1, dims[0]), 2 => new TensorShape(1, dims[0], dims[1]), _ => new TensorShape(dims[0], dims[1], dims[2]) };
+        var layout = p.Text(root, "input_layout") ?? "hwc";
+        if (layout is not ("hwc" or "chw")) throw new ModelFormatException($"{p.At(p.Get(root, "input_layout")!)}: input_layout must be hwc or chw, got '{layout}'");
         if (p.Get(root, "layers") is not YamlSequenceNode layers || layers.Children.Count == 0)
             throw new ModelFormatException($"{p.At(p.Get(root, "layers") ?? root)}: `layers:` must list the layers");
         var list = new List<LayerSpec>();
@@ -46,7 +54,7 @@ public static class NetworkSpecParser
         try
         {
             return new NetworkSpec(name, shape, p.Get(root, "classes") is { } c ? p.Int(c, "classes") : 0, list,
-                p.Format(root, "format"), p.Format(root, "accum_format"), text, p.Logits(root));
+                p.Format(root, "format"), p.Format(root, "accum_format"), text, p.Logits(root)) { InputLayout = layout };
         }
         catch (ModelFormatException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal))
         {
@@ -103,22 +111,28 @@ public static class NetworkSpecParser
             if (node is not YamlMappingNode m) throw new ModelFormatException($"{At(node)}: each layer is a map with `type:`");
             CheckKeys(m, LayerKeys, "layer key");
             var type = Text(m, "type") ?? throw new ModelFormatException($"{At(m)}: the layer needs `type:`");
-            if (!Kinds.TryGetValue(type, out var kind))
-                throw new ModelFormatException($"{At(m)}: unsupported layer type '{type}' ({string.Join(", ", Kinds.Keys)})");
-            if (Get(m, "stride") is { } stride && Int(stride, "stride") != 1)
+            var lower = type.ToLowerInvariant();
+            var options = new LayerOptions(this, m);
+            LayerOp? op;
+            try { op = Kinds.ContainsKey(lower) || LayerOps.Types.Contains(lower) ? LayerOps.Parse(lower, options) : null; }
+            catch (ModelFormatException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal)) { throw new ModelFormatException($"{At(m)}: {e.Message}"); }
+            if (op is null && !Kinds.TryGetValue(type, out _))
+                throw new ModelFormatException($"{At(m)}: unsupported layer type '{type}' ({string.Join(", ", TypeNames)})");
+            var kind = op is null ? Kinds[type] : LayerKind.Extended;
+            if (op is null && Get(m, "stride") is { } stride && Int(stride, "stride") != 1)
                 throw new ModelFormatException($"{At(stride)}: only stride 1 is supported (max-pooling strides by its pool size)");
-            if (Text(m, "padding") is { } pad && !pad.Equals("valid", StringComparison.OrdinalIgnoreCase))
-                throw new ModelFormatException($"{At(Get(m, "padding")!)}: only `padding: valid` is supported, got '{pad}'");
             var bias = Text(m, "bias") switch
             {
                 null or "false" => false,
                 "true" => true,
                 var b => throw new ModelFormatException($"{At(Get(m, "bias")!)}: bias must be true or false, got '{b}'"),
             };
-            if (bias && kind is not (LayerKind.Conv2D or LayerKind.Dense)) throw new ModelFormatException($"{At(m)}: only conv2d and dense layers have a bias");
-            var lower = type.ToLowerInvariant();
-            var name = Text(m, "name") ?? $"{lower}{before.Count(l => l.Kind == kind) + 1}";
+            if (bias && !(kind is LayerKind.Conv2D or LayerKind.Dense || op is { HasWeights: true })) throw new ModelFormatException($"{At(m)}: only layers with weights have a bias");
+            var name = Text(m, "name") ?? $"{lower}{before.Count(l => l.TypeName == (op?.Type ?? lower)) + 1}";
             if (before.Any(l => l.Name == name)) throw new ModelFormatException($"{At(m)}: a layer named '{name}' already exists");
+            var keep = Text(m, "output_format") is { } of && of.Trim().Equals(LogitsFormat.AccumulatorKeyword, StringComparison.OrdinalIgnoreCase);
+            if (keep && !(kind is LayerKind.Conv2D or LayerKind.Dense || op is { HasWeights: true }))
+                throw new ModelFormatException($"{At(Get(m, "output_format")!)}: only layers with weights have an accumulator to keep");
             return new LayerSpec(kind, name,
                 Kernel: kind == LayerKind.Conv2D ? Required(m, "kernel", lower) : 0,
                 Filters: kind == LayerKind.Conv2D ? Required(m, "filters", lower) : 0,
@@ -127,8 +141,47 @@ public static class NetworkSpecParser
                 Pool: kind == LayerKind.MaxPool2D && Get(m, "pool") is { } pool ? Int(pool, "pool") : 2)
             {
                 WeightFormat = Format(m, "weight_format"), InputFormat = Format(m, "input_format"),
-                AccumFormat = Format(m, "accum_format"), OutputFormat = Format(m, "output_format"),
+                AccumFormat = Format(m, "accum_format"), OutputFormat = keep ? null : Format(m, "output_format"),
+                KeepAccumulator = keep, Op = op,
             };
         }
+    }
+
+    /// <summary>One layer's map as <see cref="LayerOps"/> reads it.</summary>
+    private sealed class LayerOptions(Reader r, YamlMappingNode m) : ILayerOptions
+    {
+        public bool Has(string key) => r.Get(m, key) is not null;
+
+        public int? Int(string key) => r.Get(m, key) is { } n ? r.Int(n, key) : null;
+
+        public int[]? Ints(string key, int count)
+        {
+            switch (r.Get(m, key))
+            {
+                case null: return null;
+                case YamlScalarNode s: var v = r.Int(s, key); return Enumerable.Repeat(v, count).ToArray();
+                case YamlSequenceNode q when q.Children.Count == count: return q.Children.Select(c => r.Int(c, key)).ToArray();
+                case var n: throw new ModelFormatException($"{r.At(n)}: `{key}` must be an integer or a list of {count}");
+            }
+        }
+
+        public int[]? Counts(string key, int count)
+        {
+            if (r.Get(m, key) is not { } n) return null;
+            if (n is YamlSequenceNode q && q.Children.Count == count && q.Children.All(c => c is YamlScalarNode { Value: { } t } && int.TryParse(t, out var k) && k >= 0))
+                return q.Children.Select(c => int.Parse(((YamlScalarNode)c).Value!, CultureInfo.InvariantCulture)).ToArray();
+            throw new ModelFormatException($"{r.At(n)}: `{key}` must be valid, same or a list of {count} non-negative integers");
+        }
+
+        public double? Number(string key)
+        {
+            if (r.Get(m, key) is not { } n) return null;
+            if (n is YamlScalarNode { Value: { } t } && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)) return v;
+            throw new ModelFormatException($"{r.At(n)}: `{key}` must be a number");
+        }
+
+        public string? Text(string key) => r.Get(m, key) is YamlScalarNode s ? s.Value : null;
+
+        public ModelFormatException Error(string key, string message) => new($"{r.At(r.Get(m, key) ?? m)}: {message}");
     }
 }

@@ -41,7 +41,8 @@ public static class WeightsFile
         var layers = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).Select(i =>
         {
             var l = spec.Layers[i];
-            int[] shape = l.Kind == LayerKind.Conv2D ? [l.Filters, l.Kernel, l.Kernel, spec.InputShape(i).C] : [l.Units, spec.FanIn(i)];
+            int[] shape = l.Op is { } op ? op.WeightShape(spec.InputShape(i))
+                : l.Kind == LayerKind.Conv2D ? [l.Filters, l.Kernel, l.Kernel, spec.InputShape(i).C] : [l.Units, spec.FanIn(i)];
             return new LayerWeights(l.Name, l.TypeName, shape, net.Weights[i], net.Biases[i]);
         }).ToList();
         File.WriteAllText(file, JsonSerializer.Serialize(new FileModel(FormatTag, yaml, training, layers), Json));

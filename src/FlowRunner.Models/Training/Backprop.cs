@@ -54,6 +54,10 @@ public static class Backprop
                     Array.Clear(gx);
                     MaxPool(x, gy, s, o, l.Pool, gx);
                     break;
+                case LayerKind.Extended:
+                    if (needInputGradient) Array.Clear(gx);
+                    l.Op!.Backward(x, acts[i + 1], gy, s, o, net.Weights[i], grad.Weights[i], grad.Biases[i], needInputGradient ? gx : null);
+                    break;
                 default:
                     gy.CopyTo(gx, 0);
                     break;

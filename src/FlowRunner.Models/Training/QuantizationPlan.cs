@@ -23,10 +23,11 @@ public sealed class QuantizationPlan
         Layers = NetworkFormats.Resolve(spec, defaults);
         var previous = new FixedFormat?[spec.Layers.Count];
         var current = InputFormat;
+        Values = NetworkFormats.ValueFormats(spec, defaults, Layers);
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             previous[i] = current;
-            if (Layers[i] is { } f) current = f.Output;
+            current = Values[i];
         }
         _incoming = previous;
     }
@@ -39,6 +40,12 @@ public sealed class QuantizationPlan
     public bool ClipGradients { get; }
     public FixedFormat InputFormat { get; }
     public IReadOnlyList<LayerFormats?> Layers { get; }
+
+    /// <summary>Per layer, the format of its output values (<see cref="NetworkFormats.ValueFormats"/>).</summary>
+    public IReadOnlyList<FixedFormat> Values { get; }
+
+    /// <summary>A LayerOp without weights: its outputs replaced by the values of their format (what the bit-accurate model holds).</summary>
+    public void QuantizeValues(int layer, float[] y) => QuantizeInPlace(y, Values[layer]);
 
     /// <summary>A copy of the network whose weights and biases are the values of their fixed-point quantization.</summary>
     public FloatNetwork Quantize(FloatNetwork net)

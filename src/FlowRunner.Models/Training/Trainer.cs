@@ -91,11 +91,14 @@ public static class Trainer
         }
     }
 
-    /// <summary>The dataset's images must have the network's input shape and its labels must be classes of the network.</summary>
+    /// <summary>The dataset's images must have the network's input shape (or its size, for a network on flat vectors) and its labels must be
+    /// classes of the network.</summary>
     public static void CheckFits(NetworkSpec spec, Dataset data)
     {
         var shape = new TensorShape(data.Height, data.Width, data.Channels);
-        if (shape != spec.Input) throw new ModelFormatException($"dataset '{data.Name}' has {shape} images, network '{spec.Name}' takes {spec.Input}");
+        // A network taking a flat vector (an MLP trained on flattened images) reads the images row by row, channels last, as Keras flattens them.
+        var flat = spec.Input.H == 1 && spec.Input.W == 1 && shape.Size == spec.Input.Size;
+        if (shape != spec.Input && !flat) throw new ModelFormatException($"dataset '{data.Name}' has {shape} images, network '{spec.Name}' takes {spec.Input}");
         for (var i = 0; i < data.Count; i++)
             if (data.Labels[i] >= spec.Classes)
                 throw new ModelFormatException($"dataset '{data.Name}': image {i} has label {data.Labels[i]}, network '{spec.Name}' has {spec.Classes} classes");

@@ -8,11 +8,11 @@ namespace FlowRunner.Stages.Model;
 /// and dataset.json ("dataset"). HLS emit, power and the accuracy stages load the model and the very same test images through this.</summary>
 public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, string WeightsPath, string DatasetPath)
 {
-    /// <summary>The weights view of the nearest upstream stage that wrote it (model.train, model.load), with the dataset view beside them.</summary>
+    /// <summary>The weights view of the nearest upstream stage that wrote it (model.train, model.load, model.import), with the dataset view beside them.</summary>
     public static ModelArtifacts From(StageContext c)
     {
         var model = c.FindView(Views.Weights)
-            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train or model.load stage upstream (view '{Views.Weights.Name}'); add it to `needs:`");
+            ?? throw new StageFailedException($"stage '{c.StageId}' ({c.Kind}) needs a model.train, model.load or model.import stage upstream (view '{Views.Weights.Name}'); add it to `needs:`");
         var weights = model.ArtifactPath(Views.Weights.Name);
         var (net, training) = Models.Network.WeightsFile.Load(weights);
         return new ModelArtifacts(net, training, weights, model.ArtifactPath(Views.Dataset.Name));

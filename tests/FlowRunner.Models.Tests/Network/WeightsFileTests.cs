@@ -42,7 +42,7 @@ public sealed class WeightsFileTests : IDisposable
         Assert.Contains("not a FlowRunner weights file", Assert.Throws<ModelFormatException>(() => WeightsFile.Load(file)).Message);
         File.WriteAllText(file, "{\"format\": ");
         Assert.Contains("w.json: line 1: not a weights file", Assert.Throws<ModelFormatException>(() => WeightsFile.Load(file)).Message);
-        File.WriteAllText(file, """{"format": "flowrunner-weights-1", "network": "input: [28, 28]\n", "layers": []}""");
+        File.WriteAllText(file, """{"format": "flowrunner-weights-1", "network": "input: [28, 28, 1, 1]\n", "layers": []}""");
         Assert.Contains("w.json (embedded network):1:8", Assert.Throws<ModelFormatException>(() => WeightsFile.Load(file)).Message);
     }
 }

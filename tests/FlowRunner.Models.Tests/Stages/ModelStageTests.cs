@@ -134,7 +134,7 @@ public sealed class ModelStageTests(MnistFixture mnist) : IDisposable
         var e3 = await Assert.ThrowsAsync<StageFailedException>(() => _h.RunAsync(new ModelTrainAdapter(), "m3", new() { ["qat"] = new Dictionary<string, object?> { ["word"] = 4L, ["int"] = 2L, ["bits"] = 3L } }));
         Assert.Contains("option 'qat' has no key 'bits'", e3.Message);
         var e4 = await Assert.ThrowsAsync<StageFailedException>(() => _h.RunAsync(new ModelAccuracyAdapter(), "a1", new() { ["format"] = "8.4 round" }));
-        Assert.Contains("needs a model.train or model.load stage upstream", e4.Message);
+        Assert.Contains("needs a model.train, model.load or model.import stage upstream", e4.Message);
         var e5 = await Assert.ThrowsAsync<StageFailedException>(() => _h.RunAsync(new ModelTrainAdapter(), "m5", new() { ["dataset"] = "idx" }));
         Assert.Contains("dataset idx needs option 'train_images'", e5.Message);
         var e6 = await Assert.ThrowsAsync<StageFailedException>(() => _h.RunAsync(new ModelLoadAdapter(), "l1", new() { ["weights"] = "missing-weights.json" }));
