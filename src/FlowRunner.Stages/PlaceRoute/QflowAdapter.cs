@@ -26,7 +26,7 @@ public sealed class QflowAdapter : IToolAdapter
     public int Priority => 20;
 
     /// <summary>rc2dly and blif2Verilog are run by their path in qflow's folder (<see cref="QflowInstall"/>); the runner checks them by name.</summary>
-    public IReadOnlyList<string> RequiredTools => ["yosys", "graywolf", "qrouter", "tclsh", "sta", "rc2dly", "blif2Verilog"];
+    public IReadOnlyList<string> RequiredTools => ["yosys", "graywolf", "qrouter", "tclsh", "sta", "rc2dly", "blif2Verilog", "blifFanout"];
 
     public IReadOnlyList<string> OptionalTools => ["klayout"];
 
@@ -43,6 +43,7 @@ public sealed class QflowAdapter : IToolAdapter
             await ToolLocator.ProbeAsync(locator, "sta", ["-version"], cancellationToken),
             Helper("rc2dly"),
             Helper("blif2Verilog"),
+            Helper("blifFanout"),
             await ToolLocator.ProbeAsync(locator, "klayout", ["-v"], cancellationToken),
         ];
     }
@@ -73,6 +74,8 @@ public sealed class QflowAdapter : IToolAdapter
             "Debian's graywolf and qrouter take no fixed macros), placed for the floor plan's cell region " +
             $"{region.Width:N1} x {region.Height:N1} um at ({region.X:N1}, {region.Y:N1})");
 
+        var (buffer, clockBuffer) = (BufferPins(inputs.Liberty, o.String("buffer_cell", "BUFX2"), "buffer_cell"),
+            BufferPins(inputs.Liberty, o.String("clock_buffer_cell", "CLKBUF1"), "clock_buffer_cell"));
         // 1. The block's BLIF: memories exposed as ports, outputs buffered, constants tied (ypostproc), as qflow's synthesize.sh.
         context.Log.Progress(0.05, "yosys");
         var clockOutputs = new List<string>();
@@ -81,11 +84,26 @@ public sealed class QflowAdapter : IToolAdapter
                 clockOutputs.AddRange(InstancesOf(inputs.Netlist, m.Name).Select(i => $"{i}__{p.Name}"));
         File.WriteAllText(W("memories.v"), QflowScripts.MemoryStubs(inputs.Memories));
         File.WriteAllText(W("prepare.ys"), QflowScripts.Prepare(top, inputs.Netlist, inputs.Liberty, "memories.v", inputs.Memories.Select(m => m.Name).ToList(),
-            $"{top}_mapped.blif", ("BUFX2", "A", "Y")));
+            $"{top}_mapped.blif", buffer));
         await Run("yosys", ["-q", "-l", "prepare.log", "-s", "prepare.ys"], "yosys (cutting the logic block out of the netlist)");
         var techScript = Path.Combine(inputs.QflowTechDir, inputs.TechName + ".sh");
         await Run("tclsh", [Script("ypostproc.tcl"), $"{top}_mapped.blif", top, techScript, "vdd", "gnd"], "ypostproc.tcl");
         File.WriteAllText(W($"{top}.blif"), CleanBlif(File.ReadAllText(W($"{top}_mapped_tmp.blif"))));
+
+        // Fanout buffering and gate sizing as qflow's synthesize.sh does (blifFanout until it changes nothing): without it the clock
+        // reaches every flip-flop as one net, which qrouter cannot route on the main job.
+        var resized = 0;
+        for (var pass = 1; pass <= 10; pass++)
+        {
+            File.Move(W($"{top}.blif"), W($"{top}_prefanout.blif"), true);
+            var r = await Run(Bin("blifFanout"), ["-l", Num(o.Double("fanout_latency_ps", 100)), "-c", Num(o.Double("fanout_max_load_ff", 20)),
+                "-s", "nullstring", "-p", inputs.Liberty, "-b", $"{buffer.Cell},{clockBuffer.Cell}", "-i", $"{buffer.In},{clockBuffer.In}",
+                "-o", $"{buffer.Out},{clockBuffer.Out}", $"{top}_prefanout.blif", $"{top}.blif"], "blifFanout (fanout buffering)");
+            var changed = GatesChanged(r.StandardOutput + r.StandardError);
+            resized += changed;
+            if (changed == 0) break;
+        }
+        context.Log.Info($"blifFanout: {resized} gate(s) buffered or resized ({clockBuffer.Cell} on the clock, {buffer.Cell} elsewhere)");
 
         // 2. Placement, retried at lower density when routing fails.
         File.WriteAllText(W($"{top}.cfg"), QflowScripts.QrouterInfo(inputs.TechLef));
@@ -166,7 +184,12 @@ public sealed class QflowAdapter : IToolAdapter
         File.WriteAllText(context.PathOf("routed.spef"), SpefWriter.Write(top, rc));
         if (rc.Sum(n => n.UnresolvedPins) is > 0 and var unresolved)
             context.Log.Warn($"qrouter's RC file names {unresolved} sink pin(s) ERROR (it could not tell which pin a branch reaches): their wire counts as capacitance, their pin gets no Elmore delay of its own");
-        var netlistResult = await Run(Bin("blif2Verilog"), ["-c", "-p", "-v", "vdd", "-g", "gnd", $"{top}.blif"], "blif2Verilog");
+        // graywolf re-assigns the sinks of buffer trees while it places: blifanno.tcl writes those assignments back into the BLIF, as
+        // qflow's placement.sh does, so that the netlist names the nets the DEF and the parasitics name.
+        await Run("tclsh", [Script("blifanno.tcl"), $"{top}.blif", $"{top}.def", $"{top}_anno.blif"], "blifanno.tcl");
+        var placedBlif = File.Exists(W($"{top}_anno.blif")) ? $"{top}_anno.blif" : throw new StageFailedException(
+            $"stage '{context.StageId}': blifanno.tcl wrote no {top}_anno.blif in {work}: the netlist would not match the placement's buffer trees");
+        var netlistResult = await Run(Bin("blif2Verilog"), ["-c", "-p", "-v", "vdd", "-g", "gnd", placedBlif], "blif2Verilog");
         File.WriteAllText(context.PathOf("routed.v"), netlistResult.StandardOutput);
 
         // 5. Timing and power before and after the wires, on the same block netlist.
@@ -273,6 +296,23 @@ public sealed class QflowAdapter : IToolAdapter
     /// <summary>The instance names of a module in a Yosys netlist (`module_name [#(...)] instance (`), enough to name the exposed clock ports.</summary>
     private static IEnumerable<string> InstancesOf(string netlist, string module) =>
         NetlistScan.Read(File.ReadAllText(netlist)).Where(i => i.Cell == module).Select(i => i.Name);
+
+    /// <summary>A buffer cell of the Liberty with its one input and one output pin; a cell that is not there is a stage error naming the option.</summary>
+    private static (string Cell, string In, string Out) BufferPins(string liberty, string cell, string option)
+    {
+        var c = Tech.Liberty.LibertyReader.ReadFile(liberty).Cell(cell);
+        if (c is null || c.Inputs.Count() != 1 || c.Outputs.Count() != 1)
+            throw new StageFailedException($"`with.{option}`: '{cell}' is no buffer of {liberty} (a cell with one input and one output)");
+        return (cell, c.Inputs.Single().Name, c.Outputs.Single().Name);
+    }
+
+    /// <summary>blifFanout's count of substituted gates ("Number of gates changed: N"), which qflow iterates to 0.</summary>
+    public static int GatesChanged(string output)
+    {
+        const string key = "Number of gates changed:";
+        var line = output.Split('\n').LastOrDefault(l => l.Contains(key, StringComparison.Ordinal));
+        return line is not null && int.TryParse(line[(line.IndexOf(key, StringComparison.Ordinal) + key.Length)..].Trim(), out var n) ? n : 0;
+    }
 
     /// <summary>qflow's synthesize.sh cleanup of Yosys' BLIF (its sed line): no backslash escapes, no `$techmap` prefixes.</summary>
     internal static string CleanBlif(string blif) => blif.Replace("$techmap", "").Replace("\\", "");

@@ -51,11 +51,11 @@ public static class SpefWriter
     }
 
     /// <summary>The net's name in blif2Verilog's netlist: a bus bit that is not a top-level port becomes `name_index_` there (`x_q[3]` is `x_q_3_`),
-    /// a port keeps its bus name.</summary>
+    /// a port keeps its bus name, and a '$' (blifFanout's `clk_bF$buf6`) becomes '_'.</summary>
     public static string NetlistName(RcNet net)
     {
         var isPort = IsPort(net.Driver) || net.Tree.Any(t => t.Pins.Any(IsPort) || t.Descendants().Any(d => d.Pins.Any(IsPort)));
-        return isPort ? net.Name : net.Name.Replace('[', '_').Replace(']', '_');
+        return isPort ? net.Name : net.Name.Replace('[', '_').Replace(']', '_').Replace('$', '_');
     }
 
     /// <summary>A top-level port is `PIN/name` in the RC file: it drives the net when it is an input, is driven when it is an output.</summary>
@@ -69,7 +69,7 @@ public static class SpefWriter
     {
         if (IsPort(pin)) return Name(pin[4..]);
         var slash = pin.LastIndexOf('/');
-        return slash < 0 ? Name(pin) : $"{Name(pin[..slash])}:{Name(pin[(slash + 1)..])}";
+        return slash < 0 ? Name(pin) : $"{Name(pin[..slash].Replace('$', '_'))}:{Name(pin[(slash + 1)..])}";
     }
 
     /// <summary>SPEF identifiers: letters, digits, '_' and the bus brackets stand as they are; any other character is escaped with '\'.</summary>

@@ -105,4 +105,14 @@ public sealed class PlaceRouteParserTests
         Assert.InRange(def.WireLengthUm, 229 * (108.8 + 76) / 10, 229 * 2 * (108.8 + 76));
         Assert.Contains(def.Components, c => c.Cell == "DFFPOSX1");
     }
+
+    [Fact]
+    public void BlifFanouts_count_of_changed_gates_is_read_from_its_summary()
+    {
+        // blifFanout 1.3.17's last lines on the 1-lane main job (first and fourth pass).
+        const string first = "1842 gates exceed specified minimum load.\n278 buffers were added.\n389 gates were changed.\n\nGate counts by drive strength:\n\n" +
+            "\t\"1\" gates\tIn: 5180    \tOut: 4791    \t-389\n\nNumber of gates changed: 667\n";
+        Assert.Equal(667, QflowAdapter.GatesChanged(first));
+        Assert.Equal(0, QflowAdapter.GatesChanged("0 buffers were added.\nNumber of gates changed: 0\n"));
+    }
 }

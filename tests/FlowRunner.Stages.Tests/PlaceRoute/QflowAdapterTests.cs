@@ -111,6 +111,8 @@ public sealed class QflowAdapterTests : IDisposable
         Assert.Equal(1000 / M("post_route_critical_path_ns"), M("post_route_fmax_mhz"), 2);
         Assert.True(File.ReadAllText(Path.Combine(dir, "routed.sdf")).Contains("INTERCONNECT", StringComparison.Ordinal));
         Assert.Contains(_log.Lines, l => l.Contains("logic block of accel alone", StringComparison.Ordinal));
+        Assert.Contains(_log.Lines, l => l.Contains("blifFanout:", StringComparison.Ordinal) && l.Contains("CLKBUF1 on the clock", StringComparison.Ordinal));
+        Assert.Contains(File.ReadAllLines(Path.Combine(dir, "routed.v")), l => l.TrimStart().StartsWith("CLKBUF1 ", StringComparison.Ordinal));
         if (new ToolLocator().Find("klayout") is not null)
         {
             var png = File.ReadAllBytes(Path.Combine(dir, "layout.png"));
