@@ -279,6 +279,19 @@ public class SafetyTests
     }
 
     [Fact]
+    public void A_refused_required_option_is_one_error_not_a_second_missing_option()
+    {
+        using var ws = new Workspace();
+        var f = ws.Write("r.yaml", "name: r\nstages:\n  - id: a\n    kind: test.read\n    with: { file: /etc/passwd }\n  - { id: b, kind: test.read, with: { file: [1, 2] } }\n");
+        var errors = Assert.Throws<RecipeException>(() => ws.Plan(f)).Errors;
+        Assert.Equal(2, errors.Count);
+        Assert.Contains("option 'file' reads '/etc/passwd'", errors[0].Message);
+        Assert.Contains("stage 'b': option 'file'", errors[1].Message);
+        Assert.DoesNotContain(errors, e => e.Message.Contains("needs option"));
+        Assert.Contains("needs option 'file'", Assert.Single(Assert.Throws<RecipeException>(() => ws.Plan(ws.Write("m.yaml", "name: m\nstages:\n  - { id: a, kind: test.read }\n"))).Errors).Message);
+    }
+
+    [Fact]
     public void A_tech_name_that_would_leave_tech_is_a_recipe_error()
     {
         using var ws = new Workspace();

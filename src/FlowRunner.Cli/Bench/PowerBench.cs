@@ -1,3 +1,4 @@
+using FlowRunner.Stages.Model;
 using System.Diagnostics;
 using System.Globalization;
 using FlowRunner.Abstractions;
@@ -34,7 +35,7 @@ internal static class PowerBench
         }
         var data = Path.Combine(Environment.CurrentDirectory, ".flowrunner", "data");
         var tools = new ToolRunner(o.WorkDirectory, log, RetrySpec.Default, new ToolLocator());
-        var split = await DatasetLoader.LoadAsync(DatasetSpec.Mnist(), data, tools, log, ct);
+        var split = await DatasetLoader.LoadAsync(DatasetSpec.Mnist(), new ToolDatasetHost(data, tools, log), ct);
         var all = NpmMnist.Load(NpmMnist.DigitsFolder(data));
         var spec = ReferenceNetworks.Load(ReferenceNetworks.MnistCnn);
         var cores = Environment.ProcessorCount;

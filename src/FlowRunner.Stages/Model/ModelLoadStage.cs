@@ -38,7 +38,7 @@ public sealed class ModelLoadAdapter() : InProcessAdapter(new ModelLoadStage())
     {
         var file = c.ResolvePath(o.String("weights"));
         var (net, _) = WeightsFile.Load(file);
-        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), c.DataDirectory, c.Tools, c.Log, ct);
+        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
         var floatAccuracy = FloatInference.Accuracy(net, data.Test, threads: c.Threads);
         c.Log.Info($"loaded {net.Spec.Name} from {file}: float accuracy {floatAccuracy:P2} on {data.Test.Count:N0} test images");
         File.Copy(file, c.PathOf("weights.json"), overwrite: true);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowRunner.Abstractions;
 using FlowRunner.Models.Profiling;
 
@@ -37,11 +36,8 @@ public sealed class ModelProfileAdapter() : InProcessAdapter(new ModelProfileSta
         var test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
         var profile = RangeProfiler.Profile(model.Net, test, c.Threads);
         foreach (var p in profile) c.Log.Info($"{p.Tensor,-20} max |x| {p.MaxAbs,10:G5} -> {p.IntBits} integer bits");
-        await File.WriteAllTextAsync(c.PathOf("profile.json"), JsonSerializer.Serialize(new
-        {
-            images = test.Count,
-            tensors = profile.Select(p => new { tensor = p.Tensor, kind = p.Kind, max_abs = p.MaxAbs, int_bits = p.IntBits }),
-        }, ModelJson.Options), ct);
+        var record = new ProfileRecord(test.Count, profile.Select(p => new ProfileTensor(p.Tensor, p.Kind, p.MaxAbs, p.IntBits)).ToList());
+        await File.WriteAllTextAsync(c.PathOf(ProfileRecord.FileName), record.ToJson(), ct);
         var values = profile.Where(p => p.Kind is not ("weights" or "bias")).ToList();
         var weights = profile.Where(p => p.Kind is "weights" or "bias").ToList();
         var max = values.Max(p => p.MaxAbs);
@@ -51,6 +47,29 @@ public sealed class ModelProfileAdapter() : InProcessAdapter(new ModelProfileSta
         [
             new Metric("max_abs_value", max), new Metric("int_bits_needed", RangeProfiler.IntBitsFor(max)),
             new Metric("max_abs_weight", wmax), new Metric("weight_int_bits", RangeProfiler.IntBitsFor(wmax)),
-        ], [new Artifact("profile", "profile.json", "largest magnitude and integer bits per tensor")]);
+        ], [new Artifact(Views.Profile.Name, ProfileRecord.FileName, "largest magnitude and integer bits per tensor")]);
     }
 }
+
+/// <summary>profile.json, the `profile` view: over how many test images, and per tensor (the input, each layer's weights, bias and output)
+/// the largest magnitude seen and the integer bits with sign it needs. Read with <see cref="Read"/>.</summary>
+public sealed record ProfileRecord(int Images, IReadOnlyList<ProfileTensor> Tensors)
+{
+    public const string FileName = "profile.json";
+    public const string FormatName = "flowrunner-profile-1";
+
+    /// <summary>The record's format tag, checked by the reader.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Format { get; init; } = FormatName;
+
+    public string ToJson() => Records.RecordFile.ToJson(this, Records.ViewJson.Records.ProfileRecord);
+
+    public static ProfileRecord FromJson(string json, string file = FileName) =>
+        Records.RecordFile.Parse(json, file, Records.ViewJson.Records.ProfileRecord, "format", FormatName);
+
+    /// <summary>The profile view of a model.profile stage.</summary>
+    public static ProfileRecord Read(string file) => Records.RecordFile.Read(file, Records.ViewJson.Records.ProfileRecord, "format", FormatName);
+}
+
+/// <summary>One tensor of profile.json: its name, kind (input, weights, bias, output), largest |value| and integer bits with sign.</summary>
+public sealed record ProfileTensor(string Tensor, string Kind, double MaxAbs, int IntBits);

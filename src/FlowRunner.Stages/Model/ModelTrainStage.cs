@@ -59,7 +59,7 @@ public sealed class ModelTrainAdapter() : InProcessAdapter(new ModelTrainStage()
         var spec = NetworkLocator.Load(c, o.String("network"));
         var qat = QatOptions.From(c, o);
         var optimizer = o.String("optimizer") == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd;
-        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), c.DataDirectory, c.Tools, c.Log, ct);
+        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
         var options = new TrainingOptions(o.Int("epochs"), o.Int("batch"), o.Double("learning_rate"), optimizer, o.Double("momentum"), o.Int("seed"), null, c.Threads);
         if (options.Epochs < 0 || options.Batch < 1) throw new StageFailedException($"stage '{c.StageId}': epochs must be >= 0 and batch >= 1");
         c.Log.Info($"training {spec.Name} ({spec.MacCount:N0} MACs an inference) on {data.Train.Count:N0} images: {options.Epochs} epoch(s), {optimizer.ToString().ToLowerInvariant()} at {options.Rate}, batch {options.Batch}, seed {options.Seed}; qat {qat}");

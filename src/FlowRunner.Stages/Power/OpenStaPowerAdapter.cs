@@ -40,7 +40,8 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         }
         var netlist = synth.ArtifactPath("netlist");
         var liberty = StdCellLiberty(context, inputs.Tech);
-        var memoryLibs = inputs.Memories is null ? [] : MemoryLiberty.Write(inputs.Memories, inputs.Schedule.MemoryModules, inputs.Tech, context.PathOf("memlib"),
+        var memoryDir = context.FindView(Views.Memories)?.Directory;
+        var memoryLibs = inputs.Memories is null || memoryDir is null ? [] : MemoryLiberty.Write(inputs.Memories, memoryDir, inputs.Schedule.MemoryModules, context.PathOf("memlib"),
             inputs.Schedule.CyclesPerInference).ToList();
 
         var flops = LibertyReader.ReadFile(liberty).Cells.Where(c => c.Group.Group("ff") is not null || c.Group.Group("latch") is not null).Select(c => c.Name).ToHashSet();
@@ -50,7 +51,6 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var instances = NetlistScan.Read(netlistText);
         // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
         var memoryCells = inputs.Schedule.MemoryModules.ToHashSet();
-        var memoryDir = context.FindView(Views.Memories)?.Directory;
         if (inputs.Memories is not null && memoryDir is not null)
             foreach (var macro in inputs.Memories.Macros.Where(m => instances.Any(i => i.Cell == m.Name)))
             {

