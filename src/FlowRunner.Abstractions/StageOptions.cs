@@ -12,9 +12,13 @@ public sealed class StageOptions(string stageId, IReadOnlyDictionary<string, obj
 
     public object? Raw(string key) => Values.TryGetValue(key, out var v) ? v : null;
 
+    /// <summary>A string option is one line: a newline or another control character in it is refused here, naming the option, so that no
+    /// stage writes it into a script or quotes it across the lines of an error.</summary>
     public string String(string key, string fallback = "") => Raw(key) switch
     {
         null => fallback,
+        string s when s.FirstOrDefault(char.IsControl) is var c && c != '\0' =>
+            throw new StageFailedException($"stage '{StageId}': `with.{key}` holds the control character U+{(int)c:X4}{(c == '\n' ? " (a newline)" : "")}; a string option is one line"),
         string s => s,
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         var o => o.ToString() ?? fallback,

@@ -8,6 +8,7 @@ root.Add(GlobalOptions.Plugins);
 root.Add(GlobalOptions.AllowPath);
 foreach (var command in CommandCatalog.TopLevel()) root.Add(command);
 var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0) return ErrorReport.Parse(parsed);
 try
 {
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

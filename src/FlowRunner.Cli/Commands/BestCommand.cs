@@ -38,6 +38,10 @@ internal static class BestCommand
                 return Terminal.ErrorReport.Recipe(e);
             }
             var points = store.Points(run.RunId);
+            if (points.Any(p => p.Metrics.Count > 0))
+                foreach (var c in objective.Constraints)
+                    if (MetricNames.Unknown(c, points) is { } unknown)
+                        return Terminal.ErrorReport.Usage($"{Path.GetFileName(recipe.File)}: sweep.objective.subject_to: {unknown}");
             var (best, why) = Selector.Best(points, objective);
             foreach (var p in points.Where(p => !p.Succeeded))
             {
@@ -53,11 +57,13 @@ internal static class BestCommand
             }
             AnsiConsole.MarkupLine($"best of run [bold]{run.RunId}[/]: [green]{best.PointId}[/] {Markup.Escape($"[{best.Label}] ({why})")}");
             var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value", "unit");
-            foreach (var (k, v) in best.Metrics.OrderBy(kv => kv.Key)) table.AddRow(Markup.Escape(k), v.ToString("G6"), Markup.Escape(best.Units.GetValueOrDefault(k, "")));
+            table.Columns[1].RightAligned();
+            foreach (var k in MetricNames.Shown(best).Order(StringComparer.Ordinal))
+                table.AddRow(Markup.Escape(k), Figures.Format(best.Metrics[k]), Markup.Escape(best.Units.GetValueOrDefault(k, "")));
             AnsiConsole.Write(table);
             var front = Selector.ParetoFront(points, Selector.DefaultParetoGoals);
-            if (front.Count > 0)
-                Console.WriteLine($"Pareto front ({string.Join(", ", Selector.DefaultParetoGoals)}): {string.Join(", ", front.Select(p => $"{p.PointId} [{p.Label}]"))}");
+            if (front.Count > 1)
+                Console.WriteLine($"Pareto front ({string.Join(", ", Selector.DefaultParetoGoals)}), {front.Count} point(s): {string.Join(", ", front.Select(p => $"{p.PointId} [{p.Label}]"))}");
 
             var outFile = r.GetValue(output) ?? Path.Combine(recipe.Directory, recipe.Name + ".best.yaml");
             File.WriteAllText(outFile, WinnerRecipe(recipe, best));

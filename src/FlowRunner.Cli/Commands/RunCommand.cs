@@ -18,6 +18,7 @@ internal static class RunCommand
         var threads = new Option<int>("--threads") { Description = "Threads one in-process stage may use (default: the cores shared among the stages computing when it starts); results never depend on it", DefaultValueFactory = _ => 0 };
         var force = new Option<bool>("--force") { Description = "Run every stage again, ignoring the cache" };
         var from = new Option<string?>("--from") { Description = "Run this stage and everything after it again" };
+        var to = new Option<string?>("--to") { Description = "Stop after this stage: run only it and the stages it needs" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only failures and the final line" };
         var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of the live display (automatic under CI or when piped)" };
         var points = new Option<string[]>("--point") { Description = "Run only these design points (ids such as p003); repeatable", DefaultValueFactory = _ => [] };
@@ -30,7 +31,7 @@ internal static class RunCommand
 
         var cmd = new Command("run", "Run a recipe: every stage of every design point, in parallel where the graph allows, reusing cached results.")
         {
-            recipe, set, jobs, threads, force, from, quiet, plain, points, runId, failOnRegression, executorOption, task, sbatch,
+            recipe, set, jobs, threads, force, from, to, quiet, plain, points, runId, failOnRegression, executorOption, task, sbatch,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -46,6 +47,12 @@ internal static class RunCommand
             catch (RecipeException e)
             {
                 return ErrorReport.Recipe(e);
+            }
+            if (r.GetValue(to) is { } last)
+            {
+                var ids = plan.Recipe.Stages.Select(s => s.Id).ToList();
+                if (!ids.Contains(last)) return ErrorReport.Usage($"--to {last}: the recipe has no stage '{last}'{RecipeLoader.Suggest(last, ids)} (stages: {string.Join(", ", ids)})");
+                plan = UpTo(plan, last);
             }
             if (r.GetValue(jobs) < 1) return ErrorReport.Usage("--jobs must be at least 1");
             if (r.GetValue(threads) < 0) return ErrorReport.Usage("--threads must be 0 (share the cores) or more");
@@ -96,6 +103,17 @@ internal static class RunCommand
         });
         return cmd;
     }
+
+    /// <summary>The plan cut after a stage: that stage and its upstream stages, for every point.</summary>
+    internal static RunPlan UpTo(RunPlan plan, string last) => new()
+    {
+        Recipe = plan.Recipe, Points = plan.Points, TechFile = plan.TechFile,
+        Stages = plan.Stages.ToDictionary(kv => kv.Key, kv =>
+        {
+            var keep = kv.Value.First(s => s.Id == last).Upstream.Append(last).ToHashSet();
+            return (IReadOnlyList<ResolvedStage>)kv.Value.Where(s => keep.Contains(s.Id)).ToList();
+        }),
+    };
 
     /// <summary>How a node starts this same flowrunner: FLOWRUNNER_COMMAND (words split on spaces), else this process's own command.</summary>
     internal static IReadOnlyList<string> SelfCommand()

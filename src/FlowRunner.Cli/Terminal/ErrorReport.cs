@@ -21,6 +21,15 @@ internal static class ErrorReport
         return 2;
     }
 
+    /// <summary>Command-line errors (unknown option, missing or bad argument): one line each and where to read the usage; exit 2 as for every usage error.</summary>
+    public static int Parse(System.CommandLine.ParseResult parsed)
+    {
+        foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {e.Message}");
+        var command = string.Join(" ", parsed.CommandResult.Command is { } c && c.Parents.Any() ? ["flowrunner", c.Name] : new[] { "flowrunner" });
+        Console.Error.WriteLine($"see `{command} --help`");
+        return 2;
+    }
+
     /// <summary>The top-level handler: anything a command did not handle itself ends here instead of a stack trace.</summary>
     public static int Unhandled(Exception e, string workspace)
     {

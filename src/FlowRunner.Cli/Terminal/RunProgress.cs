@@ -58,8 +58,20 @@ internal sealed class RunProgress(ProgressMode mode) : IRunObserver
 
     public void StageProgress(string pointId, string stageId, double fraction, string status)
     {
-        if (_running.TryGetValue((pointId, stageId), out var r)) _running[(pointId, stageId)] = r with { Fraction = fraction, Status = status };
+        if (!_running.TryGetValue((pointId, stageId), out var r)) return;
+        _running[(pointId, stageId)] = r with { Fraction = fraction, Status = status };
+        // Plain mode (CI logs) gets a line when the status text changes, at most every few seconds a stage, so a long training or
+        // accuracy sweep shows its epochs and images instead of sitting silent.
+        if (mode != ProgressMode.Plain || status == r.Status || status.Length == 0) return;
+        var now = _clock.Elapsed.TotalSeconds;
+        var last = _lastProgressLine.GetValueOrDefault((pointId, stageId), double.NegativeInfinity);
+        if (now - last < PlainProgressEverySeconds) return;
+        _lastProgressLine[(pointId, stageId)] = now;
+        Line($"{"progress",-9} {pointId}/{stageId} {fraction * 100,3:F0}% {status}");
     }
+
+    private const double PlainProgressEverySeconds = 5;
+    private readonly ConcurrentDictionary<(string, string), double> _lastProgressLine = new();
 
     public void StageMessage(string pointId, string stageId, string level, string message)
     {

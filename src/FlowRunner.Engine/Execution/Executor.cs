@@ -236,6 +236,12 @@ public sealed class Executor(StageRegistry registry, ExecutorOptions options, IR
                 try
                 {
                     result = await adapter.RunAsync(ctx, ct);
+                    if (SafeName.LinksOut(tmp).ToList() is [var (link, target), ..] escaping)
+                    {
+                        // Removed (only the links), so that keeping the failed stage's folder in runs/ does not keep a way out either.
+                        foreach (var (l, _) in escaping) File.Delete(l);
+                        throw new StageFailedException($"adapter '{adapter.Id}' left '{Path.GetRelativePath(tmp, link)}', which links to {target}, outside its stage folder");
+                    }
                     foreach (var a in result.Artifacts)
                         if (Path.IsPathRooted(a.RelativePath) || !SafeName.IsInside(tmp, Path.Combine(tmp, a.RelativePath)))
                             throw new StageFailedException($"adapter '{adapter.Id}' reported artifact '{a.Name}' at '{a.RelativePath}', which is not inside its stage folder");

@@ -25,6 +25,17 @@ public sealed class Expression
         return new Expression(text, root);
     }
 
+    /// <summary>The bound when the expression is one comparison of a name with a number (`accuracy >= 0.9`, `0.9 <= accuracy`), written
+    /// with the name on the left; null otherwise. Plots draw it as a constraint line.</summary>
+    public (string Name, string Op, double Value)? Bound()
+    {
+        static string Flip(string op) => op switch { "<" => ">", ">" => "<", "<=" => ">=", ">=" => "<=", _ => op };
+        if (_root is not Binary { Op: "<" or "<=" or ">" or ">=" } b) return null;
+        if (b is { L: Name n, R: Literal { Value: var v } } && Normalize(v) is double d) return (n.Id, b.Op, d);
+        if (b is { L: Literal { Value: var w }, R: Name m } && Normalize(w) is double e) return (m.Id, Flip(b.Op), e);
+        return null;
+    }
+
     /// <summary>Evaluates; an unknown name is an error naming it.</summary>
     public object Evaluate(Func<string, object?> lookup) => _root.Eval(lookup);
 

@@ -26,6 +26,22 @@ public static class SafeName
     public static bool IsWithin(string folder, string path) =>
         IsInside(folder, path) || Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
+    /// <summary>The symbolic links below <paramref name="folder"/> that lead out of it (the target, resolved from the link's own folder, is not
+    /// within the folder), as (the link's full path, its target): a stage's outputs may not reach outside their folder by a link either, or
+    /// the cache, runs/ and the stages after it would read, copy and hard-link what lies there.</summary>
+    public static IEnumerable<(string Link, string Target)> LinksOut(string folder)
+    {
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
+        while (pending.TryPop(out var dir))
+            foreach (var entry in dir.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+                if (entry.LinkTarget is { } target)
+                {
+                    // A link is never followed here, so a link to a folder above it cannot loop.
+                    if (!IsWithin(folder, Path.GetFullPath(target, Path.GetDirectoryName(entry.FullName)!))) yield return (entry.FullName, target);
+                }
+                else if (entry is DirectoryInfo sub) pending.Push(sub);
+    }
+
     /// <summary>Deletes <paramref name="target"/> recursively, refusing (with an <see cref="IOException"/>) anything that is not strictly below
     /// <paramref name="folder"/>: the engine never deletes outside the folder it owns.</summary>
     public static void DeleteBelow(string folder, string target)

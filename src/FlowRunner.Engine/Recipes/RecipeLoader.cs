@@ -177,7 +177,7 @@ public static class RecipeLoader
         {
             Name = name,
             File = file,
-            Description = root["description"] is YScalar ds ? ds.Text : null,
+            Description = Text(root, "description", errors),
             Tech = Scalar(root, "tech", errors),
             TechMark = root["tech"]?.Mark,
             Seed = seed,
@@ -199,6 +199,7 @@ public static class RecipeLoader
         CheckKeys(m, StageKeys, "stage", errors);
         var id = Scalar(m, "id", errors);
         var kind = Scalar(m, "kind", errors);
+        Text(m, "description", errors);
         if (id is null) { errors.Add(new RecipeError(m.Mark, "stage has no `id:`")); return null; }
         if (Paths.SafeName.Problem(id) is { } badId) errors.Add(new RecipeError(m["id"]!.Mark, $"stage id '{id}' {badId} (it names the stage folder)"));
         if (kind is null) { errors.Add(new RecipeError(m.Mark, $"stage '{id}' has no `kind:`")); return null; }
@@ -279,6 +280,17 @@ public static class RecipeLoader
             for (var j = 1; j <= b.Length; j++)
                 d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
         return d[a.Length, b.Length];
+    }
+
+    /// <summary>A key holding free text, kept as written (`yes` stays yes).</summary>
+    private static string? Text(YMap m, string key, List<RecipeError> errors)
+    {
+        switch (m[key])
+        {
+            case null: return null;
+            case YScalar s: return s.Text;
+            case var n: errors.Add(new RecipeError(n.Mark, $"`{key}:` must be text")); return null;
+        }
     }
 
     private static string? Scalar(YMap m, string key, List<RecipeError> errors)

@@ -61,7 +61,7 @@ public sealed record DatasetSpec(string Kind, int TestHoldout = 2000, int SplitS
         }
         catch (JsonException e)
         {
-            throw new ModelFormatException($"{file}: line {e.LineNumber + 1}: not a dataset description: {e.Message}");
+            throw new ModelFormatException($"{file}: line {e.LineNumber + 1}: not a dataset description (at byte {e.BytePositionInLine + 1} of the line: not JSON, or a value of the wrong type)");
         }
     }
 }

@@ -68,10 +68,95 @@ public static class NpmMnist
         }
     }
 
-    /// <summary>Reads the digits in file order (all 0s, then all 1s, ...); loaded once per process.</summary>
-    public static Dataset Load(string digitsFolder) => Loaded.GetOrAdd(Path.GetFullPath(digitsFolder), Read);
+    /// <summary>Reads the digits in file order (all 0s, then all 1s, ...); loaded once per process, from the compact copy
+    /// (<see cref="CompactFile"/>) when it matches the JSON files.</summary>
+    public static Dataset Load(string digitsFolder) => Loaded.GetOrAdd(Path.GetFullPath(digitsFolder), ReadUncached);
 
-    private static Dataset Read(string digitsFolder)
+    /// <summary>The parsed digits beside the JSON files: a header, the labels and the pixels as float32, so that a process (a Slurm task,
+    /// a test) reads 31 MB in one go instead of parsing 21 MB of JSON.</summary>
+    public const string CompactFile = "digits.f32";
+
+    private const long CompactMagic = 0x3154_4947_4944_5246; // "FRDIGIT1", little-endian
+
+    /// <summary>The digits from the compact copy when it matches the JSON files, else parsed from them (then written compact); not cached.</summary>
+    public static Dataset ReadUncached(string digitsFolder)
+    {
+        var compact = Path.Combine(digitsFolder, CompactFile);
+        var stamp = SourceStamp(digitsFolder);
+        if (ReadCompact(compact, stamp) is { } fast) return fast;
+        var data = ReadJson(digitsFolder);
+        WriteCompact(compact, stamp, data);
+        return data;
+    }
+
+    /// <summary>What the compact copy must match: the JSON files' total length and latest write time.</summary>
+    private static (long Length, long Ticks) SourceStamp(string digitsFolder)
+    {
+        long length = 0, ticks = 0;
+        for (var d = 0; d < 10; d++)
+        {
+            var f = new FileInfo(Path.Combine(digitsFolder, $"{d}.json"));
+            if (!f.Exists) return (-1, -1);
+            length += f.Length;
+            ticks = Math.Max(ticks, f.LastWriteTimeUtc.Ticks);
+        }
+        return (length, ticks);
+    }
+
+    private static Dataset? ReadCompact(string file, (long Length, long Ticks) stamp)
+    {
+        if (stamp.Length < 0 || !File.Exists(file)) return null;
+        try
+        {
+            using var stream = File.OpenRead(file);
+            using var reader = new BinaryReader(stream);
+            if (reader.ReadInt64() != CompactMagic || reader.ReadInt64() != stamp.Length || reader.ReadInt64() != stamp.Ticks) return null;
+            var count = reader.ReadInt32();
+            const int size = ImageSize * ImageSize;
+            if (count <= 0 || stream.Length != 28 + count + (long)count * size * sizeof(float)) return null;
+            var labels = reader.ReadBytes(count);
+            var images = new float[count][];
+            var bytes = new byte[size * sizeof(float)];
+            for (var i = 0; i < count; i++)
+            {
+                stream.ReadExactly(bytes);
+                images[i] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            }
+            return new Dataset("mnist", ImageSize, ImageSize, 1, images, labels);
+        }
+        catch (IOException) { return null; } // unreadable or truncated: parse the JSON again
+    }
+
+    private static void WriteCompact(string file, (long Length, long Ticks) stamp, Dataset data)
+    {
+        if (stamp.Length < 0) return;
+        var temp = $"{file}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            using (var stream = File.Create(temp))
+            using (var writer = new BinaryWriter(stream))
+            {
+                writer.Write(CompactMagic);
+                writer.Write(stamp.Length);
+                writer.Write(stamp.Ticks);
+                writer.Write(data.Count);
+                writer.Write(data.Labels);
+                foreach (var image in data.Images) writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(image.AsSpan()));
+            }
+            File.Move(temp, file, overwrite: true); // concurrent writers write the same bytes; the rename keeps a reader from a half file
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only data folder only costs the JSON parse next time.
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Parses the digits from the package's JSON files.</summary>
+    public static Dataset ReadJson(string digitsFolder)
     {
         var images = new List<float[]>();
         var labels = new List<byte>();

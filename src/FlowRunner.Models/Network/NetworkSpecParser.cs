@@ -66,6 +66,11 @@ public static class NetworkSpecParser
     {
         public string At(YamlNode n) => $"{file}:{n.Start.Line}:{n.Start.Column}";
 
+        /// <summary>An unknown key is quoted only when it looks like a key (a short plain name): the description may be any file named by
+        /// mistake (/etc/shadow), and its lines are never printed; the place is in the message already.</summary>
+        private static string UnknownKey(string what, string? key) =>
+            key is { Length: > 0 and <= 32 } && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? $"unknown {what} '{key}'" : $"unknown {what}";
+
         public YamlNode? Get(YamlMappingNode m, string key) => m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
 
         public string? Text(YamlMappingNode m, string key) => Get(m, key) switch
@@ -79,7 +84,7 @@ public static class NetworkSpecParser
         {
             foreach (var k in m.Children.Keys)
                 if (k is not YamlScalarNode { Value: { } v } || !allowed.Contains(v))
-                    throw new ModelFormatException($"{At(k)}: unknown {what} '{(k as YamlScalarNode)?.Value}' (keys: {string.Join(", ", allowed)})");
+                    throw new ModelFormatException($"{At(k)}: {UnknownKey(what, (k as YamlScalarNode)?.Value)} (keys: {string.Join(", ", allowed)})");
         }
 
         public int Int(YamlNode n, string what)

@@ -54,7 +54,7 @@ public static class WeightsFile
         if (!File.Exists(file)) throw new ModelFormatException($"{file}: weights file not found");
         FileModel? m;
         try { m = JsonSerializer.Deserialize<FileModel>(File.ReadAllText(file), Json); }
-        catch (JsonException e) { throw new ModelFormatException($"{file}: line {e.LineNumber + 1}: not a weights file: {e.Message}"); }
+        catch (JsonException e) { throw new ModelFormatException($"{file}: line {e.LineNumber + 1}: not a weights file (at byte {e.BytePositionInLine + 1} of the line: not JSON, or a value of the wrong type)"); }
         if (m is null || m.Format != FormatTag) throw new ModelFormatException($"{file}: not a FlowRunner weights file (expected \"format\": \"{FormatTag}\")");
         if (m.Network is null || m.Layers is null) throw new ModelFormatException($"{file}: a weights file needs \"network\" and \"layers\"");
         var spec = NetworkSpec.Parse(m.Network, file + " (embedded network)");

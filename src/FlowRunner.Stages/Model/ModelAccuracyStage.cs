@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FlowRunner.Abstractions;
+using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Inference;
+using FlowRunner.Models.Training;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
 
@@ -9,7 +11,9 @@ namespace FlowRunner.Stages.Model;
 
 /// <summary>Stage `model.accuracy`: bit-accurate accuracy of the upstream model's weights in a fixed-point format, on its test images.</summary>
 /// <remarks>
-/// Reads: the model stage's weights.json and dataset.json.
+/// Reads: the model stage's weights.json and dataset.json (and its training images with `qat_epochs`).
+/// With `qat_epochs` the float weights upstream are fine-tuned quantization-aware at the stage's format first (sharing one float training
+/// among the formats of a sweep); the accuracy view then records them as QAT-trained at that format.
 /// Writes: accuracy.json ("accuracy": formats of every layer, accumulation modes, accuracy, float accuracy, images).
 /// Reports: accuracy, float_accuracy, accuracy_drop, test_images, word_bits, int_bits, frac_bits, inference_time_s.
 /// Format precedence: the `format` option, then the weights' quantization-aware training format, then the description's `format:`, then
@@ -29,6 +33,9 @@ public sealed class ModelAccuracyStage : IStage
         new("accum_format", OptionType.String, "", "accumulator format of every multiply-accumulate; empty: the description's, else full precision (never rounds or overflows)"),
         new("logits_format", OptionType.String, "", "output format of the last conv2d/dense layer (the logits): a format, or \"accumulator\" to keep its accumulator's bits; empty: the QAT one of the weights, else the description's, else `format`"),
         new("test_limit", OptionType.Int, 0, "evaluate only the first N test images (0: all)", "images"),
+        new("qat_epochs", OptionType.Int, 0, "first fine-tune the upstream weights quantization-aware at `format` for N epochs (adam, clipped straight-through estimator), then measure; 0: measure the weights as they are"),
+        new("qat_train_limit", OptionType.Int, 0, "with qat_epochs: fine-tune on the first N training images only (0: all)", "images"),
+        new("seed", OptionType.Int, 1, "with qat_epochs: seed of the fine-tuning's shuffling (default: the recipe's seed)"),
     ];
 
     public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
@@ -49,14 +56,27 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
     protected override async Task<StageResult> Run(StageContext c, StageOptions o, CancellationToken ct)
     {
         var model = ModelArtifacts.From(c);
-        var test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
         var net = model.Net;
         var formats = RunFormats(c, o, model);
+        var qatEpochs = o.Int("qat_epochs");
+        if (qatEpochs < 0) throw new StageFailedException($"stage '{c.StageId}': option 'qat_epochs' must be >= 0");
+        Dataset test;
+        if (qatEpochs > 0)
+        {
+            var split = await model.SplitAsync(c, ct);
+            test = split.Test.Take(o.Int("test_limit"));
+            var train = split.Train.Take(o.Int("qat_train_limit"));
+            var options = QuantizationAwareTraining.DefaultOptions(o.Int("seed"), c.Threads) with { Epochs = qatEpochs };
+            c.Log.Info($"quantization-aware fine-tuning at {formats.Format}: {qatEpochs} epoch(s) on {train.Count:N0} images");
+            net = QuantizationAwareTraining.FineTune(net, train, formats, options,
+                p => c.Log.Progress(p.Fraction * 0.9, $"qat epoch {p.Epoch}/{p.Epochs}"), ct);
+        }
+        else test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
         var bitAccurate = new BitAccurateNetwork(net, formats);
         var sw = Stopwatch.StartNew();
         var accuracy = bitAccurate.Accuracy(test, c.Threads);
         var seconds = sw.Elapsed.TotalSeconds;
-        var floatAccuracy = FloatInference.Accuracy(net, test, threads: c.Threads);
+        var floatAccuracy = FloatInference.Accuracy(model.Net, test, threads: c.Threads); // the float weights upstream, not the fine-tuned ones
         c.Log.Info($"bit-accurate accuracy {accuracy:P2} at {formats} on {test.Count:N0} images in {seconds:F2} s; float {floatAccuracy:P2}");
         var layers = Enumerable.Range(0, net.Spec.Layers.Count).Where(i => bitAccurate.Formats[i] is not null).Select(i =>
         {
@@ -67,8 +87,8 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
         var record = new AccuracyRecord(formats.Format.ToString(), formats.Accumulator?.ToString() ?? "full precision", bitAccurate.InputFormat.ToString(),
             bitAccurate.OutputFormat.ToString(), test.Count, accuracy, floatAccuracy, layers)
         {
-            QatTrained = model.Training?.QatFormat is not null,
-            QatFormat = model.Training?.QatFormat,
+            QatTrained = qatEpochs > 0 || model.Training?.QatFormat is not null,
+            QatFormat = qatEpochs > 0 ? formats.Format.ToString() : model.Training?.QatFormat,
         };
         await File.WriteAllTextAsync(c.PathOf(AccuracyRecord.FileName), record.ToJson(), ct);
         return new StageResult(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using FlowRunner.Engine.Results;
 
 namespace FlowRunner.Stages.Report;
 
@@ -47,7 +48,7 @@ public static class PpaTable
     ];
 
     private static string I(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
-    private static string N(double? v) => v is { } x ? x.ToString(Math.Abs(x) >= 1000 ? "N0" : "G4", CultureInfo.InvariantCulture) : "";
+    private static string N(double? v) => v is { } x ? Figures.Format(x) : "";
     private static string P(double? v) => v is { } x ? (x * 100).ToString("F2", CultureInfo.InvariantCulture) + "%" : "";
 
     public static string Markdown(string title, IReadOnlyList<PpaRow> rows)

@@ -42,7 +42,8 @@ public sealed class ReportAdapter : IToolAdapter
     }
 
     /// <summary>The point's metrics by plain name: the nearest stage giving a name wins (direct needs come first); accuracy comes from a
-    /// model.accuracy stage that measured weights trained without QAT, qat_accuracy from one that measured QAT-trained weights.</summary>
+    /// model.accuracy stage that measured weights trained without QAT, qat_accuracy from one that measured QAT-trained weights at the same
+    /// format.</summary>
     internal static Dictionary<string, double> Gather(StageContext c)
     {
         var m = new Dictionary<string, double>();
@@ -53,7 +54,8 @@ public sealed class ReportAdapter : IToolAdapter
         var ptq = accuracies.FirstOrDefault(a => a != qat);
         if (ptq?.Metric("accuracy") is { } acc) m["accuracy"] = acc;
         if (ptq?.Metric("float_accuracy") is { } fa) m["float_accuracy"] = fa;
-        if (qat?.Metric("accuracy") is { } qa) m["qat_accuracy"] = qa;
+        // The QAT cell belongs to the row's format: a QAT stage measured at another format (a sweep sharing one fine-tuning) gives none.
+        if (qat?.Metric("accuracy") is { } qa && (ptq is null || MeasuredFormat(qat) == MeasuredFormat(ptq))) m["qat_accuracy"] = qa;
         foreach (var k in new[] { "word_bits", "int_bits" })
             if ((ptq ?? qat)?.Metric(k) is { } v) m[k] = v;
         return m;
@@ -61,6 +63,8 @@ public sealed class ReportAdapter : IToolAdapter
 
     /// <summary>A model.accuracy stage measured QAT weights when its accuracy view says they were trained quantization-aware.</summary>
     private static bool IsQat(StageOutput s) => s.HasArtifact(Views.Accuracy.Name) && AccuracyRecord.Read(s.ArtifactPath(Views.Accuracy.Name)).QatTrained;
+
+    private static string? MeasuredFormat(StageOutput s) => s.HasArtifact(Views.Accuracy.Name) ? AccuracyRecord.Read(s.ArtifactPath(Views.Accuracy.Name)).Format : null;
 
     private static string? Format(StageContext c)
     {

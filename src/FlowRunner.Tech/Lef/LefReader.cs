@@ -1,3 +1,4 @@
+using FlowRunner.Abstractions;
 using System.Globalization;
 
 namespace FlowRunner.Tech.Lef;
@@ -88,14 +89,14 @@ public sealed class LefReader
         var line = Line;
         var t = Next(context);
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            ? v : throw new LefFormatException(_file, line, $"expected a number in {context}, found '{t}'");
+            ? v : throw new LefFormatException(_file, line, $"expected a number in {context}, found '{FileExcerpt.Token(t)}'");
     }
 
     private void Expect(string token, string context)
     {
         var line = Line;
         var t = Next(context);
-        if (t != token) throw new LefFormatException(_file, line, $"expected '{token}' in {context}, found '{t}'");
+        if (t != token) throw new LefFormatException(_file, line, $"expected '{token}' in {context}, found '{FileExcerpt.Token(t)}'");
     }
 
     private LefLibrary ReadLibrary()
@@ -133,7 +134,7 @@ public sealed class LefReader
                 case "LAYER" or "VIA" or "VIARULE" or "NONDEFAULTRULE":
                     {
                         var name = Next(t);
-                        SkipBlock(name, $"{t} {name}");
+                        SkipBlock(name, $"{FileExcerpt.Token(t)} {FileExcerpt.Token(name)}");
                         break;
                     }
                 case "PROPERTYDEFINITIONS" or "SPACING":
@@ -145,7 +146,7 @@ public sealed class LefReader
                 case ";":
                     break;
                 default:
-                    SkipStatement(t);
+                    SkipStatement(FileExcerpt.Token(t));
                     break;
             }
         }

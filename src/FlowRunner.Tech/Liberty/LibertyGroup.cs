@@ -1,3 +1,4 @@
+using FlowRunner.Abstractions;
 using System.Globalization;
 
 namespace FlowRunner.Tech.Liberty;
@@ -39,7 +40,7 @@ public sealed class LibertyGroup(string type, params string[] arguments)
         var t = a.Values[0].Text;
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
             ? v
-            : throw new LibertyFormatException(file, a.Line, $"{Type} '{Name}': {name} '{t}' is not a number");
+            : throw new LibertyFormatException(file, a.Line, $"{Type} '{Name}': {name} '{FileExcerpt.Token(t)}' is not a number");
     }
 
     public IEnumerable<LibertyGroup> GroupsOf(string type) => Groups.Where(g => g.Type == type);

@@ -1,3 +1,4 @@
+using FlowRunner.Abstractions;
 namespace FlowRunner.Tech.Liberty;
 
 /// <summary>Recursive-descent parser from Liberty tokens to a tree of <see cref="LibertyGroup"/>s.</summary>
@@ -20,9 +21,9 @@ internal sealed class LibertyParser
         if (_current.Kind == LibertyTokenKind.End) throw Error("the file is empty: expected 'library (name) {'");
         var name = ExpectWord("a group such as 'library (name) {'");
         var root = ParseStatement(name, null) as LibertyGroup
-            ?? throw new LibertyFormatException(_file, name.Line, $"expected a group such as 'library (name) {{' at the top, found the attribute '{name.Text}'");
+            ?? throw new LibertyFormatException(_file, name.Line, $"expected a group such as 'library (name) {{' at the top, found the attribute '{FileExcerpt.Token(name.Text)}'");
         if (_current.Kind != LibertyTokenKind.End)
-            throw Error($"unexpected {_current.Describe()} after the end of group '{root}'");
+            throw Error($"unexpected {_current.Describe()} after the end of the top group");
         return root;
     }
 
@@ -54,7 +55,7 @@ internal sealed class LibertyParser
             parent?.Add(attribute);
             return attribute;
         }
-        if (!_current.Is('(')) throw Error($"expected ':' or '(' after '{name.Text}', found {_current.Describe()}");
+        if (!_current.Is('(')) throw Error($"expected ':' or '(' after '{FileExcerpt.Token(name.Text)}', found {_current.DescribeKind()}");
         Advance();
         var args = ParseArguments(name.Text);
         if (_current.Is('{'))
@@ -67,7 +68,7 @@ internal sealed class LibertyParser
         }
         if (_current.Is(';')) Advance();
         else if (!_current.AfterNewline && !_current.Is('}'))
-            throw Error($"expected ';' or '{{' after '{name.Text} (...)', found {_current.Describe()}");
+            throw Error($"expected ';' or '{{' after '{FileExcerpt.Token(name.Text)} (...)', found {_current.DescribeKind()}");
         var complex = new LibertyAttribute(name.Text, args, true) { Line = name.Line };
         parent?.Add(complex);
         return complex;
@@ -95,10 +96,10 @@ internal sealed class LibertyParser
             parts.Add(_current);
             Advance();
         }
-        if (parts.Count == 0) throw Error($"attribute '{name.Text}' has no value");
+        if (parts.Count == 0) throw Error($"attribute '{FileExcerpt.Token(name.Text)}' has no value");
         if (_current.Is(';')) Advance();
         else if (!_current.AfterNewline && !_current.Is('}') && _current.Kind != LibertyTokenKind.End)
-            throw Error($"expected ';' after the value of '{name.Text}', found {_current.Describe()}");
+            throw Error($"expected ';' after the value of '{FileExcerpt.Token(name.Text)}', found {_current.DescribeKind()}");
         var value = parts.Count == 1
             ? new LibertyValue(parts[0].Text, parts[0].Kind == LibertyTokenKind.String)
             : new LibertyValue(string.Join(" ", parts.Select(p => p.Text)), false);
@@ -117,13 +118,13 @@ internal sealed class LibertyParser
                 parts.Add(_current);
                 Advance();
             }
-            if (parts.Count == 0) throw Error($"expected a value in '{owner} (...)', found {_current.Describe()}");
+            if (parts.Count == 0) throw Error($"expected a value in '{FileExcerpt.Token(owner)} (...)', found {_current.DescribeKind()}");
             args.Add(parts.Count == 1
                 ? new LibertyValue(parts[0].Text, parts[0].Kind == LibertyTokenKind.String)
                 : new LibertyValue(string.Join(" ", parts.Select(p => p.Text)), false));
             if (_current.Is(',')) { Advance(); continue; }
             if (_current.Is(')')) { Advance(); return args; }
-            throw Error($"expected ',' or ')' in '{owner} (...)', found {_current.Describe()}");
+            throw Error($"expected ',' or ')' in '{FileExcerpt.Token(owner)} (...)', found {_current.DescribeKind()}");
         }
     }
 }

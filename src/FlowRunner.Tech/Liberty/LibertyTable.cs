@@ -1,3 +1,4 @@
+using FlowRunner.Abstractions;
 using System.Globalization;
 
 namespace FlowRunner.Tech.Liberty;
@@ -79,7 +80,7 @@ public sealed class LibertyTable
     private static List<double> ParseNumbers(string text, string file, int line) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-                ? v : throw new LibertyFormatException(file, line, $"'{s}' is not a number"))
+                ? v : throw new LibertyFormatException(file, line, $"'{FileExcerpt.Token(s)}' is not a number"))
             .ToList();
 
     /// <summary>The table as a Liberty group, for writers.</summary>

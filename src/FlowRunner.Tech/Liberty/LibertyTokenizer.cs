@@ -1,4 +1,5 @@
 using System.Text;
+using FlowRunner.Abstractions;
 
 namespace FlowRunner.Tech.Liberty;
 
@@ -13,7 +14,16 @@ internal readonly record struct LibertyToken(LibertyTokenKind Kind, string Text,
     public string Describe() => Kind switch
     {
         LibertyTokenKind.End => "end of file",
-        LibertyTokenKind.String => $"\"{Text}\"",
+        LibertyTokenKind.String => $"\"{FileExcerpt.Token(Text)}\"",
+        _ => $"'{FileExcerpt.Token(Text)}'",
+    };
+
+    /// <summary>What the token is, quoting a symbol but no word or string: for errors that already quote the token before it.</summary>
+    public string DescribeKind() => Kind switch
+    {
+        LibertyTokenKind.End => "end of file",
+        LibertyTokenKind.String => "a string",
+        LibertyTokenKind.Word => "a word",
         _ => $"'{Text}'",
     };
 }

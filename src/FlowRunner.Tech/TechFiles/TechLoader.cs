@@ -1,3 +1,4 @@
+using FlowRunner.Abstractions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -74,13 +75,16 @@ public sealed class TechLoader(string techRoot)
         if (line < 1 || line > lines.Length) return "?";
         var text = lines[line - 1].Trim().TrimStart('-', ' ');
         var colon = text.IndexOf(':');
-        return colon > 0 ? text[..colon].Trim('{', ' ') : text;
+        return FileExcerpt.Token(colon > 0 ? text[..colon].Trim('{', ' ') : text);
     }
 
     /// <summary>YamlDotNet names .NET types in its messages; users wrote YAML keys.</summary>
     private static string Clean(string message)
     {
         var m = System.Text.RegularExpressions.Regex.Match(message, "Property '([^']+)' not found on type '([^']+)'");
-        return m.Success ? $"unknown key '{m.Groups[1].Value}'" : message;
+        if (m.Success) return $"unknown key '{FileExcerpt.Token(m.Groups[1].Value)}'";
+        // Any other message naming a .NET type means the YAML is not shaped like a tech description at all.
+        return message.Contains("FlowRunner.", StringComparison.Ordinal) || message.Contains("System.", StringComparison.Ordinal)
+            ? "not a tech description (a map of keys such as name, clock_ns, liberty)" : message;
     }
 }

@@ -16,7 +16,8 @@ public static class TestStages
           new TestKind("test.fail", [new("message", OptionType.String, "boom", "error text")]),
           new TestKind("test.meet", [new("group", OptionType.String, "g", "stages of a group wait for each other"), new("tag", OptionType.String, "", "makes stages differ")]),
           new TestKind("test.shell", [new("script", OptionType.String, "true", "sh script"), new("transient", OptionType.Bool, false, "retry any failure")]),
-          new TestKind("test.write", [new("path", OptionType.String, "out.txt", "where the stage writes, relative to its folder"), new("artifact", OptionType.String, "", "artifact path it reports (default: path)")]),
+          new TestKind("test.write", [new("path", OptionType.String, "out.txt", "where the stage writes, relative to its folder"), new("artifact", OptionType.String, "", "artifact path it reports (default: path)"),
+              new("link_to", OptionType.String, "", "when set, `path` is made a symbolic link to this path instead of a file (written with | for / and ^ for .., as a plug-in's own constant would be, not a path the recipe reads)")]),
           new TestKind("test.block", []),
           new TestKind("test.read", [new("file", OptionType.String, null, "a file to read (relative to the recipe)", Required: true)])],
          [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block(), new Read()]);
@@ -108,7 +109,8 @@ public static class TestStages
         protected override async Task<StageResult> Run(StageContext c, CancellationToken ct)
         {
             var path = c.Options.String("path");
-            await File.WriteAllTextAsync(c.PathOf(path), "x", ct);
+            if (c.Options.String("link_to") is { Length: > 0 } target) File.CreateSymbolicLink(c.PathOf(path), target.Replace('|', '/').Replace("^", ".."));
+            else await File.WriteAllTextAsync(c.PathOf(path), "x", ct);
             var artifact = c.Options.String("artifact");
             return new StageResult([], [new Artifact("out", artifact.Length > 0 ? artifact : path)]);
         }

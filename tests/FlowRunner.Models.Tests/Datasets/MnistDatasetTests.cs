@@ -20,6 +20,36 @@ public sealed class MnistDatasetTests(MnistFixture mnist)
     }
 
     [Fact]
+    public void The_compact_copy_gives_the_same_digits_bit_for_bit_and_a_stale_or_broken_one_is_ignored()
+    {
+        var digits = NpmMnist.DigitsFolder(mnist.DataDirectory);
+        Assert.True(File.Exists(Path.Combine(digits, NpmMnist.CompactFile))); // the fixture's first load wrote it
+        string Copy(string name, bool compact)
+        {
+            var to = Repo.TempFolder(name);
+            for (var d = 0; d < 10; d++)
+            {
+                var from = Path.Combine(digits, $"{d}.json");
+                // same length, not JSON: only the compact copy can give the digits
+                File.WriteAllText(Path.Combine(to, $"{d}.json"), new string(' ', (int)new FileInfo(from).Length));
+                File.SetLastWriteTimeUtc(Path.Combine(to, $"{d}.json"), File.GetLastWriteTimeUtc(from));
+            }
+            if (compact) File.Copy(Path.Combine(digits, NpmMnist.CompactFile), Path.Combine(to, NpmMnist.CompactFile));
+            return to;
+        }
+        var fast = NpmMnist.Load(Copy("compact", compact: true));
+        Assert.Equal(mnist.All.Labels, fast.Labels);
+        Assert.All(Enumerable.Range(0, fast.Count), i => Assert.True(mnist.All.Images[i].AsSpan().SequenceEqual(fast.Images[i])));
+
+        var truncated = Copy("truncated", compact: true);
+        using (var f = File.OpenWrite(Path.Combine(truncated, NpmMnist.CompactFile))) f.SetLength(1000);
+        Assert.Throws<FlowRunner.Models.Network.ModelFormatException>(() => NpmMnist.Load(truncated)); // fell back to the JSON
+        var stale = Copy("stale", compact: true);
+        File.SetLastWriteTimeUtc(Path.Combine(stale, "3.json"), DateTime.UtcNow.AddDays(1));
+        Assert.Throws<FlowRunner.Models.Network.ModelFormatException>(() => NpmMnist.Load(stale));
+    }
+
+    [Fact]
     public void The_split_holds_out_2000_by_seed_and_the_same_seed_gives_the_same_split()
     {
         var (train, test) = mnist.All.Split(2000, 1);

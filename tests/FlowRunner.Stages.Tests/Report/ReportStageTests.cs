@@ -11,11 +11,11 @@ namespace FlowRunner.Stages.Tests.Report;
 public sealed class ReportStageTests(PowerFixture fx) : IClassFixture<PowerFixture>
 {
     /// <summary>A model.accuracy stage's output with its accuracy view, which records whether the weights it measured were QAT-trained.</summary>
-    private StageOutput Accuracy(string id, double accuracy, bool qatTrained)
+    private StageOutput Accuracy(string id, double accuracy, bool qatTrained, string format = "ac_fixed<8,4,true,AC_RND,AC_SAT>")
     {
         var dir = fx.Folder(id);
-        File.WriteAllText(Path.Combine(dir, AccuracyRecord.FileName), new AccuracyRecord("ac_fixed<8,4,true,AC_RND,AC_SAT>", "full precision",
-            "ac_fixed<8,4,true,AC_RND,AC_SAT>", "ac_fixed<8,4,true,AC_RND,AC_SAT>", 100, accuracy, 0.981, []) { QatTrained = qatTrained }.ToJson());
+        File.WriteAllText(Path.Combine(dir, AccuracyRecord.FileName), new AccuracyRecord(format, "full precision",
+            format, format, 100, accuracy, 0.981, []) { QatTrained = qatTrained }.ToJson());
         return new(id, "model.accuracy", "inprocess", dir,
             [new Metric("accuracy", accuracy), new Metric("float_accuracy", 0.981), new Metric("word_bits", 8), new Metric("int_bits", 4)],
             [new Artifact("accuracy", AccuracyRecord.FileName)]);
@@ -51,10 +51,17 @@ public sealed class ReportStageTests(PowerFixture fx) : IClassFixture<PowerFixtu
         var md = File.ReadAllText(Path.Combine(dir, "ppa.md"));
         Assert.Contains("| software (rv32imf) | float32 |", md);
         Assert.Contains("97.55%", md);
+
+        // A QAT stage measured at another format than the point's (a sweep sharing one fine-tuning) gives the row no QAT cell.
+        var other = fx.Context("report", ReportStage.KindName, "inprocess", fx.Folder("report-other"), new(),
+            [powerOut, Accuracy("accuracy", 0.9712, qatTrained: false), Accuracy("qat_accuracy", 0.9755, qatTrained: true, "ac_fixed<4,3,true,AC_RND,AC_SAT>"), hls, fx.Memory, fx.Model]);
+        var otherResult = await new ReportAdapter().RunAsync(other, CancellationToken.None);
+        Assert.DoesNotContain(otherResult.Metrics, m => m.Name == "qat_accuracy");
+        Assert.Contains(otherResult.Metrics, m => m.Name == "accuracy");
     }
 
     [Fact]
-    public void The_run_report_rows_put_software_first_and_take_qat_accuracy_from_a_qat_stage()
+    public void The_run_report_rows_put_software_first_and_take_each_points_qat_accuracy()
     {
         PointResult Point(string id, double latency, double energy)
         {
@@ -64,7 +71,7 @@ public sealed class ReportStageTests(PowerFixture fx) : IClassFixture<PowerFixtu
                          ("energy_per_inference_uj", energy), ("software_latency_us", 174_000.0), ("software_power_mw", 0.73), ("software_area_um2", 10_000.0),
                          ("software_energy_per_inference_uj", 128.0), ("speedup_vs_software", 174_000 / latency), ("energy_ratio_vs_software", 128 / energy) })
                 p.Add("s", k, v, "");
-            p.Metrics["qat_accuracy.accuracy"] = 0.976;
+            p.Add("report", "qat_accuracy", 0.976, "");
             return p;
         }
         var rows = RunReportWriter.SoftwareRows([Point("p000", 2000, 1.5), Point("p001", 1500, 1.2)]);

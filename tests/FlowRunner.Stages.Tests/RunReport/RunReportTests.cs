@@ -59,7 +59,7 @@ public class RunReportTests
         var dom = await Cli.Wrap(chromium).WithArguments([.. flags, "--dump-dom", "file://" + report]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.Equal(0, dom.ExitCode);
         Assert.DoesNotContain("CONSOLE", dom.StandardError);
-        Assert.Equal(5, CountOf(dom.StandardOutput, "class=\"dot\""));
+        Assert.Equal(5, CountOf(dom.StandardOutput, "class=\"dot "));
         Assert.Contains("class=\"floorplan\"", dom.StandardOutput);
 
         var shots = Path.Combine(AppContext.BaseDirectory, "artifacts");

@@ -94,8 +94,13 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
 
         var root = Path.Combine(fx.Root, "fuzz-options");
         var synth = await fx.SynthesizedNetlistAsync(Path.Combine(root, "synth-upstream"));
+        // synth gets the saved fixture accelerator (schedule.json and its RTL), so Yosys and OpenSTA really run on its `liberty` option.
+        var rtl = new SynthFixture(Path.Combine(root, "rtl-upstream")).CopyFixtureHls();
+        var rtlHls = new StageOutput("hls", HlsEmitStage.KindName, "emit", rtl, [], [new Artifact("schedule", "schedule.json")]);
         var ran = new List<string>();
         var unexpected = new List<string>();
+        var unclear = new List<string>();
+        var synthRuns = new List<(object? Value, List<string> Ran, string? Refusal)>();
         var n = 0;
         foreach (var (stage, option) in options)
             foreach (var payload in Payloads)
@@ -111,15 +116,32 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
                         var with = new Dictionary<string, object?> { [option.Key] = value };
                         if (stage.Kind == PowerStage.KindName) with["images"] = 3L;
                         var real = new ToolRunner(dir, fx.Log, new RetrySpec(1, 0, 120), new ToolLocator());
-                        var c = fx.Context(stage.Kind.Replace('.', '_'), stage.Kind, adapter.Id, dir, with, [fx.Hls, fx.Memory, synth, fx.Model],
-                            tools: new GuardedTools(real, ran));
+                        var thisRun = new List<string>();
+                        IReadOnlyList<StageOutput> inputs = stage.Kind == SynthStage.KindName ? [rtlHls] : [fx.Hls, fx.Memory, synth, fx.Model];
+                        var c = fx.Context(stage.Kind.Replace('.', '_'), stage.Kind, adapter.Id, dir, with, inputs, tools: new GuardedTools(real, thisRun));
+                        var what = $"{stage.Kind}/{adapter.Id} {option.Key}={JsonSerializer.Serialize(value)}";
+                        string? refusal = null;
                         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
                         try { await adapter.RunAsync(c, cts.Token); }
-                        catch (StageFailedException) { }
+                        catch (ToolFailedException e)
+                        {
+                            // A tool that ran and failed (g++ on a folder whose ac_fixed.h is not a header; the npm download this test refuses):
+                            // its message is a headline naming the tool, then the tail of the tool's output.
+                            refusal = e.Message;
+                            var tool = thisRun.LastOrDefault() ?? "";
+                            if (tool.Length == 0 || !e.Message.Split('\n')[0].Contains(tool, StringComparison.Ordinal)) unclear.Add($"{what}: the tool failure does not name the tool: {e.Message}");
+                        }
+                        catch (StageFailedException e)
+                        {
+                            refusal = e.Message;
+                            if (Unclear(e.Message, c.StageId, option.Key) is { } why) unclear.Add($"{what}: {why}: {e.Message}");
+                        }
                         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
                         {
-                            unexpected.Add($"{stage.Kind}/{adapter.Id} {option.Key}={JsonSerializer.Serialize(value)}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                            unexpected.Add($"{what}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
                         }
+                        ran.AddRange(thisRun);
+                        if (stage.Kind == SynthStage.KindName && option.Key == "liberty" && adapter.Id == "yosys") synthRuns.Add((value, thisRun, refusal));
                         AssertNoMarker(fx.Root, $"{stage.Kind}/{adapter.Id} with {option.Key} = {JsonSerializer.Serialize(value)}");
                     }
             }
@@ -127,6 +149,38 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
         Assert.Contains("g++", ran);
         Assert.Contains("sta", ran);
         Assert.True(unexpected.Count == 0, "stages that did not fail with a stage error:\n" + string.Join('\n', unexpected));
+        Assert.True(unclear.Count == 0, "refusals that are not one clear line naming the stage or the option:\n" + string.Join('\n', unclear));
+
+        // synth's `liberty`: a Liberty in a folder Yosys can name is mapped to by Yosys and timed by OpenSTA; any other folder is refused
+        // before Yosys starts, naming the option and the character.
+        var libertyPaths = synthRuns.Where(r => r.Value is string v && v.EndsWith("cells.lib", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Payloads.Length, libertyPaths.Count);
+        foreach (var (value, tools, refusal) in libertyPaths)
+        {
+            var folder = Path.GetFileName(Path.GetDirectoryName((string)value!)!);
+            if (folder == Payloads[^1])
+            {
+                Assert.True(refusal is null, $"synth on a Liberty in '{folder}' failed: {refusal}");
+                Assert.Contains("yosys", tools);
+                Assert.Contains("sta", tools);
+            }
+            else
+            {
+                Assert.True(refusal is not null, $"synth on a Liberty in {JsonSerializer.Serialize(folder)} ran {string.Join(", ", tools)} without refusing it");
+                // A newline is refused when the option is read; any other character Yosys cannot take, when synth.ys is written.
+                Assert.Matches("option `liberty`.*cannot be written into a Yosys script: Yosys has no escape for|`with.liberty` holds the control character", refusal);
+                Assert.Empty(tools);
+            }
+        }
+    }
+
+    /// <summary>Why a stage's refusal is not a clear error: more than one line, a .NET type or stack frame, or neither the stage nor the option named.</summary>
+    private static string? Unclear(string message, string stageId, string option)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return "empty";
+        if (message.Contains('\n') || message.Contains('\r')) return "more than one line";
+        if (message.Contains("   at ") || message.Contains("Exception")) return "a stack trace or an exception name";
+        return message.Contains(option, StringComparison.Ordinal) || message.Contains(stageId, StringComparison.Ordinal) ? null : "names neither the stage nor the option";
     }
 
     [Fact]
