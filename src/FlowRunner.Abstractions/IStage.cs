@@ -24,4 +24,8 @@ public interface IStage
     /// <summary>The metrics the stage reports, with units. When the list is not empty, the engine fails a stage that does not report a
     /// declared metric, reports it in another unit, or reports one it did not declare.</summary>
     IReadOnlyList<MetricSpec> Reports => [];
+
+    /// <summary>Why the stage cannot run on the recipe's technology (its tech.yaml, <paramref name="techFile"/>), found before anything runs:
+    /// `validate` and `run` refuse the recipe with this line at the stage. Null when it can (the default), or when only running can tell.</summary>
+    string? TechProblem(string techFile) => null;
 }

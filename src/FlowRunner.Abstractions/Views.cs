@@ -89,6 +89,21 @@ public static class Views
     /// <summary>floorplan: floorplan.json.</summary>
     public static readonly View Floorplan = new("floorplan", "floorplan.json: die, macro placements, cell region, wirelength");
 
+    /// <summary>place.route: the routed DEF of the logic block.</summary>
+    public static readonly View RoutedDef = new("routed_def", "routed.def: the placed and routed logic block (cells in rows, pins, wiring); read with the tech LEF (RoutedDef)");
+
+    /// <summary>place.route: the routed nets' parasitics as SPEF.</summary>
+    public static readonly View Parasitics = new("spef", "routed.spef: every routed net's RC tree (SPEF from qrouter's RC file), names as in routed_netlist");
+
+    /// <summary>place.route: the interconnect delays as SDF, when rc2dly could write them.</summary>
+    public static readonly View InterconnectDelays = new("sdf", "routed.sdf: interconnect delays (qflow's rc2dly on qrouter's RC file)");
+
+    /// <summary>place.route: the placed block's gate-level netlist.</summary>
+    public static readonly View RoutedNetlist = new("routed_netlist", "routed.v: the placed block's netlist (blif2Verilog), memory pins as ports, names as in the DEF and parasitics");
+
+    /// <summary>place.route: place_route.json.</summary>
+    public static readonly View PlaceRoute = new("place_route", "place_route.json: core, cell region, wire length by layer, critical path end points and the stage's metrics (PlaceRouteRecord)");
+
     /// <summary>power: the MAC array's measured switching activity.</summary>
     public static readonly View Activity = new("activity", "activity.json: toggle rates of the MAC array's operands, adder trees and accumulators, memory traffic");
 

@@ -30,6 +30,8 @@ public static class BuiltInStages
         services.Adapter<Memory.MemoryCompilerAdapter>();
         services.Stage<Floorplan.FloorplanStage>();
         services.Adapter<Floorplan.AnnealerAdapter>();
+        services.Stage<PlaceRoute.PlaceRouteStage>();
+        services.Adapter<PlaceRoute.QflowAdapter>();
         services.Stage<Power.PowerStage>();
         services.Adapter<Power.AnalyticalPowerAdapter>();
         services.Adapter<Power.OpenStaPowerAdapter>();

@@ -32,7 +32,18 @@ internal static class BenchCommand
             cmd.Add(sub);
         }
         cmd.Add(SynthSubcommand(quick, json));
+        cmd.Add(PhysicalSubcommand());
         return cmd;
+    }
+
+    /// <summary>`bench physical FOLDER...`: reads place.route stage results, so it takes folders like bench synth.</summary>
+    private static Command PhysicalSubcommand()
+    {
+        var folders = new Argument<string[]>("folders") { Description = "run or stage folders holding place.route results (place_route.json)", Arity = ArgumentArity.OneOrMore };
+        var sub = new Command("physical", "place and route: seconds for placement and routing, pre- against post-route critical path, fmax and power of place.route stages");
+        sub.Add(folders);
+        sub.SetAction(_ => Bench.PhysicalBench.Run(_.GetValue(folders) ?? []));
+        return sub;
     }
 
     /// <summary>`bench synth [LABEL=]FOLDER...`: takes hls.emit stage folders, so it is built here rather than in the catalog.</summary>

@@ -64,6 +64,11 @@ public static class RunPlanner
                         if (MissingView(recipe, registry, upstream[s.Id], s, read.View) is { } problem)
                             errors.Add(new RecipeError(s.Mark, problem));
 
+        if (techFile is not null)
+            foreach (var s in recipe.Stages)
+                if (registry.Stage(s.Kind)?.TechProblem(techFile) is { } problem)
+                    errors.Add(new RecipeError(s.Mark, $"stage '{s.Id}' ({s.Kind}): {problem}"));
+
         Regression.MetricLimit.From(recipe.Regression, errors);
         Schedules.ScheduleSpec.From(recipe.Schedule, errors);
         var points = SweepExpander.Expand(recipe, errors);

@@ -18,9 +18,18 @@ public sealed record DefOptions(string Design)
 
     /// <summary>When set, ROWs of this LEF SITE fill each soft block's rectangle (row height and site width in microns).</summary>
     public (string Site, double RowHeightUm, double SiteWidthUm)? Rows { get; init; }
+
+    /// <summary>The design's top-level pins (one per bit), spread along the die edges in order; none when empty.</summary>
+    public IReadOnlyList<DefPin> Pins { get; init; } = [];
+
+    /// <summary>Routing layer of the pins and the size of each pin shape (width along the edge, depth into the die).</summary>
+    public (string Layer, double WidthUm, double DepthUm) PinShape { get; init; } = ("metal2", 0.3, 1.0);
 }
 
-/// <summary>Writes a floor plan as DEF 5.8: DIEAREA, COMPONENTS (hard blocks, oriented), REGIONS (soft blocks) and optional ROWs, readable with the blocks' LEFs.</summary>
+/// <summary>A top-level pin of the DEF: name (a bus bit as name[i]) and DEF direction (INPUT, OUTPUT, INOUT).</summary>
+public sealed record DefPin(string Name, string Direction);
+
+/// <summary>Writes a floor plan as DEF 5.8: DIEAREA, ROWs, REGIONS (soft blocks), COMPONENTS (hard blocks, oriented) and PINS, readable with the tech and blocks' LEFs.</summary>
 public static class DefWriter
 {
     public static string Write(FloorplanResult r, DefOptions o)
@@ -70,8 +79,41 @@ public static class DefWriter
         }
         sb.Append("END COMPONENTS\n\n");
 
+        if (o.Pins.Count > 0) WritePins(sb, r, o, D);
         sb.Append("END DESIGN\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// PINS: inputs along the bottom and left edges, outputs along the top and right, each side's pins evenly spaced, each a rectangle of
+    /// the pin layer reaching into the die (PLACED at its edge point, turned so it points inwards). Every pin is its own NET of the same name.
+    /// </summary>
+    private static void WritePins(StringBuilder sb, FloorplanResult r, DefOptions o, Func<double, long> d)
+    {
+        var (layer, w, depth) = o.PinShape;
+        sb.Append($"PINS {o.Pins.Count} ;\n");
+        var inputs = o.Pins.Where(p => p.Direction != "OUTPUT").ToList();
+        var outputs = o.Pins.Where(p => p.Direction == "OUTPUT").ToList();
+        void Side(IReadOnlyList<DefPin> pins, bool horizontal, bool low)
+        {
+            var length = horizontal ? r.DieWidth : r.DieHeight;
+            for (var i = 0; i < pins.Count; i++)
+            {
+                var along = length * (i + 1) / (pins.Count + 1);
+                var (x, y, orient) = horizontal ? (along, low ? 0 : r.DieHeight, low ? "N" : "S") : (low ? 0 : r.DieWidth, along, low ? "E" : "W");
+                var p = pins[i];
+                sb.Append($"- {p.Name} + NET {p.Name} + DIRECTION {p.Direction} + USE SIGNAL\n");
+                sb.Append($"  + LAYER {layer} ( {d(-w / 2)} 0 ) ( {d(w / 2)} {d(depth)} )\n");
+                sb.Append($"  + PLACED ( {d(x)} {d(y)} ) {orient} ;\n");
+            }
+        }
+        var inBottom = (inputs.Count + 1) / 2;
+        Side(inputs.Take(inBottom).ToList(), horizontal: true, low: true);
+        Side(inputs.Skip(inBottom).ToList(), horizontal: false, low: true);
+        var outTop = (outputs.Count + 1) / 2;
+        Side(outputs.Take(outTop).ToList(), horizontal: true, low: false);
+        Side(outputs.Skip(outTop).ToList(), horizontal: false, low: false);
+        sb.Append("END PINS\n\n");
     }
 
     public static void WriteFile(string path, FloorplanResult r, DefOptions o) => File.WriteAllText(path, Write(r, o));

@@ -48,7 +48,18 @@ public sealed class AnnealerAdapter : IToolAdapter
 
         var design = settings.Design.Length > 0 ? settings.Design : inputs.Top;
         var dbu = inputs.Macros.Count > 0 ? inputs.Macros.Min(m => m.DatabaseMicrons) : 1000;
-        DefWriter.WriteFile(context.PathOf("floorplan.def"), result, new DefOptions(design) { DatabaseMicrons = dbu, Rows = Rows(context, settings) });
+        var tech = context.TechFile is null ? null : context.Tech();
+        var views = tech?.Memory.Views;
+        DefWriter.WriteFile(context.PathOf("floorplan.def"), result, new DefOptions(design)
+        {
+            DatabaseMicrons = dbu,
+            Rows = Rows(context, settings),
+            Pins = inputs.Ports,
+            PinShape = views is { PinLayer.Length: > 0 } ? (views.PinLayer, views.PinWidthUm, views.PinLengthUm) : ("metal2", 0.3, 1.0),
+        });
+        // The tech LEF (layers, vias, site, cells) beside the DEF, so that a reader needs only these files and the macros' LEFs.
+        var techLef = tech is null ? null : TechLef(tech);
+        if (techLef is not null) File.Copy(techLef, context.PathOf("tech.lef"), true);
         SvgWriter.WriteFile(context.PathOf("floorplan.svg"), result, nets: false);
 
         var macroArea = inputs.Macros.Sum(m => m.WidthUm * m.HeightUm);
@@ -65,13 +76,14 @@ public sealed class AnnealerAdapter : IToolAdapter
         };
         File.WriteAllText(context.PathOf("floorplan.json"), Manifest(context, inputs, settings, result, design, metrics).ToJson());
 
-        IReadOnlyList<Artifact> artifacts =
-        [
-            new("def", "floorplan.def", "DEF: DIEAREA, macros as FIXED COMPONENTS (oriented, with halos), the cell region as a REGION or ROWs; read with the macros' LEFs"),
+        var artifacts = new List<Artifact>
+        {
+            new("def", "floorplan.def", "DEF: DIEAREA, macros as FIXED COMPONENTS (oriented, with halos), the cell region as a REGION or ROWs, the top's PINS; read with tech.lef and the macros' LEFs"),
             new("svg", "floorplan.svg", "picture of the floor plan: die, macros labelled, cell region shaded"),
             new("floorplan", "floorplan.json", "placements of the macros and the cell region, nets, metrics"),
-        ];
-        return Task.FromResult(new StageResult(metrics, artifacts));
+        };
+        if (techLef is not null) artifacts.Add(new("tech_lef", "tech.lef", "the tech's LEF (layers, vias, sites, standard cells) the DEF needs"));
+        return Task.FromResult(new StageResult(metrics, (IReadOnlyList<Artifact>)artifacts));
     }
 
     private static FloorplanProblem Problem(FloorplanInputs inputs, FloorplanSettings s)
@@ -89,6 +101,13 @@ public sealed class AnnealerAdapter : IToolAdapter
             .Where(n => n.Blocks.Count > 1).ToList();
         var problem = new FloorplanProblem("floorplan", blocks, [], nets);
         return s.DieWidthUm > 0 ? problem.WithOutline(s.DieWidthUm, s.DieHeightUm) : problem;
+    }
+
+    /// <summary>The tech's installed LEF, or null when it has none (generic45 generates a Liberty but no layout views).</summary>
+    private static string? TechLef(TechDescription tech)
+    {
+        try { return StandardCells.LefPath(tech); }
+        catch (FileNotFoundException) { return null; }
     }
 
     internal static PinEdge ParseEdge(string? edge) => edge?.ToLowerInvariant() switch

@@ -11,6 +11,9 @@ public sealed record FloorplanMacro(MacroEntry Entry, string Cell, double WidthU
 /// <summary>Everything the floor planner needs from upstream: the macros (sizes from their LEFs), the logic area and the nets.</summary>
 public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, double LogicAreaUm2, string LogicSource, IReadOnlyList<(string Name, IReadOnlyList<string> Macros, double Weight)> Nets, string Top)
 {
+    /// <summary>The top module's ports, one per bit, from hls.emit's RTL (empty without it): the DEF's PINS.</summary>
+    public IReadOnlyList<global::FlowRunner.Floorplan.Output.DefPin> Ports { get; init; } = [];
+
     public const string LogicBlock = "stdcells";
 
     public static FloorplanInputs Gather(StageContext context)
@@ -45,7 +48,30 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
 
         var (logicArea, logicSource) = LogicArea(context);
         var (layers, top) = Layers(context);
-        return new FloorplanInputs(macros, logicArea, logicSource, BuildNets(manifest, layers), top);
+        return new FloorplanInputs(macros, logicArea, logicSource, BuildNets(manifest, layers), top) { Ports = TopPorts(context, top) };
+    }
+
+    /// <summary>The top's ports bit by bit (`data[3]`), in declaration order, from the RTL file of hls.emit that declares the top.</summary>
+    private static IReadOnlyList<global::FlowRunner.Floorplan.Output.DefPin> TopPorts(StageContext context, string top)
+    {
+        var hls = context.FindView(Views.Schedule);
+        if (hls is null) return [];
+        var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
+        var module = schedule.RtlFiles.Where(File.Exists).SelectMany(Synthesis.VerilogModules.Read).FirstOrDefault(m => m.Name == top);
+        if (module is null) return [];
+        var pins = new List<global::FlowRunner.Floorplan.Output.DefPin>();
+        foreach (var p in module.Ports)
+        {
+            var direction = p.Direction switch { "input" => "INPUT", "output" => "OUTPUT", _ => "INOUT" };
+            if (!p.IsBus) { pins.Add(new(p.Name, direction)); continue; }
+            var step = p.Msb >= p.Lsb ? -1 : 1;
+            for (var i = p.Msb; ; i += step)
+            {
+                pins.Add(new($"{p.Name}[{i}]", direction));
+                if (i == p.Lsb) break;
+            }
+        }
+        return pins;
     }
 
     /// <summary>Logic area from the synth stage's `logic_area_um2`, else `with.cell_area_um2`.</summary>

@@ -40,9 +40,11 @@ public sealed class FloorplanStage : IStage
     ];
 
     public IReadOnlyList<ViewUse> Reads =>
-        [Views.Memories, Views.Synthesis.Optional("its logic_area_um2, else `cell_area_um2`"), Views.Schedule.Optional("the top and each memory's layer")];
+        [Views.Memories, Views.Synthesis.Optional("its logic_area_um2, else `cell_area_um2`"), Views.Schedule.Optional("the top and each memory's layer"),
+         Views.Rtl.Optional("the top's ports, the DEF's PINS")];
 
-    public IReadOnlyList<ViewUse> Writes => [Views.FloorplanDef, new View("svg", "floorplan.svg"), Views.Floorplan];
+    public IReadOnlyList<ViewUse> Writes =>
+        [Views.FloorplanDef, new View("svg", "floorplan.svg"), Views.Floorplan, new View("tech_lef", "tech.lef: the tech's LEF the DEF needs").Optional("the tech has a LEF")];
 
     public IReadOnlyList<MetricSpec> Reports { get; } =
     [

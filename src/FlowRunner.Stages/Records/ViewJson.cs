@@ -14,6 +14,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(Power.PowerBreakdown))]
 [JsonSerializable(typeof(Model.AccuracyRecord))]
 [JsonSerializable(typeof(Model.ProfileRecord))]
+[JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
 public sealed partial class ViewJson : JsonSerializerContext
 {
     /// <summary>The context every record is written and read with.</summary>

@@ -45,16 +45,35 @@ public sealed class LibertyFunction
         return rises && falls ? "non_unate" : falls ? "negative_unate" : "positive_unate";
     }
 
+    /// <summary>The function as a Verilog expression, every operation in parentheses; <paramref name="name"/> gives each pin's Verilog name.</summary>
+    public string ToVerilog(Func<string, string> name) => _root.Verilog(name);
+
     public override string ToString() => Text;
 
     private abstract record Node
     {
         public abstract bool Eval(Func<string, bool> v);
+        public abstract string Verilog(Func<string, string> name);
     }
 
-    private sealed record Var(string Name) : Node { public override bool Eval(Func<string, bool> v) => v(Name); }
-    private sealed record Const(bool Value) : Node { public override bool Eval(Func<string, bool> v) => Value; }
-    private sealed record Not(Node A) : Node { public override bool Eval(Func<string, bool> v) => !A.Eval(v); }
+    private sealed record Var(string Name) : Node
+    {
+        public override bool Eval(Func<string, bool> v) => v(Name);
+        public override string Verilog(Func<string, string> name) => name(Name);
+    }
+
+    private sealed record Const(bool Value) : Node
+    {
+        public override bool Eval(Func<string, bool> v) => Value;
+        public override string Verilog(Func<string, string> name) => Value ? "1'b1" : "1'b0";
+    }
+
+    private sealed record Not(Node A) : Node
+    {
+        public override bool Eval(Func<string, bool> v) => !A.Eval(v);
+        public override string Verilog(Func<string, string> name) => $"(~{A.Verilog(name)})";
+    }
+
     private sealed record Bin(char Op, Node A, Node B) : Node
     {
         public override bool Eval(Func<string, bool> v) => Op switch
@@ -63,6 +82,8 @@ public sealed class LibertyFunction
             '|' => A.Eval(v) || B.Eval(v),
             _ => A.Eval(v) ^ B.Eval(v),
         };
+
+        public override string Verilog(Func<string, string> name) => $"({A.Verilog(name)} {Op} {B.Verilog(name)})";
     }
 
     private sealed class Parser(string text, List<string> vars)

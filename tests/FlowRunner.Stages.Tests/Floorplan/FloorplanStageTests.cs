@@ -53,7 +53,8 @@ public sealed class FloorplanStageTests : IDisposable
         return new StageOutput("memory", MemoryGenerateStage.KindName, "compiler", dir, [], [new Artifact("memories", "memory.json")]);
     }
 
-    private StageContext Context(Dictionary<string, object?> with, double? logicArea = 30000, bool hls = true, string stage = "floorplan")
+    private StageContext Context(Dictionary<string, object?> with, double? logicArea = 30000, bool hls = true, string stage = "floorplan", string tech = "generic45",
+        string schedule = Schedule)
     {
         var inputs = new List<StageOutput>();
         if (logicArea is double a) inputs.Add(new StageOutput("synth", "synth", "yosys", Path.Combine(_root, "synth"), [new Metric("logic_area_um2", a, "um2")], []));
@@ -62,7 +63,7 @@ public sealed class FloorplanStageTests : IDisposable
         {
             var h = Path.Combine(_root, "hls");
             Directory.CreateDirectory(h);
-            File.WriteAllText(Path.Combine(h, "schedule.json"), Schedule);
+            File.WriteAllText(Path.Combine(h, "schedule.json"), schedule);
             inputs.Add(new StageOutput("hls", "hls.emit", "emit", h, [], [new Artifact("schedule", "schedule.json")]));
         }
         var dir = Path.Combine(_root, stage);
@@ -81,8 +82,8 @@ public sealed class FloorplanStageTests : IDisposable
             Parameters = new Dictionary<string, object?>(),
             Inputs = inputs,
             Needs = ["synth", "memory"],
-            TechName = "generic45",
-            TechFile = new TechLoader(techRoot).PathOf("generic45"),
+            TechName = tech,
+            TechFile = new TechLoader(techRoot).PathOf(tech),
             RecipeDirectory = _root,
             DataDirectory = Path.Combine(_root, ".flowrunner"),
             Seed = 11,
@@ -104,7 +105,8 @@ public sealed class FloorplanStageTests : IDisposable
         Assert.Equal(0.7, stage.Options.Single(o => o.Key == "utilization").Default);
         Assert.Equal("um", stage.Options.Single(o => o.Key == "halo_um").Unit);
         Assert.Equal(5.0, stage.Options.Single(o => o.Key == "halo_um").Default);
-        Assert.Equal(["def", "svg", "floorplan"], stage.Writes.Select(w => w.Name));
+        Assert.Equal(["def", "svg", "floorplan", "tech_lef"], stage.Writes.Select(w => w.Name));
+        Assert.True(stage.Writes.Single(w => w.Name == "tech_lef").IsOptional, "generic45 has no LEF to copy");
         Assert.Contains(stage.Reads, r => r.View == Views.Memories && !r.IsOptional);
         var adapter = new AnnealerAdapter();
         Assert.Equal(("floorplan", "annealer"), (adapter.StageKind, adapter.Id));
@@ -182,6 +184,47 @@ public sealed class FloorplanStageTests : IDisposable
         Assert.DoesNotContain(plan.Nets, n => n.Name.StartsWith("layer_", StringComparison.Ordinal));
         var def = File.ReadAllText(c.PathOf("floorplan.def"));
         Assert.Matches(@"ROW ROW_0 FreePDK45_38x28_10R_NP_162NW_34O \d+ \d+ N DO \d+ BY 1 STEP 190 0 ;", def);
+    }
+
+    [Fact]
+    public async Task On_osu018_the_def_has_rows_of_the_lef_site_the_top_pins_and_the_tech_lef_and_klayout_reads_it()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "hls"));
+        File.WriteAllText(Path.Combine(_root, "hls", "top.v"), "module mnist_accel (input clk, input [3:0] wdata, output [1:0] rdata, output done);\nendmodule\n");
+        var schedule = Schedule.Replace("\"top\": \"mnist_accel\",", "\"top\": \"mnist_accel\", \"rtl_files\": [\"top.v\"],");
+        var c = Context(new() { ["row_site"] = "core" }, tech: "osu018", schedule: schedule);
+        var result = await Run(c);
+        Assert.Contains(result.Artifacts, a => a.Name == "tech_lef");
+        var lef = LefReader.ReadFile(c.PathOf("tech.lef"));
+        Assert.Contains(lef.Sites, s => s.Name == "core");
+        var def = File.ReadAllText(c.PathOf("floorplan.def"));
+        Assert.Matches(@"ROW ROW_0 core \d+ \d+ N DO \d+ BY 1 STEP 800 0 ;", def);
+        Assert.Contains("PINS 8 ;", def);
+        foreach (var pin in new[] { "clk", "wdata[3]", "wdata[0]", "rdata[1]", "done" }) Assert.Contains($"- {pin} + NET {pin} + DIRECTION ", def);
+        Assert.Contains("- done + NET done + DIRECTION OUTPUT", def);
+
+        // KLayout (batch mode) reads the DEF with the tech LEF and the macros' LEFs as they are, and finds the four macros and eight pins.
+        var locator = new FlowRunner.Engine.Tools.ToolLocator();
+        Assert.NotNull(locator.Find("klayout"));
+        File.WriteAllText(c.PathOf("count.py"), """
+            import pya
+            opts = pya.LoadLayoutOptions()
+            opts.lefdef_config.lef_files = lefs.split(";")
+            opts.lefdef_config.read_lef_with_def = False
+            ly = pya.Layout()
+            ly.read(def_file, opts)
+            top = ly.top_cell()
+            print("instances %d" % top.child_instances())
+            print("bbox %.1f %.1f" % (top.dbbox().width(), top.dbbox().height()))
+            """);
+        var macroLefs = Macros.Select(m => Path.Combine(_root, "memory", "macros", m.Macro, m.Macro + ".lef"));
+        var log = new RecordingLog();
+        var tools = new FlowRunner.Engine.Tools.ToolRunner(c.Directory, log, new FlowRunner.Engine.Recipes.RetrySpec(1, 0, 120), locator);
+        var r = await tools.RunAsync(new ToolInvocation("klayout", ["-b", "-r", "count.py", "-rd", $"def_file={c.PathOf("floorplan.def")}",
+            "-rd", $"lefs={string.Join(';', macroLefs.Prepend(c.PathOf("tech.lef")))}"]) { WorkingDirectory = c.Directory }, CancellationToken.None);
+        Assert.Contains("instances 4", r.StandardOutput);
+        var bbox = Regex.Match(r.StandardOutput, @"bbox ([0-9.]+) ([0-9.]+)");
+        Assert.Equal(M(result, "die_width_um"), double.Parse(bbox.Groups[1].Value, CultureInfo.InvariantCulture), 1.0);
     }
 
     [Fact]
