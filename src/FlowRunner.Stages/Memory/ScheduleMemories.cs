@@ -25,8 +25,8 @@ public static class ScheduleMemories
 
     private static ScheduledMemory ToLogical(ScheduledMemoryTraffic m, string file, string at)
     {
-        if (!IsIdentifier(m.Name)) throw Bad(file, $"{at}.name", $"'{m.Name}' is not a Verilog identifier");
-        if (!IsIdentifier(m.Module)) throw Bad(file, $"{at}.module", $"'{m.Module}' is not a Verilog identifier");
+        if (!Engine.Tools.Scripting.Verilog.IsIdentifier(m.Name)) throw Bad(file, $"{at}.name", $"'{m.Name}' is not a Verilog identifier");
+        if (!Engine.Tools.Scripting.Verilog.IsIdentifier(m.Module)) throw Bad(file, $"{at}.module", $"'{m.Module}' is not a Verilog identifier");
         if (m.Depth < 1) throw Bad(file, $"{at}.depth", "must be a positive integer");
         if (m.Width < 1) throw Bad(file, $"{at}.width", "must be a positive integer");
         var kind = (m.Kind ?? "sram").ToLowerInvariant() switch
@@ -38,9 +38,6 @@ public static class ScheduleMemories
         var memory = new LogicalMemory(m.Name, m.Module, m.Depth, m.Width, kind) { ReadsPerInference = m.Reads, WritesPerInference = m.Writes };
         return new ScheduledMemory(memory, m.InitFile, m.Layer);
     }
-
-    private static bool IsIdentifier(string s) =>
-        s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static StageFailedException Bad(string file, string at, string message) => new($"{file}: {at}: {message}");
 }

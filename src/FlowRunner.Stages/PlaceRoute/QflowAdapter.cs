@@ -50,6 +50,10 @@ public sealed class QflowAdapter : IToolAdapter
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
+        // Cell and port names reach qflow's scripts, the BLIF and the Tcl as they are: refuse anything but a plain name before any work.
+        foreach (var key in new[] { "fill_cell", "buffer_cell", "clock_buffer_cell", "clock_port" })
+            if (context.Options.Has(key) && !Engine.Tools.Scripting.Verilog.IsIdentifier(context.Options.String(key)))
+                throw new StageFailedException($"stage '{context.StageId}': option `{key}` must be a cell or port name (a letter or _, then letters, digits, _)");
         var inputs = PlaceRouteInputs.Gather(context);
         var qflow = QflowInstall.Require(context.Locator);
         string Bin(string program) => qflow.Bin(program);
