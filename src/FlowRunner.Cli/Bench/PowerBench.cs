@@ -65,22 +65,11 @@ internal static class PowerBench
         foreach (var (format, lanes) in Formats)
         {
             var model = new BitAccurateNetwork(net, FixedFormat.Parse(format));
-            double Best(Action run)
-            {
-                var best = double.MaxValue;
-                for (var k = 0; k < 2; k++)
-                {
-                    var s = Stopwatch.StartNew();
-                    run();
-                    best = Math.Min(best, s.Elapsed.TotalSeconds);
-                }
-                return best;
-            }
             var data = new Dataset("bench", 28, 28, 1, images.ToArray(), new byte[images.Count]);
-            var infer = Best(() => model.Classify(data, cores));
+            var infer = BenchTiming.Best(rounds: 2, run: () => model.Classify(data, cores));
             ActivityReport? one = null, many = null;
-            var t1 = Best(() => one = ActivityRecorder.Record(model, images, new MacArray(lanes), 1, ct));
-            var tn = Best(() => many = ActivityRecorder.Record(model, images, new MacArray(lanes), cores, ct));
+            var t1 = BenchTiming.Best(rounds: 2, run: () => one = ActivityRecorder.Record(model, images, new MacArray(lanes), 1, ct));
+            var tn = BenchTiming.Best(rounds: 2, run: () => many = ActivityRecorder.Record(model, images, new MacArray(lanes), cores, ct));
             var steps = many!.Layers.Sum(l => (double)l.Steps);
             var operand = many.Layers.Sum(l => (l.OperandA.ToggleRate + l.OperandB.ToggleRate) / 2 * l.Steps) / steps;
             var acc = many.Layers.Sum(l => l.Accumulator.ToggleRate * l.Steps) / steps;

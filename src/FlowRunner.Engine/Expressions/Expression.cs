@@ -25,7 +25,7 @@ public sealed class Expression
         return new Expression(text, root);
     }
 
-    /// <summary>The bound when the expression is one comparison of a name with a number (`accuracy >= 0.9`, `0.9 <= accuracy`), written
+    /// <summary>The bound when the expression is one comparison of a name with a number (`accuracy &gt;= 0.9`, `0.9 &lt;= accuracy`), written
     /// with the name on the left; null otherwise. Plots draw it as a constraint line.</summary>
     public (string Name, string Op, double Value)? Bound()
     {
