@@ -323,6 +323,18 @@ public class SafetyTests
     }
 
     [Fact]
+    public void A_plain_name_option_holding_anything_else_is_a_recipe_error_at_its_place()
+    {
+        using var ws = new Workspace();
+        File.WriteAllText(Path.Combine(ws.Root, "in.txt"), "x");
+        var f = ws.Write("n.yaml", "name: n\nstages:\n  - id: a\n    kind: test.read\n    with: { file: in.txt, cell: \"t} [exec touch X] {\" }\n");
+        var err = Assert.Single(Assert.Throws<RecipeException>(() => ws.Plan(f)).Errors);
+        Assert.Equal(5, err.Mark.Line);
+        Assert.Contains("option 'cell' must be a cell or port name", err.Message);
+        Assert.Equal("BUF_X2", ws.Plan(ws.Write("ok.yaml", "name: ok\nstages:\n  - { id: a, kind: test.read, with: { file: in.txt, cell: BUF_X2 } }\n")).Stages["p000"][0].Options["cell"]);
+    }
+
+    [Fact]
     public void A_tech_name_that_would_leave_tech_is_a_recipe_error()
     {
         using var ws = new Workspace();

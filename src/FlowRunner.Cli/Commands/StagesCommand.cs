@@ -53,7 +53,7 @@ internal static class StagesCommand
         var t = new Table().Border(TableBorder.Simple).AddColumns("option", "type", "default", "unit", "meaning");
         foreach (var o in stage.Options)
             t.AddRow(Markup.Escape(o.Key), o.Type.ToString().ToLowerInvariant(), Markup.Escape(o.Required ? "(required)" : Engine.Recipes.Interpolator.Format(o.Default)),
-                Markup.Escape(o.Unit), Markup.Escape(o.Description + (o.Choices is null ? "" : $" ({string.Join("|", o.Choices)})")));
+                Markup.Escape(o.Unit), Markup.Escape(o.Description + (o.Choices is null ? "" : $" ({string.Join("|", o.Choices)})") + (o.PlainName ? " (a plain name: letters, digits, _)" : "")));
         AnsiConsole.Write(t);
     }
 }

@@ -225,6 +225,8 @@ public static class RunPlanner
         if (!ok) return $"must be {Describe(opt.Type)}, got {Show(value)}";
         if (opt.Choices is { } choices && !choices.Contains(Interpolator.Format(value)))
             return $"must be one of {string.Join(", ", choices)}, got '{Interpolator.Format(value)}'{RecipeLoader.Suggest(Interpolator.Format(value), choices)}";
+        if (opt.PlainName && !Tools.Scripting.Verilog.IsIdentifier(Interpolator.Format(value)))
+            return "must be a cell or port name (a letter or _, then letters, digits, _)";
         return null;
     }
 

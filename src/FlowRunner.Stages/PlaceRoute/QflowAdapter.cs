@@ -21,6 +21,8 @@ namespace FlowRunner.Stages.PlaceRoute;
 /// </remarks>
 public sealed class QflowAdapter : IToolAdapter
 {
+    private static readonly PlaceRouteStage Stage = new();
+
     public string StageKind => PlaceRouteStage.KindName;
     public string Id => "qflow";
     public int Priority => 20;
@@ -50,10 +52,11 @@ public sealed class QflowAdapter : IToolAdapter
 
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        // Cell and port names reach qflow's scripts, the BLIF and the Tcl as they are: refuse anything but a plain name before any work.
-        foreach (var key in new[] { "fill_cell", "buffer_cell", "clock_buffer_cell", "clock_port" })
-            if (context.Options.Has(key) && !Engine.Tools.Scripting.Verilog.IsIdentifier(context.Options.String(key)))
-                throw new StageFailedException($"stage '{context.StageId}': option `{key}` must be a cell or port name (a letter or _, then letters, digits, _)");
+        // Cell and port names reach qflow's scripts, the BLIF and the Tcl as they are: the planner's check again, before any work, for
+        // callers that did not plan (tests, plug-in hosts).
+        foreach (var option in Stage.Options.Where(x => x.PlainName && context.Options.Has(x.Key)))
+            if (Engine.Recipes.RunPlanner.Check(option, context.Options.String(option.Key)) is { } problem)
+                throw new StageFailedException($"stage '{context.StageId}': option `{option.Key}` {problem}");
         var inputs = PlaceRouteInputs.Gather(context);
         var qflow = QflowInstall.Require(context.Locator);
         string Bin(string program) => qflow.Bin(program);

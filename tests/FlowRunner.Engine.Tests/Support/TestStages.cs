@@ -19,7 +19,8 @@ public static class TestStages
           new TestKind("test.write", [new("path", OptionType.String, "out.txt", "where the stage writes, relative to its folder"), new("artifact", OptionType.String, "", "artifact path it reports (default: path)"),
               new("link_to", OptionType.String, "", "when set, `path` is made a symbolic link to this path instead of a file (written with | for / and ^ for .., as a plug-in's own constant would be, not a path the recipe reads)")]),
           new TestKind("test.block", []),
-          new TestKind("test.read", [new("file", OptionType.String, null, "a file to read (relative to the recipe)", Required: true)])],
+          new TestKind("test.read", [new("file", OptionType.String, null, "a file to read (relative to the recipe)", Required: true),
+              new("cell", OptionType.String, "INV", "a cell name that reaches a script as it is") { PlainName = true }])],
          [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block(), new Read()]);
 
     private sealed class TestKind(string kind, IReadOnlyList<StageOption> options) : IStage
