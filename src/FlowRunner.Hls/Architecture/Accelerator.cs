@@ -4,13 +4,14 @@ using FlowRunner.Numerics.Formats;
 
 namespace FlowRunner.Hls.Architecture;
 
-/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 3 x 3 multipliers with exact
+/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x R x R multipliers with exact
 /// accumulators, a feature-map SRAM per layer, a weight ROM per layer, logits in registers, and the bus that loads images and reads logits.</summary>
 /// <remarks>Every check that the RTL can implement the model exactly lives here, so the emitters can assume a valid plan.</remarks>
 public sealed class Accelerator
 {
-    private Accelerator(BitAccurateNetwork model, Directives directives, int lanes, IReadOnlyList<EngineLayer> layers)
+    private Accelerator(BitAccurateNetwork model, Directives directives, int lanes, MacArray array, IReadOnlyList<EngineLayer> layers)
     {
+        Array = array;
         Model = model;
         Directives = directives;
         Lanes = lanes;
@@ -25,6 +26,9 @@ public sealed class Accelerator
     }
 
     public BitAccurateNetwork Model { get; }
+
+    /// <summary>The window geometry of every lane.</summary>
+    public MacArray Array { get; }
     public Directives Directives { get; }
 
     /// <summary>Values per bus beat and parallel filters of the MAC array.</summary>
@@ -50,9 +54,9 @@ public sealed class Accelerator
 
     /// <summary>Width of the accumulator registers and adder trees the RTL builds: the widest exact accumulator, and never narrower than a product
     /// plus the adder tree of a lane.</summary>
-    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + BitsFor(MacArray.TapsPerLane - 1));
+    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + BitsFor(Array.TapsPerLane - 1));
 
-    public int Multipliers => Lanes * MacArray.TapsPerLane;
+    public int Multipliers => Lanes * Array.TapsPerLane;
     public int Classes => Last.Filters;
     public FixedFormat InputFormat => Layers[0].Formats.Input;
     public int InputValues => Layers[0].Input.Size;
@@ -87,11 +91,12 @@ public sealed class Accelerator
         if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");
         if (lanes * imageBits > directives.BusBits)
             throw new HlsException($"lanes {lanes} x {imageBits}-bit pixels ({model.InputFormat}) do not fit one {directives.BusBits}-bit bus beat; at most {directives.BusBits / imageBits} lanes");
-        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * MacArray.TapsPerLane} multipliers) are supported");
+        var array = MacArray.For(spec);
+        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * array.TapsPerLane} multipliers) are supported");
 
         var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
-        if (spec.Layers[weighted[^1]] is { Kind: LayerKind.Conv2D } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
-            throw new HlsException($"layer '{lastConv.Name}': the last layer with weights gives the logits and must be dense (or a conv2d with a 1x1 output)");
+        if (spec.Layers[weighted[^1]] is { TypeName: "conv2d" or "conv1d" } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
+            throw new HlsException($"layer '{lastConv.Name}': the last layer with weights gives the logits and must be dense (or a conv with a 1x1 output)");
         var layers = new List<EngineLayer>();
         for (var n = 0; n < weighted.Count; n++)
         {
@@ -119,7 +124,7 @@ public sealed class Accelerator
                     case LayerKind.Flatten: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
-                        throw new HlsException($"layer '{k.Name}' ({k.TypeName}) after '{l.Name}': the RTL generator implements conv2d 3x3 and dense layers with a fused relu, flatten, and a final softmax (left to the host)");
+                        throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d and dense layers with a fused relu, flatten, and a final softmax (left to the host)");
                 }
             }
             FixedFormat stored;
@@ -147,8 +152,8 @@ public sealed class Accelerator
                 acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
             }
             layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
-                model.RawWeights(i).ToArray(), bias) { Activation = activation }));
+                model.RawWeights(i).ToArray(), bias, array) { Activation = activation }));
         }
-        return new Accelerator(model, directives, lanes, layers);
+        return new Accelerator(model, directives, lanes, array, layers);
     }
 }

@@ -31,24 +31,24 @@ public static class ScheduleReport
         var l = a.Lanes;
         var acc = a.AccumulatorRegisterBits;
         var ws = a.Layers.Max(x => x.Stored.Width);
-        var list = new List<OperatorCount>
-        {
-            new("mul", null, a.OperandBits, a.WeightBits, (long)l * MacArray.TapsPerLane, null),
-            // Per lane: the adder tree of 9 products (4 + 2 + 1 + 1 adders, each a bit wider than its operands) and the accumulate adder.
-            new("add", a.OperandBits + a.WeightBits + 1, null, null, (long)l * 4, null),
-            new("add", a.OperandBits + a.WeightBits + 2, null, null, (long)l * 2, null),
-            new("add", a.OperandBits + a.WeightBits + 3, null, null, (long)l * 1, null),
-            new("add", a.OperandBits + a.WeightBits + 4, null, null, (long)l * 1, null),
+        var taps = a.Array.TapsPerLane;
+        var list = new List<OperatorCount> { new("mul", null, a.OperandBits, a.WeightBits, (long)l * taps, null) };
+        // Per lane: the adder tree of the products (pairs at each level, each a bit wider than its operands: 4 + 2 + 1 + 1 for 9) and
+        // the accumulate adder.
+        for (int n = taps, level = 1; n > 1; n = (n + 1) / 2, level++)
+            list.Add(new("add", a.OperandBits + a.WeightBits + level, null, null, (long)l * (n / 2), null));
+        list.AddRange(
+        [
             new("add", acc, null, null, l, null),
             new("reg", acc, null, null, l, null),
-            new("reg", a.OperandBits, null, null, 3L * a.WindowValues, null),
+            new("reg", a.OperandBits, null, null, (long)a.Array.Rows * a.WindowValues, null),
             new("reg", ws, null, null, 2L * l, null),
             new("reg", a.Last.Stored.Width, null, null, a.Classes, null),
             // Tap selection: a window value out of a row buffer per tap.
-            new("mux", a.OperandBits, null, null, 9L * Math.Max(1, a.WindowValues - 1), null),
+            new("mux", a.OperandBits, null, null, (long)taps * Math.Max(1, a.WindowValues - 1), null),
             // Packer placement and weight/operand selection across layers.
             new("mux", ws, null, null, 2L * l * l, null),
-        };
+        ]);
         foreach (var x in a.Layers)
         {
             // Rounding incrementer and two saturation comparators per lane and assignment.
@@ -91,7 +91,7 @@ public static class ScheduleReport
             },
             ["lanes"] = a.Lanes,
             ["bus_bits"] = a.Directives.BusBits,
-            ["multipliers_per_lane"] = Directives.TapsPerLane,
+            ["multipliers_per_lane"] = a.Array.TapsPerLane,
             ["multipliers"] = a.Multipliers,
             ["rtl_files"] = rtlFiles,
             ["memory_modules"] = memories.Select(m => m["module"]).ToList(),

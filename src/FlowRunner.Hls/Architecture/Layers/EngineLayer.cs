@@ -5,7 +5,7 @@ namespace FlowRunner.Hls.Architecture;
 
 /// <summary>What every layer kind the shared MAC array runs gets from the planner: its place, shapes, formats and raw parameters.</summary>
 public sealed record EngineLayerInputs(int Position, int SpecIndex, LayerSpec Spec, TensorShape Input, TensorShape Output, int Lanes,
-    LayerFormats Formats, bool Relu, FixedFormat Stored, bool AssignStored, int AccumulatorBits, long[] Weights, long[] Bias)
+    LayerFormats Formats, bool Relu, FixedFormat Stored, bool AssignStored, int AccumulatorBits, long[] Weights, long[] Bias, MacArray Array)
 {
     /// <summary>The fused ReLU's own format and bound, when it has them (QKeras quantized_relu, relu6); null: a plain ReLU or none.</summary>
     public Activation? Activation { get; init; }
@@ -21,13 +21,14 @@ public sealed record Activation(FixedFormat Format, double? Max)
     public long? BoundRaw => Max is { } m ? Numerics.Kernels.FixedKernels.Quantize(m, Format) : null;
 }
 
-/// <summary>One layer as the shared MAC array of L lanes x 3 window rows x 3 taps runs it: the kind's plan (loop bounds, window geometry,
+/// <summary>One layer as the shared MAC array of L lanes x R window rows x R taps runs it: the kind's plan (loop bounds, window geometry,
 /// cycles, memory traffic, the order its weights and inputs feed the array) and its HLS C++; a subclass per layer kind, registered in
 /// <see cref="EngineLayerKinds"/>.</summary>
 /// <remarks>
-/// The array reads a window of <see cref="MacArray.Rows"/> runs of <see cref="RunLength"/> contiguous input values per step; a kind says
-/// where runs start (<see cref="RowStride"/>), how far consecutive windows are (<see cref="StepStride"/>) and which weight meets which tap
-/// (<see cref="RomWeight"/>).
+/// The array reads a window of <see cref="WindowRows"/> runs of <see cref="RunLength"/> contiguous input values per step; a kind says
+/// where runs start (<see cref="RowStride"/>, <see cref="StartOffset"/>), how far consecutive windows are (<see cref="StepStride"/>,
+/// <see cref="LineStride"/>), which weight meets which tap (<see cref="RomWeight"/>) and which taps carry data (<see cref="TapUsed"/>,
+/// <see cref="TapColumn"/> against the padding). Values outside the tensor read as zero.
 /// </remarks>
 public abstract class EngineLayer
 {
@@ -47,7 +48,11 @@ public abstract class EngineLayer
         Weights = p.Weights;
         Bias = p.Bias;
         Activation = p.Activation;
+        Array = p.Array;
     }
+
+    /// <summary>The MAC array's geometry (shared by every layer of the accelerator).</summary>
+    public MacArray Array { get; }
 
     /// <summary>The fused ReLU's own format and bound, or null.</summary>
     public Activation? Activation { get; }
@@ -121,6 +126,31 @@ public abstract class EngineLayer
     /// <summary>Flat distance between consecutive windows: the next position (shared windows) or the next step.</summary>
     public abstract int StepStride { get; }
 
+    /// <summary>Runs read per window (kernel rows; at most <see cref="MacArray.Rows"/>).</summary>
+    public virtual int WindowRows => Array.Rows;
+
+    /// <summary>Flat distance between the first windows of consecutive output rows.</summary>
+    public virtual int LineStride => RowStride;
+
+    /// <summary>Flat position of the first window's first value (negative with top or left padding).</summary>
+    public virtual int StartOffset => 0;
+
+    /// <summary>Whether a window may cross the left or right edge, so taps are checked against the input columns (<see cref="TapColumn"/>).</summary>
+    public virtual bool ColumnPadded => false;
+
+    /// <summary>Left padding, the input's columns and the column stride of the window (for <see cref="ColumnPadded"/> layers).</summary>
+    public virtual int PadLeft => 0;
+    public virtual int ColumnStride => 1;
+
+    /// <summary>Whether tap <paramref name="tap"/> (row-major over the window) has a kernel position in this layer.</summary>
+    public virtual bool TapUsed(int tap) => true;
+
+    /// <summary>The window column of a tap: the input column it reads is output column x stride - padding + this.</summary>
+    public virtual int TapColumn(int tap) => tap % Array.TapsPerRow;
+
+    /// <summary>Words of address range beyond the input the windows may reach (padding), so the address counters never alias.</summary>
+    public virtual int AddressMargin => 0;
+
     /// <summary>Cycles of this layer in the FSM (see the schedule): the RTL meets them state by state.</summary>
     public abstract long Cycles { get; }
 
@@ -150,7 +180,7 @@ public abstract class EngineLayer
     public int WeightWords => Groups * Steps;
 
     /// <summary>Products of one inference (including the zero-weight padding lanes and taps).</summary>
-    public long Macs => (long)Pixels * Groups * Steps * Lanes * MacArray.TapsPerLane;
+    public long Macs => (long)Pixels * Groups * Steps * Lanes * Array.TapsPerLane;
 
     public string InputMemory => $"mem_{Name}_in";
     public string WeightMemory => $"rom_{Name}";
