@@ -1,4 +1,5 @@
 using FlowRunner.Models.Inference;
+using FlowRunner.Models.Layers;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
 
@@ -78,6 +79,27 @@ public sealed class Accelerator
 
     internal static int OperandWidth(FixedFormat f) => f.Width + (f.Signed ? 0 : 1);
 
+    /// <summary>The window of a max-pool layer (first-wave maxpool2d, or a maxpool1d/2d op), or null for other layers.</summary>
+    private static Window? IsMaxPool(LayerSpec k) => k.Kind switch
+    {
+        LayerKind.MaxPool2D => new Window(k.Pool, k.Pool, k.Pool, k.Pool, Padding.Valid),
+        LayerKind.Extended when k.Op is PoolOp { Type: "maxpool1d" or "maxpool2d" } p => p.Window,
+        _ => null,
+    };
+
+    /// <summary>Why a max-pool cannot be fused after layer <paramref name="l"/>, or null.</summary>
+    private static string? PoolRefusal(BitAccurateNetwork model, int j, LayerSpec l, Window window, bool second)
+    {
+        if (second) return "a second pool after the same layer has no hardware plan";
+        if (l.TypeName is not ("conv2d" or "conv1d")) return "a max-pool is fused into the conv layer before it; after a dense layer it has no hardware plan";
+        if (window.Padding != Padding.Valid) return $"padding {window.Padding}; the fused max-pool takes valid windows only";
+        var before = model.Values[j - 1];
+        var after = model.Values[j];
+        if (before.Width != after.Width || before.IntBits != after.IntBits || before.Signed != after.Signed)
+            return $"the pool assigns its maximum into {after} (from {before}); the fused max-pool keeps the values' format";
+        return null;
+    }
+
     /// <summary>Plans the accelerator; an <see cref="HlsException"/> names the layer or directive it cannot implement.</summary>
     public static Accelerator Plan(BitAccurateNetwork model, Directives directives)
     {
@@ -110,21 +132,29 @@ public sealed class Accelerator
             var next = n + 1 < weighted.Count ? weighted[n + 1] : spec.Layers.Count;
             var relu = false;
             Activation? activation = null;
+            Window? pool = null;
             for (var j = i + 1; j < next; j++)
             {
                 var k = spec.Layers[j];
+                if (IsMaxPool(k) is { } window)
+                {
+                    if (PoolRefusal(model, j, l, window, pool is not null) is { } why) throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': {why}");
+                    pool = window;
+                    continue;
+                }
                 switch (k.Kind)
                 {
                     case LayerKind.ReLU when !relu && n + 1 < weighted.Count: relu = true; break;
                     // A ReLU op (QKeras quantized_relu, relu6) brings its own format and bound: fused as relu, clamp, assign.
-                    case LayerKind.Extended when k.Op is FlowRunner.Models.Layers.ReluOp op && !relu && n + 1 < weighted.Count:
+                    // Its assignment after the pool's maximum would not commute with it under wrap-around: only a plain relu may follow a pool.
+                    case LayerKind.Extended when k.Op is ReluOp op && !relu && pool is null && n + 1 < weighted.Count:
                         relu = true;
                         activation = new Activation(model.Values[j], op.Max);
                         break;
                     case LayerKind.Flatten: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
-                        throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d and dense layers with a fused relu, flatten, and a final softmax (left to the host)");
+                        throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d and dense layers with a fused relu, a fused max-pool after a conv, flatten, and a final softmax (left to the host)");
                 }
             }
             FixedFormat stored;
@@ -152,7 +182,7 @@ public sealed class Accelerator
                 acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
             }
             layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
-                model.RawWeights(i).ToArray(), bias, array) { Activation = activation }));
+                model.RawWeights(i).ToArray(), bias, array) { Activation = activation, Pool = pool }));
         }
         return new Accelerator(model, directives, lanes, array, layers);
     }

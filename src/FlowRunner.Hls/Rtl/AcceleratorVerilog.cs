@@ -89,6 +89,18 @@ public static class AcceleratorVerilog
         private bool LineStrides => Ls.Any(l => l.LineStride != l.RowStride);
         private bool Starts => Ls.Any(l => l.StartOffset != 0);
         private bool ColumnChecks => Ls.Any(l => l.ColumnPadded);
+        private bool Pools => Ls.Any(l => l.Pool is not null);
+        private IEnumerable<EngineLayer> Pooled => Ls.Where(l => l.Pool is not null);
+
+        /// <summary>Width of the running maximum registers: the widest pooled value, sign-extended by one bit.</summary>
+        private int PW => Pooled.Max(l => l.Activated.Width + 1);
+
+        /// <summary>Filter groups a pooled layer keeps maxima for (a register per group and lane).</summary>
+        private int PG => Pooled.Max(l => l.Groups);
+
+        private int DXB => BitsFor(Math.Max(1, Ls.Max(l => (long)l.PoolColumns - 1)));
+        private int DYB => BitsFor(Math.Max(1, Ls.Max(l => (long)l.PoolRows - 1)));
+
         private bool TapMasks => ColumnChecks || Ls.Any(l => Enumerable.Range(0, Taps).Any(t => !l.TapUsed(t)));
 
         /// <summary>Bits of the column counter pxs (output column x stride) plus a tap's column.</summary>
@@ -193,6 +205,14 @@ public static class AcceleratorVerilog
             W($"  reg [{AB - 1}:0] waddr;");
             W($"  reg [{NB * WA - 1}:0] {string.Join(", ", Enumerable.Range(0, R).Select(k => $"rb{k}"))};");
             if (ColumnChecks) W($"  reg [{QB - 1}:0] pxs;");
+            if (Pools)
+            {
+                W($"  reg [{DXB - 1}:0] dx;");
+                W($"  reg [{DYB - 1}:0] dy;");
+                W($"  reg [{AB - 1}:0] pr_a, pb_a;");
+                W($"  reg [{OB - 1}:0] pr_o, pb_o;");
+                if (ColumnChecks) W($"  reg [{QB - 1}:0] pxb;");
+            }
             W($"  reg [{2 * L * WS - 1}:0] pk;");
             for (var i = 0; i < L; i++) W($"  reg signed [{ACCW - 1}:0] acc{i};");
             for (var k = 0; k < last.Filters; k++) W($"  reg [{wout - 1}:0] logit{k};");
@@ -229,6 +249,16 @@ public static class AcceleratorVerilog
                 NextLayerConst("c_na", AB, l => Start(l).Word);
                 NextLayerConst("c_no", OB, l => Start(l).Offset);
             }
+            if (Pools)
+            {
+                LayerConst("c_dw", DXB, l => l.PoolColumns - 1);
+                LayerConst("c_dh", DYB, l => l.PoolRows - 1);
+                LayerConst("c_gq", AB, l => l.PoolColumnStride / L);
+                LayerConst("c_gr", OB, l => l.PoolColumnStride % L);
+                LayerConst("c_hq", AB, l => l.PoolLineStride / L);
+                LayerConst("c_hr", OB, l => l.PoolLineStride % L);
+                if (ColumnChecks) LayerConst("c_gw", QB, l => l.PoolColumnStep);
+            }
             if (TapMasks)
             {
                 LayerConst("c_tap", Taps, l => Enumerable.Range(0, Taps).Where(l.TapUsed).Sum(t => 1L << t));
@@ -245,7 +275,17 @@ public static class AcceleratorVerilog
             W("  // Flat positions as (word, lane offset) pairs, advanced by constant strides without dividers.");
             Advance("nrow", "row_a", "row_o", "c_rq", "c_rr");
             Advance("npix", "ps_a", "ps_o", "c_xq", "c_xr");
-            Advance("nline", "ls_a", "ls_o", LineStrides ? "c_lq" : "c_rq", LineStrides ? "c_lr" : "c_rr");
+            if (!Pools) Advance("nline", "ls_a", "ls_o", LineStrides ? "c_lq" : "c_rq", LineStrides ? "c_lr" : "c_rr");
+            else
+            {
+                // Pooled layers walk each pool window's outputs in turn: the next output in the window's row, the window's next row, the next
+                // window, the next row of windows.
+                Advance("nline", "ls_a", "ls_o", "c_hq", "c_hr");
+                Advance("nprow", "pr_a", "pr_o", LineStrides ? "c_lq" : "c_rq", LineStrides ? "c_lr" : "c_rr");
+                Advance("npb", "pb_a", "pb_o", "c_gq", "c_gr");
+                W("  wire pool_first = dx == " + Const(DXB, 0) + " && dy == " + Const(DYB, 0) + ";");
+                W("  wire pool_last = dx == c_dw && dy == c_dh;");
+            }
             W("");
 
             // Memories.
@@ -254,7 +294,7 @@ public static class AcceleratorVerilog
             W("  wire win_rd = state == S_WIN;");
             W($"  wire [{OB}:0] nvalid = grp == c_groups ? c_nv : {Const(OB + 1, L)};");
             W($"  wire [{pb}:0] pfill = {{1'b0, pcnt}} + {{{{{pb - OB}{{1'b0}}}}, nvalid}};");
-            W($"  wire pk_write = !is_last && ((state == S_OUT && pfill >= {Const(pb + 1, L)}) || (state == S_FLUSH && pcnt != {Const(pb, 0)}));");
+            W($"  wire pk_write = !is_last && ((state == S_OUT{(Pools ? " && pool_last" : "")} && pfill >= {Const(pb + 1, L)}) || (state == S_FLUSH && pcnt != {Const(pb, 0)}));");
             W($"  reg [{L * WS - 1}:0] pk_word;");
             foreach (var l in Ls)
             {
@@ -412,6 +452,21 @@ public static class AcceleratorVerilog
             }
 
             // Output assignment per layer and lane.
+            if (Pools)
+            {
+                W("  // Running maxima of the pooled layers' outputs: a register per filter group and lane.");
+                for (var g = 0; g < PG; g++)
+                    for (var i = 0; i < L; i++) W($"  reg signed [{PW - 1}:0] pm{g}_{i};");
+                for (var i = 0; i < L; i++)
+                {
+                    W($"  reg signed [{PW - 1}:0] psel{i};");
+                    W("  always @(*)");
+                    W("    case (grp)");
+                    for (var g = 0; g < PG; g++) W($"      {Const(GB, g)}: psel{i} = pm{g}_{i};");
+                    W($"      default: psel{i} = {Const(PW, 0)};");
+                    W("    endcase");
+                }
+            }
             W("  // Outputs: accumulator -> output format -> relu -> the next layer's input format.");
             foreach (var l in Ls)
             {
@@ -439,11 +494,52 @@ public static class AcceleratorVerilog
                         v = $"{l.Name}_a{i}";
                         vf = af;
                     }
+                    var ext = $"{{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}";
+                    if (l.Pool is not null)
+                    {
+                        // The window's maximum so far, in the value's format sign-extended by one bit (its first output starts it).
+                        var e = $"{l.Name}_e{i}";
+                        var m = $"{l.Name}_m{i}";
+                        var prev = $"$signed(psel{i}[{vf.Width}:0])";
+                        W($"  wire signed [{vf.Width}:0] {e} = {ext};");
+                        W($"  wire signed [{vf.Width}:0] {m} = pool_first || {e} > {prev} ? {e} : {prev};");
+                        ext = m;
+                        v = $"{m}[{vf.Width - 1}:0]";
+                    }
                     W($"  wire [{l.Stored.Width - 1}:0] {l.Name}_s{i};");
                     if (l.AssignStored)
-                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}), .y({l.Name}_s{i}));");
+                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({ext}), .y({l.Name}_s{i}));");
                     else W($"  assign {l.Name}_s{i} = {v};");
                 }
+            }
+            if (Pools)
+            {
+                W("  // The maxima go back to the current group's registers after every output of a pool window.");
+                for (var i = 0; i < L; i++)
+                {
+                    W($"  reg signed [{PW - 1}:0] pnext{i};");
+                    W("  always @(*)");
+                    W("    case (layer)");
+                    foreach (var l in Pooled)
+                    {
+                        var wv = l.Activated.Width;
+                        var m = $"{l.Name}_m{i}";
+                        W($"      {Const(LB, l.Position)}: pnext{i} = " + (PW == wv + 1 ? $"{m};" : $"{{{{{PW - wv - 1}{{{m}[{wv}]}}}}, {m}}};"));
+                    }
+                    W($"      default: pnext{i} = {Const(PW, 0)};");
+                    W("    endcase");
+                }
+                W("  always @(posedge clk)");
+                W("    if (state == S_OUT)");
+                W("      case (grp)");
+                for (var g = 0; g < PG; g++)
+                {
+                    W($"        {Const(GB, g)}: begin");
+                    for (var i = 0; i < L; i++) W($"          pm{g}_{i} <= pnext{i};");
+                    W("        end");
+                }
+                W("        default: ;");
+                W("      endcase");
             }
             W($"  reg [{L * WS - 1}:0] outv;");
             W("  always @(*) begin");
@@ -537,7 +633,7 @@ public static class AcceleratorVerilog
             W($"            pk <= {{{Const(L * WS, 0)}, pk_next[{2 * L * WS - 1}:{L * WS}]}};");
             W($"            pcnt <= pfill[{pb - 1}:0] - {Const(pb, L)};");
             W($"            waddr <= waddr + {Const(AB, 1)};");
-            W("          end else if (!is_last) begin");
+            W($"          end else if (!is_last{(Pools ? " && pool_last" : "")}) begin");
             W("            pk <= pk_next;");
             W($"            pcnt <= pfill[{pb - 1}:0];");
             W("          end");
@@ -551,11 +647,14 @@ public static class AcceleratorVerilog
             W("            end");
             W("          end else begin");
             W($"            grp <= {Const(gb, 0)};");
-            W("            if (!conv || (px == c_ow && py == c_oh)) state <= S_FLUSH;");
+            W($"            if (!conv || (px == c_ow && py == c_oh{(Pools ? " && pool_last" : "")})) state <= S_FLUSH;");
             W("            else begin");
             W("              state <= S_WIN;");
             W($"              wky <= {Const(KB, 0)};");
             W($"              romaddr <= {Const(rb, 0)};");
+            if (Pools) PoolAdvance(xb, yb);
+            else
+            {
             W("              if (px != c_ow) begin");
             W($"                px <= px + {Const(xb, 1)};");
             if (ColumnChecks) W("                pxs <= pxs + c_sw;");
@@ -566,6 +665,7 @@ public static class AcceleratorVerilog
             W($"                py <= py + {Const(yb, 1)};");
             W("                ls_a <= nline_a; ls_o <= nline_o; ps_a <= nline_a; ps_o <= nline_o; row_a <= nline_a; row_o <= nline_o;");
             W("              end");
+            }
             W("            end");
             W("          end");
             W("        end");
@@ -624,6 +724,7 @@ public static class AcceleratorVerilog
             W("    endcase");
             W("  end");
             var unused = new List<string> { "1'b0", "nrow_t", "npix_t", "nline_t", "mc" };
+            if (Pools) unused.AddRange(["nprow_t", "npb_t"]);
             var used = L * wi;
             if (used < bus) unused.Add($"wr_data[{bus - 1}:{used}]");
             W("  // Bits left unused on purpose (spare bus bits, carries already folded into the word address).");
@@ -644,10 +745,48 @@ public static class AcceleratorVerilog
             var (sa, so) = !Starts ? (Const(AB, 0), Const(OB, 0)) : first ? (Const(AB, Start(Ls[0]).Word), Const(OB, Start(Ls[0]).Offset)) : ("c_na", "c_no");
             W($"{pad}row_a <= {sa}; row_o <= {so}; ps_a <= {sa}; ps_o <= {so}; ls_a <= {sa}; ls_o <= {so};");
             if (ColumnChecks) W($"{pad}pxs <= {Const(QB, 0)};");
+            if (Pools)
+            {
+                W($"{pad}dx <= {Const(DXB, 0)};");
+                W($"{pad}dy <= {Const(DYB, 0)};");
+                W($"{pad}pr_a <= {sa}; pr_o <= {so}; pb_a <= {sa}; pb_o <= {so};");
+                if (ColumnChecks) W($"{pad}pxb <= {Const(QB, 0)};");
+            }
             W($"{pad}romaddr <= {Const(RB, 0)};");
             W($"{pad}pcnt <= {Const(PB, 0)};");
             W($"{pad}pk <= {Const(2 * L * WS, 0)};");
             W($"{pad}waddr <= {Const(AB, 0)};");
+        }
+
+        /// <summary>The next output position of a layer that walks pool windows (a layer without a pool has 1 x 1 windows): along the window's
+        /// row, to its next row, to the next window, to the next row of windows.</summary>
+        private void PoolAdvance(int xb, int yb)
+        {
+            var cols = ColumnChecks;
+            W($"              if (dx != c_dw) begin");
+            W($"                dx <= dx + {Const(DXB, 1)};");
+            W("                ps_a <= npix_a; ps_o <= npix_o; row_a <= npix_a; row_o <= npix_o;");
+            if (cols) W("                pxs <= pxs + c_sw;");
+            W("              end else if (dy != c_dh) begin");
+            W($"                dx <= {Const(DXB, 0)};");
+            W($"                dy <= dy + {Const(DYB, 1)};");
+            W("                pr_a <= nprow_a; pr_o <= nprow_o; ps_a <= nprow_a; ps_o <= nprow_o; row_a <= nprow_a; row_o <= nprow_o;");
+            if (cols) W("                pxs <= pxb;");
+            W("              end else if (px != c_ow) begin");
+            W($"                dx <= {Const(DXB, 0)};");
+            W($"                dy <= {Const(DYB, 0)};");
+            W($"                px <= px + {Const(xb, 1)};");
+            W("                pb_a <= npb_a; pb_o <= npb_o; pr_a <= npb_a; pr_o <= npb_o; ps_a <= npb_a; ps_o <= npb_o; row_a <= npb_a; row_o <= npb_o;");
+            if (cols) W("                pxs <= pxb + c_gw; pxb <= pxb + c_gw;");
+            W("              end else begin");
+            W($"                dx <= {Const(DXB, 0)};");
+            W($"                dy <= {Const(DYB, 0)};");
+            W($"                px <= {Const(xb, 0)};");
+            W($"                py <= py + {Const(yb, 1)};");
+            W("                ls_a <= nline_a; ls_o <= nline_o; pb_a <= nline_a; pb_o <= nline_o; pr_a <= nline_a; pr_o <= nline_o;");
+            W("                ps_a <= nline_a; ps_o <= nline_o; row_a <= nline_a; row_o <= nline_o;");
+            if (cols) W($"                pxs <= {Const(QB, 0)}; pxb <= {Const(QB, 0)};");
+            W("              end");
         }
 
         /// <summary>(a, o) + (q, r) with o, r &lt; L: the lane offset carries into the word address.</summary>

@@ -72,13 +72,19 @@ internal static class HlsRig
     /// <summary>A shipped model of tests/fixtures/models/keras (architecture JSON and its weights file).</summary>
     public static FloatNetwork Keras(string name)
     {
-        var root = AppContext.BaseDirectory;
-        for (var d = new DirectoryInfo(root); d is not null; d = d.Parent)
-        {
-            var keras = Path.Combine(d.FullName, "tests", "fixtures", "models", "keras");
+        var keras = Fixture("models", "keras");
+        return FlowRunner.Import.ModelImporter.Import(Path.Combine(keras, name + ".json"), Path.Combine(keras, name + "_weights.h5")).Network;
+    }
+
+    /// <summary>A shipped ONNX model of tests/fixtures/models/onnx.</summary>
+    public static FloatNetwork Onnx(string file) => FlowRunner.Import.ModelImporter.Import(Path.Combine(Fixture("models", "onnx"), file), null).Network;
+
+    /// <summary>A path under tests/fixtures of the repository.</summary>
+    public static string Fixture(params string[] parts)
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "FlowRunner.sln")))
-                return FlowRunner.Import.ModelImporter.Import(Path.Combine(keras, name + ".json"), Path.Combine(keras, name + "_weights.h5")).Network;
-        }
+                return Path.Combine([d.FullName, "tests", "fixtures", .. parts]);
         throw new InvalidOperationException("FlowRunner.sln not found above the test binaries");
     }
 

@@ -39,9 +39,14 @@ public class Conv2DEngineLayer : EngineLayer
     public override int FanIn => KH * KW * Input.C;
     public override int Channels => Input.C;
     public override int Steps => Input.C;
-    public override int Pixels => Output.H * Output.W;
-    public override int Columns => Output.W;
-    public override int Rows => Output.H;
+    public override int Pixels => Rows * Columns * PoolRows * PoolColumns;
+    public override int Columns => Pool is { } w ? w.Geometry(Output).OutW : Output.W;
+    public override int Rows => Pool is { } w ? w.Geometry(Output).OutH : Output.H;
+    public override int PoolColumns => Pool?.KernelW ?? 1;
+    public override int PoolRows => Pool?.KernelH ?? 1;
+    public override int PoolColumnStride => (Pool?.StrideW ?? 1) * StepStride;
+    public override int PoolLineStride => (Pool?.StrideH ?? 1) * LineStride;
+    public override int PoolColumnStep => (Pool?.StrideW ?? 1) * ColumnStride;
     public override bool StepsShareWindow => true;
     public override int RunLength => KW * Input.C;
     public override int RowStride => Input.W * Input.C;
@@ -88,7 +93,13 @@ public class Conv2DEngineLayer : EngineLayer
         var up = Name.ToUpperInvariant();
         var L = Lanes;
         var (sh, sw) = (Window.StrideH, Window.StrideW);
-        w($"  {up}_PIXEL: for (int p = 0; p < {Pixels}; p++) {{");
+        var convOut = target;
+        if (Pool is not null)
+        {
+            convOut = $"{Name}_conv";
+            w($"  static {Name}_{(Activation is null ? "out" : "act")}_t {convOut}[{Output.Size}];");
+        }
+        w($"  {up}_PIXEL: for (int p = 0; p < {Output.H * Output.W}; p++) {{");
         w($"    const int y = p / {Output.W}, x = p % {Output.W};");
         w($"    {up}_GROUP: for (int g = 0; g < {Groups}; g++) {{");
         w($"      {Name}_acc_t acc[{L}];");
@@ -115,9 +126,27 @@ public class Conv2DEngineLayer : EngineLayer
         w("        }");
         w("      }");
         w($"      {up}_OUT: for (int i = 0; i < {L} && g * {L} + i < {Filters}; i++) {{");
-        EmitCppOutput(w, "        ", $"{target}[p * {Filters} + g * {L} + i]");
+        EmitCppOutput(w, "        ", $"{convOut}[p * {Filters} + g * {L} + i]");
         w("      }");
         w("    }");
+        w("  }");
+        if (Pool is { } pool) EmitCppPool(w, pool, convOut, target);
+    }
+
+    /// <summary>The fused max-pool: each window's maximum, assigned into the stored format.</summary>
+    private void EmitCppPool(Action<string> w, Window pool, string source, string target)
+    {
+        var up = Name.ToUpperInvariant();
+        var F = Filters;
+        w($"  {up}_POOL: for (int q = 0; q < {Rows * Columns * F}; q++) {{");
+        w($"    const int f = q % {F}, x = q / {F} % {Columns}, y = q / {F} / {Columns};");
+        w($"    {Name}_{(Activation is null ? "out" : "act")}_t m = {source}[((y * {pool.StrideH}) * {Output.W} + x * {pool.StrideW}) * {F} + f];");
+        w($"    {up}_WINDOW: for (int t = 1; t < {pool.KernelH * pool.KernelW}; t++) {{");
+        w("#pragma hls_unroll yes");
+        w($"      const {Name}_{(Activation is null ? "out" : "act")}_t v = {source}[((y * {pool.StrideH} + t / {pool.KernelW}) * {Output.W} + x * {pool.StrideW} + t % {pool.KernelW}) * {F} + f];");
+        w("      if (v > m) m = v;");
+        w("    }");
+        w($"    {target}[q] = m;");
         w("  }");
     }
 

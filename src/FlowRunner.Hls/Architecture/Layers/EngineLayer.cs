@@ -9,6 +9,9 @@ public sealed record EngineLayerInputs(int Position, int SpecIndex, LayerSpec Sp
 {
     /// <summary>The fused ReLU's own format and bound, when it has them (QKeras quantized_relu, relu6); null: a plain ReLU or none.</summary>
     public Activation? Activation { get; init; }
+
+    /// <summary>A fused max-pool over the layer's outputs (valid windows), or null.</summary>
+    public FlowRunner.Models.Layers.Window? Pool { get; init; }
 }
 
 /// <summary>A fused ReLU with its own value format (the output after relu is assigned into it) and optional upper bound.</summary>
@@ -49,7 +52,24 @@ public abstract class EngineLayer
         Bias = p.Bias;
         Activation = p.Activation;
         Array = p.Array;
+        Pool = p.Pool;
     }
+
+    /// <summary>The fused max-pool's window over this layer's outputs (the layer walks each pool window's outputs in turn and keeps their
+    /// maximum, written once per window), or null.</summary>
+    public FlowRunner.Models.Layers.Window? Pool { get; }
+
+    /// <summary>Outputs a pool window spans in columns and rows (1 x 1 without a pool).</summary>
+    public virtual int PoolColumns => 1;
+    public virtual int PoolRows => 1;
+
+    /// <summary>Flat distance between the first windows of consecutive pool windows in a row and in a column (the position strides without
+    /// a pool).</summary>
+    public virtual int PoolColumnStride => StepStride;
+    public virtual int PoolLineStride => LineStride;
+
+    /// <summary>Input columns between the first outputs of consecutive pool windows (the column stride without a pool).</summary>
+    public virtual int PoolColumnStep => ColumnStride;
 
     /// <summary>The MAC array's geometry (shared by every layer of the accelerator).</summary>
     public MacArray Array { get; }
