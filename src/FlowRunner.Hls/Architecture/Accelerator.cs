@@ -117,7 +117,7 @@ public sealed class Accelerator
         if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * array.TapsPerLane} multipliers) are supported");
 
         var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
-        if (spec.Layers[weighted[^1]] is { TypeName: "conv2d" or "conv1d" } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
+        if (spec.Layers[weighted[^1]] is { TypeName: "conv2d" or "conv1d" or "batchnorm" } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
             throw new HlsException($"layer '{lastConv.Name}': the last layer with weights gives the logits and must be dense (or a conv with a 1x1 output)");
         var layers = new List<EngineLayer>();
         for (var n = 0; n < weighted.Count; n++)
@@ -151,7 +151,9 @@ public sealed class Accelerator
                         relu = true;
                         activation = new Activation(model.Values[j], op.Max);
                         break;
+                    // Flatten and a channels-last reshape keep every value where it is: the next layer's addresses read them as its own shape.
                     case LayerKind.Flatten: break;
+                    case LayerKind.Extended when k.Op is ReshapeOp { Order: "hwc" }: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
                         throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d and dense layers with a fused relu, a fused max-pool after a conv, flatten, and a final softmax (left to the host)");

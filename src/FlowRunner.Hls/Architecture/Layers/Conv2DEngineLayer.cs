@@ -9,10 +9,12 @@ namespace FlowRunner.Hls.Architecture;
 /// the kernel idle). Weights [filter][ky][kx][channel].</summary>
 public class Conv2DEngineLayer : EngineLayer
 {
-    public Conv2DEngineLayer(EngineLayerInputs p) : base(p)
+    public Conv2DEngineLayer(EngineLayerInputs p) : this(p, WindowOf(p.Spec), p.Spec.Op is ConvOp c ? c.Filters : p.Spec.Filters) { }
+
+    protected Conv2DEngineLayer(EngineLayerInputs p, Window window, int filters) : base(p)
     {
-        Window = WindowOf(p.Spec);
-        Filters = p.Spec.Op is ConvOp c ? c.Filters : p.Spec.Filters;
+        Window = window;
+        Filters = filters;
         (_, _, PadTop, PadLeftColumns) = Window.Geometry(p.Input);
     }
 
@@ -76,7 +78,10 @@ public class Conv2DEngineLayer : EngineLayer
     public override bool TapUsed(int tap) => KernelAt(tap) is not null;
 
     protected override long TapWeight(int filter, int step, int tap) =>
-        KernelAt(tap) is var (ky, kx) ? Weights[((filter * KH + ky) * KW + kx) * Channels + step] : 0;
+        KernelAt(tap) is var (ky, kx) ? KernelWeight(filter, ky, kx, step) : 0;
+
+    /// <summary>The raw weight of filter <paramref name="filter"/> at kernel position (ky, kx) and input channel <paramref name="channel"/>.</summary>
+    protected virtual long KernelWeight(int filter, int ky, int kx, int channel) => Weights[((filter * KH + ky) * KW + kx) * Channels + channel];
 
     public override void EmitCppWeights(Action<string> w, float[] values, float[] bias)
     {
@@ -188,4 +193,21 @@ public sealed class Conv1DEngineLayer(EngineLayerInputs p) : Conv2DEngineLayer(p
     protected override (int Ky, int Kx)? KernelAt(int tap) => tap < KW ? (0, tap) : null;
 
     public override int TapColumn(int tap) => tap;
+}
+
+/// <summary>A batch normalization that follows no Dense or Conv (the importers fold it into one where it does): per channel
+/// acc = shift; acc += scale * x; y = acc in its own formats, run as a 1x1 conv whose filter c has the scale of channel c on its diagonal
+/// and zeros elsewhere (the zero products leave the exact sum unchanged). C steps a pixel where one would do: simple, not fast.</summary>
+public sealed class BatchNormEngineLayer(EngineLayerInputs p) : Conv2DEngineLayer(p, new Window(1, 1, 1, 1, Padding.Valid), p.Input.C)
+{
+    public override string KindName => "batchnorm";
+
+    protected override long KernelWeight(int filter, int ky, int kx, int channel) => filter == channel ? Weights[filter] : 0;
+
+    public override void EmitCppWeights(Action<string> w, float[] values, float[] bias)
+    {
+        var diagonal = new float[Filters * Channels];
+        for (var c = 0; c < Channels; c++) diagonal[c * Channels + c] = values[c];
+        base.EmitCppWeights(w, diagonal, bias);
+    }
 }

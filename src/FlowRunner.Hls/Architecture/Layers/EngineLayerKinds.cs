@@ -13,6 +13,7 @@ public static class EngineLayerKinds
         ["conv2d"] = new(Conv2DEngineLayer.Refusal, p => new Conv2DEngineLayer(p)),
         ["conv1d"] = new(Conv1DEngineLayer.Refusal, p => new Conv1DEngineLayer(p)),
         ["dense"] = new(_ => null, p => new DenseEngineLayer(p)),
+        ["batchnorm"] = new(_ => null, p => new BatchNormEngineLayer(p)),
     };
 
     /// <summary>Why the array cannot run this layer, or null when it can.</summary>
