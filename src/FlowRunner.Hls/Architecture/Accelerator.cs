@@ -133,21 +133,29 @@ public sealed class Accelerator
             var relu = false;
             Activation? activation = null;
             Window? pool = null;
+            ElementwiseFunction? function = null;
             for (var j = i + 1; j < next; j++)
             {
                 var k = spec.Layers[j];
+                if (k.Op is LeakyReluOp or TableActivationOp && function is null && !relu && pool is null)
+                {
+                    var (fn, unbuilt) = ElementwiseFunction.Of(k.Op, f.Output, model.Values[j]);
+                    function = fn ?? throw new HlsException($"layer '{k.Name}' ({k.Op.Describe()}) after '{l.Name}': {unbuilt}");
+                    continue;
+                }
                 if (IsMaxPool(k) is { } window)
                 {
+                    if (function is not null) throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': a max-pool after an element-wise activation has no hardware plan");
                     if (PoolRefusal(model, j, l, window, pool is not null) is { } why) throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': {why}");
                     pool = window;
                     continue;
                 }
                 switch (k.Kind)
                 {
-                    case LayerKind.ReLU when !relu && n + 1 < weighted.Count: relu = true; break;
+                    case LayerKind.ReLU when !relu && function is null && n + 1 < weighted.Count: relu = true; break;
                     // A ReLU op (QKeras quantized_relu, relu6) brings its own format and bound: fused as relu, clamp, assign.
                     // Its assignment after the pool's maximum would not commute with it under wrap-around: only a plain relu may follow a pool.
-                    case LayerKind.Extended when k.Op is ReluOp op && !relu && pool is null && n + 1 < weighted.Count:
+                    case LayerKind.Extended when k.Op is ReluOp op && !relu && pool is null && function is null && n + 1 < weighted.Count:
                         relu = true;
                         activation = new Activation(model.Values[j], op.Max);
                         break;
@@ -156,7 +164,7 @@ public sealed class Accelerator
                     case LayerKind.Extended when k.Op is ReshapeOp { Order: "hwc" }: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
-                        throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d and dense layers with a fused relu, a fused max-pool after a conv, flatten, and a final softmax (left to the host)");
+                        throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d, dense and batchnorm layers with a fused relu, leaky relu, sigmoid or tanh, a fused max-pool after a conv, flatten, and a final softmax (left to the host)");
                 }
             }
             FixedFormat stored;
@@ -164,14 +172,14 @@ public sealed class Accelerator
             if (n + 1 < weighted.Count)
             {
                 var nextInput = model.Formats[weighted[n + 1]]!.Input;
-                var value = activation?.Format ?? f.Output;
+                var value = function?.Output ?? activation?.Format ?? f.Output;
                 assign = nextInput.Width != value.Width || nextInput.IntBits != value.IntBits || nextInput.Signed != value.Signed;
                 stored = assign ? nextInput : value;
             }
             else
             {
                 assign = false;
-                stored = f.Output;
+                stored = function?.Output ?? f.Output;
             }
             var acc = NetworkFormats.FullPrecision(f.Input, f.Weight, spec.FanIn(i)).Width;
             var bias = model.RawBias(i).ToArray();
@@ -184,7 +192,7 @@ public sealed class Accelerator
                 acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
             }
             layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
-                model.RawWeights(i).ToArray(), bias, array) { Activation = activation, Pool = pool }));
+                model.RawWeights(i).ToArray(), bias, array) { Activation = activation, Pool = pool, Function = function }));
         }
         return new Accelerator(model, directives, lanes, array, layers);
     }

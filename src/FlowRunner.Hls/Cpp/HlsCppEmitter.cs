@@ -39,6 +39,15 @@ public static class HlsCppEmitter
         foreach (var l in a.Layers)
             foreach (var (suffix, f) in Types(l)) W($"typedef {Cpp(f)} {l.Name}_{suffix}_t;");
         W("#endif");
+        if (a.Layers.Any(l => l.Function is not null))
+        {
+            // Element-wise activations compute in double, as the model does.
+            W("#ifdef FLOWRUNNER_FLOAT");
+            W("static double dbl(float v) { return v; }");
+            W("#else");
+            W("template <int W, int I, bool S, ac_q_mode Q, ac_o_mode O> static double dbl(const ac_fixed<W, I, S, Q, O> &v) { return v.to_double(); }");
+            W("#endif");
+        }
         W($"typedef {a.Layers[0].Name}_in_t image_t;");
         W($"typedef {a.Last.Name}_store_t logit_t;");
         W($"static const int kInputs = {a.InputValues};");
@@ -49,6 +58,7 @@ public static class HlsCppEmitter
         foreach (var l in a.Layers)
         {
             l.EmitCppWeights(W, net.Weights[l.SpecIndex], net.Biases[l.SpecIndex]);
+            l.EmitCppFunction(W);
             W("");
         }
         // Feature maps between layers, flat channels last.
@@ -130,6 +140,7 @@ public static class HlsCppEmitter
         yield return ("acc", new FixedFormat(acc, acc - l.Formats.ProductFrac, true, Quantization.Trn, Overflow.Wrap));
         yield return ("out", l.Formats.Output);
         if (l.Activation is { } act) yield return ("act", act.Format);
+        if (l.Function is { } fn) yield return ("fn", fn.Output);
         yield return ("store", l.Stored);
     }
 

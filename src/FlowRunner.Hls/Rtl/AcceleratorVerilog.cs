@@ -37,6 +37,8 @@ public static class AcceleratorVerilog
             yield return ($"accel_{l.Name}_out", AssignVerilog.Module($"accel_{l.Name}_out", accw, l.Formats.ProductFrac, l.Formats.Output));
             if (l.Activation is { } act)
                 yield return ($"accel_{l.Name}_act", AssignVerilog.Module($"accel_{l.Name}_act", l.Formats.Output.Width + 1, l.Formats.Output.FracBits, act.Format));
+            if (l.Function is { } fn)
+                foreach (var m in FunctionVerilog.Modules($"accel_{l.Name}", fn)) yield return m;
             if (l.AssignStored)
                 yield return ($"accel_{l.Name}_store", AssignVerilog.Module($"accel_{l.Name}_store", l.Activated.Width + 1, l.Activated.FracBits, l.Stored));
         }
@@ -493,6 +495,27 @@ public static class AcceleratorVerilog
                         W($"  wire [{af.Width - 1}:0] {l.Name}_a{i} = " + (over is null ? $"{l.Name}_q{i};" : $"({over}) ? {Const(af.Width, boundBits)} : {l.Name}_q{i};"));
                         v = $"{l.Name}_a{i}";
                         vf = af;
+                    }
+                    if (l.Function is { } fn)
+                    {
+                        // The element-wise activation: its ROM, or (a power-of-two LeakyReLU) the value assigned at two scales by its sign.
+                        var a0 = $"{{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}";
+                        var fv = $"{l.Name}_f{i}";
+                        W($"  wire [{fn.Output.Width - 1}:0] {fv};");
+                        if (fn.Kind == FunctionKind.Shift)
+                        {
+                            W($"  wire [{fn.Output.Width - 1}:0] {l.Name}_fp{i};");
+                            W($"  accel_{l.Name}_fpos u_{l.Name}_fpos{i} (.a({a0}), .y({l.Name}_fp{i}));");
+                            if (vf.Signed)
+                            {
+                                W($"  wire [{fn.Output.Width - 1}:0] {l.Name}_fq{i};");
+                                W($"  accel_{l.Name}_fneg u_{l.Name}_fneg{i} (.a({a0}), .y({l.Name}_fq{i}));");
+                            }
+                            W($"  assign {fv} = " + (vf.Signed ? $"{v}[{vf.Width - 1}] ? {l.Name}_fq{i} : {l.Name}_fp{i};" : $"{l.Name}_fp{i};"));
+                        }
+                        else W($"  accel_{l.Name}_fn u_{l.Name}_fn{i} (.a({a0}), .y({fv}));");
+                        v = fv;
+                        vf = fn.Output;
                     }
                     var ext = $"{{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}";
                     if (l.Pool is not null)

@@ -12,6 +12,9 @@ public sealed record EngineLayerInputs(int Position, int SpecIndex, LayerSpec Sp
 
     /// <summary>A fused max-pool over the layer's outputs (valid windows), or null.</summary>
     public FlowRunner.Models.Layers.Window? Pool { get; init; }
+
+    /// <summary>A fused element-wise activation after the output assignment (LeakyReLU, sigmoid, tanh), or null.</summary>
+    public ElementwiseFunction? Function { get; init; }
 }
 
 /// <summary>A fused ReLU with its own value format (the output after relu is assigned into it) and optional upper bound.</summary>
@@ -53,7 +56,11 @@ public abstract class EngineLayer
         Activation = p.Activation;
         Array = p.Array;
         Pool = p.Pool;
+        Function = p.Function;
     }
+
+    /// <summary>The fused element-wise activation (LeakyReLU, sigmoid, tanh), or null.</summary>
+    public ElementwiseFunction? Function { get; }
 
     /// <summary>The fused max-pool's window over this layer's outputs (the layer walks each pool window's outputs in turn and keeps their
     /// maximum, written once per window), or null.</summary>
@@ -78,7 +85,7 @@ public abstract class EngineLayer
     public Activation? Activation { get; }
 
     /// <summary>The format of the value after the output assignment and the fused activation (what <see cref="Stored"/> is assigned from).</summary>
-    public FixedFormat Activated => Activation?.Format ?? Formats.Output;
+    public FixedFormat Activated => Function?.Output ?? Activation?.Format ?? Formats.Output;
 
     /// <summary>The layer kind's name in the schedule report.</summary>
     public abstract string KindName { get; }
@@ -224,13 +231,40 @@ public abstract class EngineLayer
     {
         w($"{pad}{Name}_out_t o = acc[i];");
         if (Relu) w($"{pad}if (o < 0) o = 0;");
-        if (Activation is { } act)
+        if (Function is { } fn)
+        {
+            w($"{pad}{Name}_fn_t r;");
+            if (fn.Op is FlowRunner.Models.Layers.LeakyReluOp leaky)
+                w($"{pad}r = o < 0 ? {Name}_fn_t(dbl(o) * {Cpp.HlsCppEmitter.Literal(leaky.Alpha)}) : {Name}_fn_t(o);");
+            else
+            {
+                var f = fn.Op.Type == "sigmoid" ? "1.0 / (1.0 + std::exp(-dbl(o)))" : "std::tanh(dbl(o))";
+                var n = FlowRunner.Models.Layers.TableActivationOp.TableSize;
+                w("#ifdef FLOWRUNNER_FLOAT");
+                w($"{pad}r = {f};");
+                w("#else");
+                w($"{pad}int idx = (int)std::floor(dbl(o) * {1 << fn.TableScale}) + {n / 2};");
+                w($"{pad}r = {Name}_table[idx < 0 ? 0 : idx > {n - 1} ? {n - 1} : idx];");
+                w("#endif");
+            }
+            w($"{pad}{target} = r;");
+        }
+        else if (Activation is { } act)
         {
             w($"{pad}{Name}_act_t r = o;");
             if (act.Max is { } m) w($"{pad}if (o > {Cpp.HlsCppEmitter.Literal(m)}) r = {Cpp.HlsCppEmitter.Literal(m)};");
             w($"{pad}{target} = r;");
         }
         else w($"{pad}{target} = o;");
+    }
+
+    /// <summary>Writes the fused function's table (sigmoid, tanh) as a C++ array of the model's entries, when the layer has one.</summary>
+    public void EmitCppFunction(Action<string> w)
+    {
+        if (Function is not { Kind: FunctionKind.Table } fn) return;
+        var scale = Math.ScaleB(1.0, -fn.Output.FracBits);
+        w($"// {Name}: {fn.Op.Describe()} as the model's table (index floor(x * {1 << fn.TableScale}) + {FlowRunner.Models.Layers.TableActivationOp.TableSize / 2}, clamped)");
+        w($"static const {Name}_fn_t {Name}_table[{FlowRunner.Models.Layers.TableActivationOp.TableSize}] = {{{string.Join(", ", fn.Entries().Select(e => Cpp.HlsCppEmitter.Literal(e * scale)))}}};");
     }
 
     /// <summary>The accumulators' starting values: the filter's bias, else zero.</summary>
