@@ -58,13 +58,7 @@ public class ActivationEquivalenceTests
         LayerKindEquivalenceTests.RtlMatches(HlsRig.Onnx("two_layer_pytorch.onnx"), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 3);
 
     [Fact]
-    public void Activation_rtl_is_clean_under_verilator_lint_all()
-    {
-        using var dir = new FlowRunner.Tech.Tests.Support.TempDir();
-        var (_, files) = HlsRig.EmitRandom(dir.Path, Net(Mlp, 61), "ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, 1);
-        var run = FlowRunner.Tech.Tests.Support.Tool.Run("verilator", new[] { "--lint-only", "-Wall", "--top-module", "accel" }.Concat(files.Rtl), dir.Path);
-        Assert.True(run.ExitCode == 0 && !run.Output.Contains("%Warning"), run.ToString());
-    }
+    public void Activation_rtl_is_clean_under_verilator_lint_all() => Assert.Null(HlsRig.LintProblems(Net(Mlp, 61), "ac_fixed<8,4,true,AC_RND,AC_SAT>", 2));
 
     [Fact]
     public void A_wide_leaky_relu_with_another_slope_is_an_error_naming_the_layer()

@@ -84,13 +84,8 @@ public class ConvGeometryEquivalenceTests
     [InlineData("same5", 2)]
     [InlineData("seven", 3)]
     [InlineData("conv1d", 4)]
-    public void Conv_geometry_rtl_is_clean_under_verilator_lint_all(string network, int lanes)
-    {
-        using var dir = new FlowRunner.Tech.Tests.Support.TempDir();
-        var (_, files) = HlsRig.EmitRandom(dir.Path, Net(Description(network), 21), "ac_fixed<8,4,true,AC_RND,AC_SAT>", lanes, 1);
-        var run = FlowRunner.Tech.Tests.Support.Tool.Run("verilator", new[] { "--lint-only", "-Wall", "--top-module", "accel" }.Concat(files.Rtl), dir.Path);
-        Assert.True(run.ExitCode == 0 && !run.Output.Contains("%Warning"), run.ToString());
-    }
+    public void Conv_geometry_rtl_is_clean_under_verilator_lint_all(string network, int lanes) =>
+        Assert.Null(HlsRig.LintProblems(Net(Description(network), 21), "ac_fixed<8,4,true,AC_RND,AC_SAT>", lanes));
 
     [Fact]
     public void The_window_is_as_wide_as_the_largest_kernel_and_conv1d_folds_into_rows()

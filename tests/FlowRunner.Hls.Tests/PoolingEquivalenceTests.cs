@@ -63,13 +63,7 @@ public class PoolingEquivalenceTests
         LayerKindEquivalenceTests.CppMatches(HlsRig.WithBiases(HlsRig.Network(43, Description(network)), 44), "ac_fixed<8,4,true,AC_RND,AC_SAT>", 2, 3);
 
     [Fact]
-    public void Lenet_like_rtl_is_clean_under_verilator_lint_all()
-    {
-        using var dir = new FlowRunner.Tech.Tests.Support.TempDir();
-        var (_, files) = HlsRig.EmitRandom(dir.Path, LeNet(31), "ac_fixed<8,4,true,AC_RND,AC_SAT>", 3, 1);
-        var run = FlowRunner.Tech.Tests.Support.Tool.Run("verilator", new[] { "--lint-only", "-Wall", "--top-module", "accel" }.Concat(files.Rtl), dir.Path);
-        Assert.True(run.ExitCode == 0 && !run.Output.Contains("%Warning"), run.ToString());
-    }
+    public void Lenet_like_rtl_is_clean_under_verilator_lint_all() => Assert.Null(HlsRig.LintProblems(LeNet(31), "ac_fixed<8,4,true,AC_RND,AC_SAT>", 3));
 
     [Theory]
     [InlineData("  - { type: avgpool2d, pool: 2 }", "avgpool2d")]

@@ -11,15 +11,12 @@ public class ShippedConvModelTests
     [InlineData("keras:KERAS_conv1d_small", 1)]
     [InlineData("onnx:conv2d_small_keras.onnx", 2)]
     public void Shipped_conv_model_runs_bit_for_bit_in_the_rtl(string model, int lanes) =>
-        LayerKindEquivalenceTests.RtlMatches(Load(model), "ac_fixed<16,6,true,AC_RND,AC_SAT>", lanes, 3);
+        LayerKindEquivalenceTests.RtlMatches(HlsRig.Shipped(model), "ac_fixed<16,6,true,AC_RND,AC_SAT>", lanes, 3);
 
     [Theory]
     [InlineData("keras:KERAS_conv2d_model")]
     [InlineData("keras:KERAS_conv1d_small")]
     [InlineData("onnx:conv2d_small_keras.onnx")]
     public void Shipped_conv_model_cpp_matches_the_float_model(string model) =>
-        LayerKindEquivalenceTests.CppMatches(Load(model), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 4);
-
-    private static Models.Network.FloatNetwork Load(string model) =>
-        model.StartsWith("keras:", StringComparison.Ordinal) ? HlsRig.Keras(model[6..]) : HlsRig.Onnx(model[5..]);
+        LayerKindEquivalenceTests.CppMatches(HlsRig.Shipped(model), "ac_fixed<16,6,true,AC_RND,AC_SAT>", 2, 4);
 }

@@ -52,6 +52,7 @@ internal static class HlsBench
                 if (Directory.Exists(dir)) Directory.Delete(dir, true);
                 a = Accelerator.Plan(model, new Directives(32, n.Lanes));
                 files = AcceleratorFiles.Write(a, net, vectors, dir);
+                Stages.Hls.ScheduleFile.Write(files.Schedule, dir);
             }) * 1000;
             var rtl = Path.Combine(dir, AcceleratorFiles.RtlFolder);
             var tools = new ToolRunner(dir, log, RetrySpec.Default, locator);

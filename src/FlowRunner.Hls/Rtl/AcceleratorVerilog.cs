@@ -140,23 +140,17 @@ public static class AcceleratorVerilog
         private static string Signed(int width, long v) => v < 0 ? $"-{width}'sd{I(-v)}" : $"{width}'sd{I(v)}";
 
         /// <summary>A per-layer constant as a wire selected by the layer register.</summary>
-        private void LayerConst(string name, int width, Func<EngineLayer, long> value)
+        private void LayerConst(string name, int width, Func<EngineLayer, long> value) => LayerCase(name, width, value);
+
+        /// <summary>A constant of the layer after the current one (layer 0's after the last), as a wire selected by the layer register.</summary>
+        private void NextLayerConst(string name, int width, Func<EngineLayer, long> value) => LayerCase(name, width, l => value(Ls[(l.Position + 1) % N]));
+
+        private void LayerCase(string name, int width, Func<EngineLayer, long> value)
         {
             W($"  reg [{width - 1}:0] {name};");
             W("  always @(*)");
             W("    case (layer)");
             foreach (var l in Ls) W($"      {Const(LB, l.Position)}: {name} = {Const(width, value(l))};");
-            W($"      default: {name} = {Const(width, value(Ls[0]))};");
-            W("    endcase");
-        }
-
-        /// <summary>A constant of the layer after the current one (layer 0's after the last), as a wire selected by the layer register.</summary>
-        private void NextLayerConst(string name, int width, Func<EngineLayer, long> value)
-        {
-            W($"  reg [{width - 1}:0] {name};");
-            W("  always @(*)");
-            W("    case (layer)");
-            foreach (var l in Ls) W($"      {Const(LB, l.Position)}: {name} = {Const(width, value(Ls[(l.Position + 1) % N]))};");
             W($"      default: {name} = {Const(width, value(Ls[0]))};");
             W("    endcase");
         }
