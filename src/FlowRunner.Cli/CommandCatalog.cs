@@ -31,6 +31,7 @@ internal static class CommandCatalog
         yield return ("power", "activity capture on 10,000 digits (1 and all cores), software baseline, and the analytical-to-OpenSTA ratio on design points in FLOWRUNNER_BENCH_POWER_POINTS", Bench.PowerBench.RunAsync);
         yield return ("import", "per shipped model (tests/fixtures/models): import time, float and bit-accurate time per inference on one thread (ONNX Runtime's time: tests/FlowRunner.Import.Tests)", Bench.ImportBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
+        yield return ("search", "quant.search on the reference network: candidates evaluated per second, time to the confirmed front, the chosen point against the best uniform format at the same accuracy (energy, area)", Bench.SearchBench.RunAsync);
     }
 }
 

@@ -63,7 +63,7 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
         var qatEpochs = o.Int("qat_epochs");
         if (qatEpochs < 0) throw new StageFailedException($"stage '{c.StageId}': option 'qat_epochs' must be >= 0");
         Dataset test;
-        double? ptq = null;
+        double? ptq = null, qatLoss = null;
         if (qatEpochs > 0)
         {
             var split = await model.SplitAsync(c, ct);
@@ -72,8 +72,11 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
             var options = QuantizationAwareTraining.DefaultOptions(o.Int("seed"), c.Threads) with { Epochs = qatEpochs };
             ptq = new BitAccurateNetwork(net, formats).Accuracy(test, c.Threads);
             c.Log.Info($"quantization-aware fine-tuning at {formats.Format}: {qatEpochs} epoch(s) on {train.Count:N0} images (post-training {ptq:P2})");
-            net = QuantizationAwareTraining.FineTune(net, train, formats, options,
-                p => c.Log.Progress(p.Fraction * 0.9, $"qat epoch {p.Epoch}/{p.Epochs}"), ct);
+            net = QuantizationAwareTraining.FineTune(net, train, formats, options, p =>
+            {
+                c.Log.Progress(p.Fraction * 0.9, $"qat epoch {p.Epoch}/{p.Epochs}");
+                qatLoss = p.EpochLoss ?? qatLoss;
+            }, ct);
         }
         else test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
         var bitAccurate = new BitAccurateNetwork(net, formats);
@@ -81,7 +84,7 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
         var accuracy = bitAccurate.Accuracy(test, c.Threads);
         var seconds = sw.Elapsed.TotalSeconds;
         if (ptq is { } before)
-            QatCollapseCheck.Apply(c, o, formats.Format, accuracy, before, net.Spec.Classes, "a lower rate or more qat_epochs (model.train's `qat` map sets both)");
+            QatCollapseCheck.Apply(c, o, formats.Format, accuracy, before, net.Spec.Classes, qatLoss, "a lower rate or more qat_epochs (model.train's `qat` map sets both)");
         var floatAccuracy = FloatInference.Accuracy(model.Net, test, threads: c.Threads); // the float weights upstream, not the fine-tuned ones
         c.Log.Info($"bit-accurate accuracy {accuracy:P2} at {formats} on {test.Count:N0} images in {seconds:F2} s; float {floatAccuracy:P2}");
         var layers = Enumerable.Range(0, net.Spec.Layers.Count).Where(i => bitAccurate.Formats[i] is not null).Select(i =>

@@ -87,11 +87,15 @@ public sealed class ModelTrainAdapter() : InProcessAdapter(new ModelTrainStage()
         {
             var formats = FormatDefaults.For(spec, qat.Format, logits: qat.Logits);
             var ptqAccuracy = new BitAccurateNetwork(net, formats).Accuracy(data.Test, c.Threads);
-            net = QuantizationAwareTraining.FineTune(net, data.Train, formats, qat.Training with { Augment = augment }, p => Report(p, floatShare, 1 - floatShare, "qat"), ct,
-                qat.ClipGradients);
+            double? qatLoss = null;
+            net = QuantizationAwareTraining.FineTune(net, data.Train, formats, qat.Training with { Augment = augment }, p =>
+            {
+                Report(p, floatShare, 1 - floatShare, "qat");
+                qatLoss = p.EpochLoss ?? qatLoss;
+            }, ct, qat.ClipGradients);
             var qatAccuracy = new BitAccurateNetwork(net, formats).Accuracy(data.Test, c.Threads);
             c.Log.Info($"quantization-aware training at {qat.Format}: bit-accurate accuracy {qatAccuracy:P2} (post-training {ptqAccuracy:P2})");
-            QatCollapseCheck.Apply(c, o, qat.Format!.Value, qatAccuracy, ptqAccuracy, spec.Classes, "a lower qat.learning_rate, more qat.epochs, or ste: clipped");
+            QatCollapseCheck.Apply(c, o, qat.Format!.Value, qatAccuracy, ptqAccuracy, spec.Classes, qatLoss, "a lower qat.learning_rate, more qat.epochs, or ste: clipped");
             metrics.Add(new Metric("qat_accuracy", qatAccuracy));
         }
         var seconds = sw.Elapsed.TotalSeconds;

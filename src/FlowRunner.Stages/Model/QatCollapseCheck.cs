@@ -10,12 +10,12 @@ public static class QatCollapseCheck
 {
     public static readonly StageOption Option = new("on_collapse", OptionType.String, "fail",
         "when quantization-aware training collapses (more than 10 points below post-training quantization at the same format, or below 2x chance "
-        + "without gaining 2 points over it): fail the stage, or warn and keep going") { Choices = ["fail", "warn"] };
+        + "without gaining 2 points over it or with its last epoch's training loss above ln(classes)): fail the stage, or warn and keep going") { Choices = ["fail", "warn"] };
 
     /// <param name="tryInstead">The stage's own knobs to suggest, after a wider format.</param>
-    public static void Apply(StageContext c, StageOptions o, FixedFormat format, double qatAccuracy, double ptqAccuracy, int classes, string tryInstead)
+    public static void Apply(StageContext c, StageOptions o, FixedFormat format, double qatAccuracy, double ptqAccuracy, int classes, double? lastLoss, string tryInstead)
     {
-        if (QatCollapse.Check(qatAccuracy, ptqAccuracy, classes) is not { } why) return;
+        if (QatCollapse.Check(qatAccuracy, ptqAccuracy, classes, lastLoss) is not { } why) return;
         var message = $"stage '{c.StageId}': quantization-aware training at {format} collapsed: {why}; try a wider format (more integer bits if the "
             + $"profile's ranges saturate), {tryInstead}; on_collapse: warn keeps going";
         if (o.String("on_collapse") == "fail") throw new StageFailedException(message);

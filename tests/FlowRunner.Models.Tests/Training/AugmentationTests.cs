@@ -64,5 +64,8 @@ public sealed class AugmentationTests(MnistFixture mnist)
         Assert.Null(QatCollapse.Check(0.19, 0.13, 10));
         // Near chance and no better than post-training quantization: collapsed.
         Assert.NotNull(QatCollapse.Check(0.10, 0.13, 10));
+        // Near chance, lifted by luck while the loss diverged (Adam at rate 20: 11.7% to 18.7%, loss 5.5): collapsed; the loss falling: progress.
+        Assert.NotNull(QatCollapse.Check(0.187, 0.117, 10, lastLoss: 5.5));
+        Assert.Null(QatCollapse.Check(0.19, 0.13, 10, lastLoss: 1.9));
     }
 }
