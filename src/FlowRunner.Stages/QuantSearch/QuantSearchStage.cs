@@ -202,7 +202,6 @@ public sealed class QuantSearchAdapter() : InProcessAdapter(new QuantSearchStage
         });
         await File.WriteAllTextAsync(c.PathOf("network.yaml"), yaml, ct);
         File.Copy(model.DatasetPath, c.PathOf(DatasetSpec.FileName), overwrite: true);
-        if (Directory.Exists(c.PathOf("scratch"))) Directory.Delete(c.PathOf("scratch"), recursive: true);
 
         var record = new SearchRecord(objective.ToString().ToLowerInvariant(), unit, target, floatAccuracy, subset.Count, test.Count,
             space.Tensors.Select(t => t.Name).ToList(),
@@ -275,6 +274,6 @@ public sealed class QuantSearchAdapter() : InProcessAdapter(new QuantSearchStage
         catch (Exception e) when (e is LibertyFormatException or FileNotFoundException or TechFormatException) { throw new StageFailedException(e.Message); }
         var kbits = o.Double("max_macro_kbits");
         if (kbits < 0) throw new StageFailedException($"stage '{c.StageId}': option 'max_macro_kbits' must be zero (no limit) or positive");
-        return new SearchPpa(tech, library, new SplitOptions(SplitLimits.FromKbits(kbits, 0, 0)), o.Int("bus_bits"), activity.Images, c.PathOf("scratch"), c.Threads);
+        return new SearchPpa(tech, library, new SplitOptions(SplitLimits.FromKbits(kbits, 0, 0)), o.Int("bus_bits"), activity.Images, c.Threads);
     }
 }

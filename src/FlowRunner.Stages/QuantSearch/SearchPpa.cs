@@ -3,7 +3,6 @@ using FlowRunner.Hls.Architecture;
 using FlowRunner.Hls.Schedule;
 using FlowRunner.Models.Activity;
 using FlowRunner.Models.Inference;
-using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Stages.Power;
 using FlowRunner.Stages.Synthesis;
@@ -22,7 +21,7 @@ public enum SearchObjective { Energy, Area, Latency, Bits }
 /// activity of a few images, clocked at fmax (the main job's use_fmax). Only the floor plan is left out (area is logic plus memories, as the
 /// power stage reports it).</summary>
 public sealed class SearchPpa(TechDescription tech, LibertyLibrary library, SplitOptions memorySplit, int busBits, IReadOnlyList<float[]> activityImages,
-    string scratchFolder, int threads)
+    int threads)
 {
     private readonly CellCatalog _cells = CellCatalog.From(library);
     private readonly AnalyticalCalibration _calibration = AnalyticalCalibration.For(tech.Name);
@@ -37,10 +36,7 @@ public sealed class SearchPpa(TechDescription tech, LibertyLibrary library, Spli
         Accelerator a;
         try { a = Accelerator.Plan(net, new Directives(busBits, lanes)); }
         catch (HlsException e) { problem = e.Message; return null; }
-        Directory.CreateDirectory(scratchFolder);
-        var file = Path.Combine(scratchFolder, "schedule.json");
-        File.WriteAllText(file, ScheduleReport.ToJson(a, []));
-        var schedule = ScheduleFile.Read(file, scratchFolder);
+        var schedule = ScheduleReport.Of(a, []);
         var synth = AnalyticalModel.Estimate(schedule.Operators, _cells, _calibration);
         List<MemoryPlan> plans;
         try { plans = AcceleratorMemories.Of(a).Select(m => _compiler.Plan(m.Memory, memorySplit)).ToList(); }
