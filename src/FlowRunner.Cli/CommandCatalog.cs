@@ -32,6 +32,7 @@ internal static class CommandCatalog
         yield return ("import", "per shipped model (tests/fixtures/models): import time, float and bit-accurate time per inference on one thread (ONNX Runtime's time: tests/FlowRunner.Import.Tests)", Bench.ImportBench.RunAsync);
         yield return ("hls", "per network the hardware builds (reference, LeNet-like, shipped MLPs and convs): emit time, Icarus simulation time per image, cycles per inference against the schedule, Yosys against analytical area (not with --quick)", Bench.HlsBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
+        yield return ("search", "quant.search on the reference network: candidates evaluated per second, time to the confirmed front, the chosen point against the best uniform format at the same accuracy (energy, area)", Bench.SearchBench.RunAsync);
     }
 }
 

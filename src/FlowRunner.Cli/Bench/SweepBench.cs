@@ -35,18 +35,24 @@ internal static class SweepBench
           where: "int < word and lanes * word <= 32"
         """;
 
-    public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
+    /// <summary>The engine with the built-in stages, for benchmarks that run recipes: the reference network copied into the work folder and the
+    /// tech/ folder above the program (or the current folder) on FLOWRUNNER_TECH_PATH.</summary>
+    internal static ServiceProvider Engine(string workDirectory)
     {
-        var grid = o.Quick ? "{ word: [4, 8], int: [2, 3], lanes: [1, 2] }" : Grid;
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "mnist-cnn.yaml"), Path.Combine(o.WorkDirectory, "mnist-cnn.yaml"), overwrite: true);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "mnist-cnn.yaml"), Path.Combine(workDirectory, "mnist-cnn.yaml"), overwrite: true);
         var techRoot = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? TechLoader.FindTechRoot(Environment.CurrentDirectory)
             ?? throw new InvalidOperationException("no tech/ folder above the program or the current folder");
         Environment.SetEnvironmentVariable("FLOWRUNNER_TECH_PATH", techRoot);
-
         var services = new ServiceCollection();
         services.AddBuiltInStages();
         services.AddFlowRunnerEngine(null);
-        using var sp = services.BuildServiceProvider();
+        return services.BuildServiceProvider();
+    }
+
+    public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
+    {
+        var grid = o.Quick ? "{ word: [4, 8], int: [2, 3], lanes: [1, 2] }" : Grid;
+        using var sp = Engine(o.WorkDirectory);
         var registry = sp.GetRequiredService<StageRegistry>();
 
         var points = 0;
