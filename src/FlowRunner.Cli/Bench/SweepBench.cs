@@ -146,7 +146,8 @@ internal static class SweepBench
         public double MegabytesPerStage(string kind) => _byKind.TryGetValue(kind, out var v) ? v.Bytes / 1e6 / v.N : 0;
     }
 
-    private static void CopyTree(string from, string to)
+    /// <summary>Copies a folder tree (a warm workspace's dataset into a fresh one).</summary>
+    internal static void CopyTree(string from, string to)
     {
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
