@@ -4,9 +4,6 @@ using FlowRunner.Cli.Terminal;
 using FlowRunner.Engine;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
-using FlowRunner.Engine.Registry;
-using FlowRunner.Stages;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace FlowRunner.Cli.Bench;
@@ -26,11 +23,8 @@ internal static class ScaleBench
             Console.Error.WriteLine($"no flows/{RecipeName} above the current folder or the program");
             return 2;
         }
-        var services = new ServiceCollection();
-        services.AddBuiltInStages();
-        services.AddFlowRunnerEngine(null);
-        using var sp = services.BuildServiceProvider();
-        var registry = sp.GetRequiredService<StageRegistry>();
+        using var sp = GlobalOptions.BuiltInServices();
+        var registry = GlobalOptions.Registry(sp);
         var plan = RunPlanner.PlanFile(recipe, [], registry);
         // --quick: the first 40 points (4 formats' worth of memory splits), the same code paths.
         var only = o.Quick ? plan.Points.Take(40).Select(p => p.Id).ToHashSet() : null;

@@ -3,9 +3,6 @@ using FlowRunner.Engine;
 using FlowRunner.Engine.Cluster;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
-using FlowRunner.Engine.Registry;
-using FlowRunner.Stages;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace FlowRunner.Cli.Bench;
@@ -41,11 +38,8 @@ internal static class SlurmBench
                 sweep:
                   grid: { word: [{{string.Join(", ", Enumerable.Range(5, points))}}] }
                 """, ct);
-            var services = new ServiceCollection();
-            services.AddBuiltInStages();
-            services.AddFlowRunnerEngine(null);
-            using var sp = services.BuildServiceProvider();
-            var registry = sp.GetRequiredService<StageRegistry>();
+            using var sp = GlobalOptions.BuiltInServices();
+            var registry = GlobalOptions.Registry(sp);
             var options = new ExecutorOptions { Workspace = o.WorkDirectory, Jobs = Environment.ProcessorCount };
 
             // Fetch the dataset once, outside the timings.

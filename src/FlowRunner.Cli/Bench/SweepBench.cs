@@ -2,10 +2,7 @@ using System.Diagnostics;
 using FlowRunner.Engine;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
-using FlowRunner.Engine.Registry;
-using FlowRunner.Stages;
 using FlowRunner.Tech;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace FlowRunner.Cli.Bench;
@@ -43,11 +40,8 @@ internal static class SweepBench
             ?? throw new InvalidOperationException("no tech/ folder above the program or the current folder");
         Environment.SetEnvironmentVariable("FLOWRUNNER_TECH_PATH", techRoot);
 
-        var services = new ServiceCollection();
-        services.AddBuiltInStages();
-        services.AddFlowRunnerEngine(null);
-        using var sp = services.BuildServiceProvider();
-        var registry = sp.GetRequiredService<StageRegistry>();
+        using var sp = GlobalOptions.BuiltInServices();
+        var registry = GlobalOptions.Registry(sp);
 
         var points = 0;
         async Task<(TimeSpan Time, RunSummary Summary)> Run(string workspace, int jobs, int threads = 0, IRunObserver? observer = null)
