@@ -15,6 +15,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(Model.AccuracyRecord))]
 [JsonSerializable(typeof(Model.ProfileRecord))]
 [JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
+[JsonSerializable(typeof(GateSim.GateActivity))]
 public sealed partial class ViewJson : JsonSerializerContext
 {
     /// <summary>The context every record is written and read with.</summary>
