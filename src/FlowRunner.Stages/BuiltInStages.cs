@@ -37,6 +37,7 @@ public static class BuiltInStages
         services.Stage<Power.PowerStage>();
         services.Adapter<Power.AnalyticalPowerAdapter>();
         services.Adapter<Power.OpenStaPowerAdapter>();
+        services.Adapter<Power.GateSimPowerAdapter>();
         services.Stage<Report.ReportStage>();
         services.Adapter<Report.ReportAdapter>();
         return services;

@@ -45,6 +45,7 @@ public sealed record PowerBreakdown
 
     public SoftwareEstimate? Software { get; init; }
     [JsonPropertyName("opensta")] public OpenStaPower? OpenSta { get; init; }
+    [JsonPropertyName("gatesim")] public GatePower? GateSim { get; init; }
 
     public const string FormatName = "flowrunner-power-1";
 

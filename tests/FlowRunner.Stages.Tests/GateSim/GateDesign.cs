@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using FlowRunner.Abstractions;
+using FlowRunner.Models.Datasets;
+using FlowRunner.Models.Training;
 using FlowRunner.Engine.Tools;
 using FlowRunner.Hls;
 using FlowRunner.Hls.Architecture;
@@ -68,8 +71,10 @@ public sealed class GateDesign : IDisposable
         DeclaredReads = stage?.Reads,
     };
 
-    /// <summary>hls.emit's files of the network (as its views) and the real synth stage on <paramref name="tech"/>.</summary>
-    public async Task<(StageOutput Hls, StageOutput Synth)> BuildAsync(string tech, int vectors = 4)
+    /// <summary>The model stage: the network with its seeded weights and an IDX data set of 4x4 images (16 values, the network's input).</summary>
+    public StageOutput Model { get; private set; } = null!;
+
+    private FloatNetwork MakeModel()
     {
         var spec = NetworkSpec.Parse(Mlp, "mlp.yaml");
         var net = new FloatNetwork(spec);
@@ -77,10 +82,42 @@ public sealed class GateDesign : IDisposable
         var rng = new Random(11);
         foreach (var b in net.Biases)
             for (var i = 0; i < b.Length; i++) b[i] = (float)(rng.NextDouble() - 0.5);
+        var dir = Folder("model");
+        string[] files = [.. Idx(dir, "train", 16, 3), .. Idx(dir, "test", 16, 4)];
+        WeightsFile.Save(net, Path.Combine(dir, "weights.json"));
+        new DatasetSpec("idx", 0, 0, 0, 0, files[0], files[1], files[2], files[3]).Save(Path.Combine(dir, DatasetSpec.FileName));
+        Model = new StageOutput("model", "model.train", "inprocess", dir, [], [new Artifact("weights", "weights.json"), new Artifact("dataset", DatasetSpec.FileName)]);
+        return net;
+    }
+
+    private static string[] Idx(string dir, string name, int count, int seed)
+    {
+        var rng = new Random(seed);
+        var pixels = Enumerable.Range(0, count * 16).Select(_ => (byte)(rng.Next(3) == 0 ? 0 : rng.Next(256))).ToArray();
+        var images = Path.Combine(dir, $"{name}-images-idx3-ubyte");
+        var header = new byte[16];
+        BinaryPrimitives.WriteInt32BigEndian(header, 0x0803);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 4);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 4);
+        File.WriteAllBytes(images, [.. header, .. pixels]);
+        var labels = Path.Combine(dir, $"{name}-labels-idx1-ubyte");
+        var lh = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(lh, 0x0801);
+        BinaryPrimitives.WriteInt32BigEndian(lh.AsSpan(4), count);
+        File.WriteAllBytes(labels, [.. lh, .. Enumerable.Range(0, count).Select(i => (byte)(i % 5))]);
+        return [images, labels];
+    }
+
+    /// <summary>hls.emit's files of the network (as its views, vectors from the data set's test images) and the real synth stage on <paramref name="tech"/>.</summary>
+    public async Task<(StageOutput Hls, StageOutput Synth)> BuildAsync(string tech, int vectors = 4)
+    {
+        var net = MakeModel();
         var model = new BitAccurateNetwork(net, FixedFormat.Parse("ac_fixed<4,3,true,AC_RND,AC_SAT>"));
         var a = Accelerator.Plan(model, new Directives(32, 1));
         var hlsDir = Folder("hls-" + tech);
-        var files = AcceleratorFiles.Write(a, net, TestVectors.Random(model, net, vectors, 5), hlsDir);
+        var test = IdxReader.Load(Path.Combine(Model.Directory, "test-images-idx3-ubyte"), Path.Combine(Model.Directory, "test-labels-idx1-ubyte"), "test");
+        var files = AcceleratorFiles.Write(a, net, TestVectors.Compute(model, net, test.Images.Take(vectors).ToArray(), test.Labels.Take(vectors).Select(l => (int)l).ToArray(), vectors), hlsDir);
         var hls = new StageOutput("hls", "hls.emit", "inprocess", hlsDir, [],
         [
             new Artifact("schedule", files.Schedule), new Artifact("rtl", AcceleratorFiles.RtlFolder), new Artifact("testbench", files.Testbench),
@@ -89,5 +126,13 @@ public sealed class GateDesign : IDisposable
         var synthDir = Folder("synth-" + tech);
         var s = await new YosysSynthAdapter().RunAsync(Context("synth", SynthStage.KindName, "yosys", synthDir, new(), [hls], tech), CancellationToken.None);
         return (hls, new StageOutput("synth", SynthStage.KindName, "yosys", synthDir, s.Metrics, s.Artifacts));
+    }
+
+    /// <summary>The real memory.generate stage on the design's schedule.</summary>
+    public async Task<StageOutput> MemoriesAsync(StageOutput hls, string tech)
+    {
+        var dir = Folder("memory-" + tech);
+        var r = await new FlowRunner.Stages.Memory.MemoryCompilerAdapter().RunAsync(Context("memory", FlowRunner.Stages.Memory.MemoryGenerateStage.KindName, "compiler", dir, new(), [hls], tech), CancellationToken.None);
+        return new StageOutput("memory", FlowRunner.Stages.Memory.MemoryGenerateStage.KindName, "compiler", dir, r.Metrics, r.Artifacts);
     }
 }
