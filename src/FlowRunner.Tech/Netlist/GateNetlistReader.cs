@@ -93,7 +93,12 @@ public static class GateNetlistReader
                 return Constant(k, file);
             }
             var name = Name();
-            if (!wires.TryGetValue(name, out var w)) throw Error(t[p - 1], $"'{name}' is not declared");
+            if (!wires.TryGetValue(name, out var w))
+            {
+                // An undeclared name in a connection is an implicit one-bit wire (IEEE 1364 6.5; blif2Verilog declares no nets).
+                if (Is("[")) throw Error(t[p - 1], $"'{name}' is not declared");
+                wires[name] = w = new NetlistWire(name, 0, 0, false);
+            }
             if (!Is("[")) return w.Indices().Select(i => new NetBit(name, i)).ToList();
             Next();
             var hi = Integer();
@@ -136,6 +141,15 @@ public static class GateNetlistReader
                     var n = Name();
                     // `input x; wire x;` (Yosys declares ports twice): the port direction wins.
                     if (!wires.TryGetValue(n, out var old) || !old.IsPort) wires[n] = new NetlistWire(n, msb, lsb, ranged, direction is "reg" or "tri" ? "wire" : direction);
+                    if (Is("="))
+                    {
+                        // `wire vdd = 1'b1;` (blif2Verilog's ties): a declaration with its continuous assignment.
+                        Next();
+                        var value = Expression();
+                        var bits = wires[n].Indices().Select(i => new NetBit(n, i)).ToList();
+                        if (value.Count < bits.Count) value = [.. Enumerable.Repeat(NetBit.Const('0'), bits.Count - value.Count), .. value];
+                        for (var i = 0; i < bits.Count; i++) assigns.Add((bits[i], value[value.Count - bits.Count + i]));
+                    }
                     if (Is(",")) { Next(); continue; }
                     break;
                 }
