@@ -50,9 +50,9 @@ public sealed class IcarusGateSimAdapter : IToolAdapter
         await File.WriteAllTextAsync(models, await CellModelsAsync(c, library, ct), ct);
 
         // The memories stay behavioral: the RTL's own modules (the files of the schedule's RTL that define them), ROM images beside the run.
-        var memoryModules = schedule.MemoryModules.ToHashSet(StringComparer.Ordinal);
-        var memoryFiles = schedule.RtlFiles.Where(f => VerilogModules.Read(f) is var m && m.Any(x => memoryModules.Contains(x.Name)) && m.All(x => x.Name != schedule.Top)).ToList();
-        foreach (var init in schedule.Memories.Select(m => m.InitFile).OfType<string>())
+        var memoryModules = schedule.Record.MemoryModules.ToHashSet(StringComparer.Ordinal);
+        var memoryFiles = schedule.RtlPaths.Where(f => VerilogModules.Read(f) is var m && m.Any(x => memoryModules.Contains(x.Name)) && m.All(x => x.Name != schedule.Record.Top)).ToList();
+        foreach (var init in schedule.Record.Memories.Select(schedule.InitPath).OfType<string>())
             File.Copy(init, c.PathOf(Path.GetFileName(init)), true);
 
         var runs = new List<Run>();
@@ -60,7 +60,7 @@ public sealed class IcarusGateSimAdapter : IToolAdapter
         runs.Add(await SimulateAsync(c, "synth", synthNetlist, netlistStage.ArtifactPath(Views.Netlist.Name), library, memoryModules, memoryFiles, models, testbench, vectors, images, schedule, ct));
         // ROUTED
         var last = runs[^1];
-        var activity = Activity(last, images, report.ClockNs > 0 ? report.ClockNs : c.Tech().ClockNs, schedule.Top);
+        var activity = Activity(last, images, report.ClockNs > 0 ? report.ClockNs : c.Tech().ClockNs, schedule.Record.Top);
         await File.WriteAllTextAsync(c.PathOf("gate_activity.json"), activity.ToJson(), ct);
         var first = runs[0];
         double Rate(Run r) => r.Counts.Toggles.Length == 0 ? 0 : r.Counts.Toggles.Average() / Math.Max(1, r.Counts.Cycles);
@@ -148,8 +148,8 @@ public sealed class IcarusGateSimAdapter : IToolAdapter
             throw new StageFailedException($"stage '{c.StageId}': {FirstMismatch(output, label, shownFile ?? netlistFile)}");
         var cycles = output.Split('\n').Select(l => l.Trim().Split(' ')).FirstOrDefault(t => t.Length == 2 && t[0] == "cycles_per_inference") is { } line
             && long.TryParse(line[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
-        if (cycles != schedule.CyclesPerInference)
-            throw new StageFailedException($"stage '{c.StageId}': the {label} netlist took {cycles} cycles per inference, the schedule says {schedule.CyclesPerInference}");
+        if (cycles != schedule.Record.CyclesPerInference)
+            throw new StageFailedException($"stage '{c.StageId}': the {label} netlist took {cycles} cycles per inference, the schedule says {schedule.Record.CyclesPerInference}");
         ToggleCounts parsed;
         try { parsed = ToggleCounts.Parse(await File.ReadAllTextAsync(c.PathOf(counts), ct), c.PathOf(counts), counted.Count, memories.Count); }
         catch (Exception e) when (e is FormatException or FileNotFoundException) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}", e); }

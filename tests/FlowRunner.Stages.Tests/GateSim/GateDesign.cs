@@ -118,9 +118,10 @@ public sealed class GateDesign : IDisposable
         var hlsDir = Folder("hls-" + tech);
         var test = IdxReader.Load(Path.Combine(Model.Directory, "test-images-idx3-ubyte"), Path.Combine(Model.Directory, "test-labels-idx1-ubyte"), "test");
         var files = AcceleratorFiles.Write(a, net, TestVectors.Compute(model, net, test.Images.Take(vectors).ToArray(), test.Labels.Take(vectors).Select(l => (int)l).ToArray(), vectors), hlsDir);
+        Hls.ScheduleFile.Write(files.Schedule, hlsDir);
         var hls = new StageOutput("hls", "hls.emit", "inprocess", hlsDir, [],
         [
-            new Artifact("schedule", files.Schedule), new Artifact("rtl", AcceleratorFiles.RtlFolder), new Artifact("testbench", files.Testbench),
+            new Artifact("schedule", Hls.ScheduleFile.FileName), new Artifact("rtl", AcceleratorFiles.RtlFolder), new Artifact("testbench", files.Testbench),
             new Artifact("vectors", files.Vectors),
         ]);
         var synthDir = Folder("synth-" + tech);

@@ -32,7 +32,7 @@ public sealed class SimGateTests : IDisposable
         double M(string name) => result.Metrics.Single(m => m.Name == name).Value;
         Assert.Equal(3, M("gate_images_checked"));
         var schedule = Hls.ScheduleFile.Read(Path.Combine(hls.Directory, "schedule.json"));
-        Assert.Equal(schedule.CyclesPerInference, M("gate_cycles_per_inference"));
+        Assert.Equal(schedule.Record.CyclesPerInference, M("gate_cycles_per_inference"));
 
         var activity = GateActivity.Read(Path.Combine(dir, "gate_activity.json"));
         Assert.Equal(3, activity.Images);
@@ -40,17 +40,17 @@ public sealed class SimGateTests : IDisposable
         // The clock toggles twice a cycle; reset takes 2 cycles before the first image and the bench's first edge is counted.
         var clk = activity.Nets.Single(n => n.Net == "clk");
         Assert.InRange(clk.Toggles, 2 * activity.Cycles - 2, 2 * activity.Cycles + 1);
-        Assert.InRange(activity.Cycles, 3 * schedule.CyclesPerInference, 3 * schedule.CyclesPerInference + 10);
+        Assert.InRange(activity.Cycles, 3 * schedule.Record.CyclesPerInference, 3 * schedule.Record.CyclesPerInference + 10);
         // Logic toggles, not every net at every cycle.
         Assert.InRange(M("gate_toggle_rate"), 0.005, 0.9);
         Assert.Contains(activity.Nets, n => n.Toggles == 0);
         // Every memory's measured traffic is the schedule's, image by image.
-        Assert.Equal(schedule.Memories.Count, activity.Memories.Count);
-        foreach (var m in schedule.Memories)
+        Assert.Equal(schedule.Record.Memories.Count, activity.Memories.Count);
+        foreach (var m in schedule.Record.Memories)
         {
             var measured = Assert.Single(activity.Memories, x => x.Cell == m.Module);
-            Assert.Equal(3 * m.Reads, measured.Reads);
-            Assert.Equal(3 * m.Writes, measured.Writes);
+            Assert.Equal(3 * m.ReadsPerInference, measured.Reads);
+            Assert.Equal(3 * m.WritesPerInference, measured.Writes);
         }
     }
 
