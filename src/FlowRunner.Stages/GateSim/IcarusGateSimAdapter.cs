@@ -58,7 +58,6 @@ public sealed class IcarusGateSimAdapter : IToolAdapter
         var runs = new List<Run>();
         var synthNetlist = Read(netlistStage.ArtifactPath(Views.Netlist.Name));
         runs.Add(await SimulateAsync(c, "synth", synthNetlist, netlistStage.ArtifactPath(Views.Netlist.Name), library, memoryModules, memoryFiles, models, testbench, vectors, images, schedule, ct));
-        // ROUTED
         var last = runs[^1];
         var activity = Activity(last, images, report.ClockNs > 0 ? report.ClockNs : c.Tech().ClockNs, schedule.Record.Top);
         await File.WriteAllTextAsync(c.PathOf("gate_activity.json"), activity.ToJson(), ct);
@@ -75,20 +74,12 @@ public sealed class IcarusGateSimAdapter : IToolAdapter
             new("gate_memory_reads", first.Counts.Memories.Sum(m => m.Reads)),
             new("gate_memory_writes", first.Counts.Memories.Sum(m => m.Writes)),
         };
-        if (runs.Count > 1)
-        {
-            metrics.Add(new("routed_images_checked", images, "images"));
-            metrics.Add(new("routed_toggle_rate", Rate(last)));
-        }
         return new StageResult(metrics,
         [
             new Artifact(Views.GateActivity.Name, "gate_activity.json", $"per-net transitions and memory traffic of the {last.Label} netlist over {images} image(s)"),
             new Artifact(SimGateStage.CellModels.Name, "cells.v", "the cells' Verilog models that were simulated"),
         ]);
     }
-
-    /// <summary>The module name the routed block is compiled under, below a wrapper with the design's own name and ports.</summary>
-    public const string RoutedModule = "flowrunner_routed_block";
 
     private static GateNetlist Read(string file)
     {

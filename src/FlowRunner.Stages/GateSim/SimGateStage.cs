@@ -3,7 +3,7 @@ using FlowRunner.Stages.Hls;
 
 namespace FlowRunner.Stages.GateSim;
 
-/// <summary>Stage `sim.gate`: simulates the synthesized gate-level netlist (and the routed one, after place.route) with Verilog models of its
+/// <summary>Stage `sim.gate`: simulates the synthesized gate-level netlist with Verilog models of its
 /// cells on hls.emit's test vectors, checks its outputs against the model's logits (which the RTL computes bit for bit), and counts every
 /// net's transitions and every memory's accesses (the `gate_activity` view, which the power stage's gatesim adapter reads).</summary>
 public sealed class SimGateStage : IStage
@@ -16,24 +16,21 @@ public sealed class SimGateStage : IStage
 
     public IReadOnlyList<StageOption> Options { get; } =
     [
-        new("images", OptionType.Int, 2, "test vectors simulated (at most hls.emit's `vectors`); a gate-level image of the 1-lane MNIST accelerator takes about half a minute of CPU", "images"),
+        new("images", OptionType.Int, 2, "test vectors simulated (at most hls.emit's `vectors`); a gate-level image of the 1-lane MNIST accelerator (100,000 cycles) takes about 40 s of CPU", "images"),
         new("cell_models", OptionType.String, "generated", "generated: zero-delay models written from the Liberty's cell functions, registers starting at 0 (VerilogCellModels); tech: the Verilog file the tech ships beside its Liberty (same name, .v; osu018's start registers at X, which the RTL's unreset registers keep for ever)")
         {
             Choices = ["generated", "tech"],
         },
-        new("routed", OptionType.Bool, true, "also simulate place.route's routed netlist when a place.route stage is upstream (its activity is the one written, since its nets carry the routed parasitics)"),
     ];
 
     /// <summary>The cell models the simulation compiled.</summary>
     public static readonly View CellModels = new("cell_models", "cells.v: the Verilog models of the netlist's cells that were simulated");
 
-    private const string Routed = "`routed` and place.route upstream";
-
     public IReadOnlyList<ViewUse> Reads =>
     [
         Views.Netlist.Optional("synth writes it only with the yosys adapter; sim.gate refuses to run without it"), Views.Synthesis,
         Views.Liberty.Optional("the Liberty the netlist was mapped to, else synth.json's"), Views.Schedule, Views.Rtl,
-        HlsEmitStage.Testbench, HlsEmitStage.Vectors, Views.RoutedNetlist.Optional(Routed),
+        HlsEmitStage.Testbench, HlsEmitStage.Vectors,
     ];
 
     public IReadOnlyList<ViewUse> Writes => [Views.GateActivity, CellModels];
@@ -46,6 +43,5 @@ public sealed class SimGateStage : IStage
         new("gate_nets", "", "nets counted"), new("gate_toggle_rate", "", "mean transitions per net per clock cycle"),
         new("gate_clock_cycles", "cycles", "clock cycles counted (reset included)"),
         new("gate_memory_reads", "", "reads of every memory instance over the simulation"), new("gate_memory_writes", ""),
-        new MetricSpec("routed_images_checked", "images").Optional(Routed), new MetricSpec("routed_toggle_rate", "").Optional(Routed),
     ];
 }
