@@ -11,21 +11,20 @@ namespace FlowRunner.Stages.Power;
 /// <remarks>Wire capacitance before routing: the tech's capacitance per um times an estimated length of
 /// <c>wire_pitches_per_sink</c> cell pitches per sink, a cell pitch being sqrt(mean cell area / utilization); Debian's osu018 Liberty and
 /// generic45's generated one carry no wire-load tables to take it from.</remarks>
-public sealed class GateSimPowerAdapter : IToolAdapter
+public sealed class GateSimPowerAdapter : PowerAdapter
 {
-    public string StageKind => PowerStage.KindName;
-    public string Id => "gatesim";
+    public override string Id => "gatesim";
 
     /// <summary>Below opensta: `tool: auto` never picks it, since it needs a sim.gate stage upstream; recipes name it.</summary>
-    public int Priority => 5;
-    public IReadOnlyList<string> RequiredTools => [];
+    public override int Priority => 5;
+    public override IReadOnlyList<string> RequiredTools => [];
 
-    public Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ToolInfo>>([]);
+    public override Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ToolInfo>>([]);
 
-    public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
+    /// <remarks>gate_activity, the netlist, its Liberty and the floor plan's utilization are read here: the gathered views do not carry them.</remarks>
+    protected override async Task<PowerEstimate> EstimateAsync(StageContext context, PowerViews inputs, PowerActivity measured, CancellationToken cancellationToken)
     {
         StageFailedException Fail(string what) => new($"stage '{context.StageId}' (power, gatesim): {what}");
-        var inputs = await AnalyticalPowerAdapter.Gather(context, cancellationToken);
         var activityStage = context.FindView(Views.GateActivity) ?? throw Fail("no sim.gate stage upstream wrote gate_activity: add one to `needs:`");
         var activity = GateActivity.Read(activityStage.ArtifactPath(Views.GateActivity.Name));
         if (activity.Netlist != "synth") throw Fail($"gate_activity is of the {activity.Netlist} netlist; this adapter prices the synthesized one (set sim.gate `routed: false`)");
@@ -62,19 +61,23 @@ public sealed class GateSimPowerAdapter : IToolAdapter
             + $"+ leakage {g.LeakageMw:G3} + memories {g.MemoryMw:G3} (+ {g.MemoryLeakageMw:G3} leakage); clock {g.ClockMw:G3} of it; {g.Nets:N0} nets, "
             + $"{g.PinCapacitancePf:G4} pF of pins and {g.WireCapacitancePf:G4} pF of estimated wire ({pitches} pitches of {pitchUm:G3} um a sink)");
 
-        var analytical = inputs.Analytical;
-        var breakdown = analytical with { Adapter = "gatesim", GateSim = g };
-        await File.WriteAllTextAsync(context.PathOf(PowerMetrics.ActivityFile), inputs.Activity.ToJson(), cancellationToken);
-        await File.WriteAllTextAsync(context.PathOf(PowerMetrics.PowerFile), breakdown.ToJson(), cancellationToken);
-        AnalyticalPowerAdapter.Log(context, analytical);
-        var latencyNs = analytical.Cycles * analytical.ClockNs;
-        var energyUj = g.TotalMw * latencyNs * 1e-6;
-        var metrics = PowerMetrics.From(analytical, inputs).Where(m => m.Name is not ("power_mw" or "energy_per_inference_uj" or "energy_ratio_vs_software")).ToList();
-        metrics.AddRange(
+        var analytical = AnalyticalPowerAdapter.Estimate(context, inputs, measured);
+        var ns = analytical.Cycles * analytical.ClockNs; // one inference; mW x ns = pJ
+        var breakdown = analytical with
+        {
+            Adapter = "gatesim",
+            // The logic is every net and cell but the clock net, its buffer trees and the clock pins, which are the clock.
+            LogicPj = (g.SwitchingMw + g.InternalMw - g.ClockMw) * ns,
+            ClockPj = g.ClockMw * ns,
+            MemoryPj = g.MemoryMw * ns,
+            LeakageMw = g.LeakageMw + g.MemoryLeakageMw,
+            Analytical = null,
+            GateSim = g,
+            Assumptions = [.. analytical.Assumptions, $"gatesim: {activity.Images} image(s) simulated at gate level; wire {pitches} cell pitches of {pitchUm:G3} um a sink at {inputs.Tech.Wire.CapacitanceFfPerUm} fF/um"],
+        };
+        context.Log.Info($"analytical model on the same point: {analytical.PowerMw:G4} mW, {analytical.PowerMw / g.TotalMw:G3} x gatesim");
+        List<Metric> metrics =
         [
-            new("power_mw", g.TotalMw, "mW"),
-            new("energy_per_inference_uj", energyUj, "uJ"),
-            new("energy_ratio_vs_software", inputs.Software.EnergyUj / energyUj),
             new("gatesim_power_mw", g.TotalMw, "mW"),
             new("gatesim_switching_mw", g.SwitchingMw, "mW"),
             new("gatesim_internal_mw", g.InternalMw, "mW"),
@@ -83,9 +86,8 @@ public sealed class GateSimPowerAdapter : IToolAdapter
             new("gatesim_clock_mw", g.ClockMw, "mW"),
             new("gatesim_wire_capacitance_pf", g.WireCapacitancePf, "pF"),
             new("analytical_power_mw", analytical.PowerMw, "mW"),
-            new("analytical_energy_per_inference_uj", analytical.EnergyPj * 1e-6, "uJ"),
             new("power_ratio_analytical_to_gatesim", analytical.PowerMw / g.TotalMw),
-        ]);
-        return new StageResult(metrics, PowerMetrics.Artifacts());
+        ];
+        return new PowerEstimate(breakdown, metrics, []);
     }
 }
