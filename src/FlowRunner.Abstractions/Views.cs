@@ -104,6 +104,9 @@ public static class Views
     /// <summary>place.route: place_route.json.</summary>
     public static readonly View PlaceRoute = new("place_route", "place_route.json: core, cell region, wire length by layer, critical path end points and the stage's metrics (PlaceRouteRecord)");
 
+    /// <summary>sim.gate: per-net toggle counts and memory traffic of a gate-level simulation.</summary>
+    public static readonly View GateActivity = new("gate_activity", "gate_activity.json: every net's transitions and every memory's reads and writes over a gate-level simulation of test images (GateActivity)");
+
     /// <summary>power: the MAC array's measured switching activity.</summary>
     public static readonly View Activity = new("activity", "activity.json: toggle rates of the MAC array's operands, adder trees and accumulators, memory traffic");
 

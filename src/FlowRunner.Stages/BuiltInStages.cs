@@ -34,9 +34,12 @@ public static class BuiltInStages
         services.Adapter<Floorplan.AnnealerAdapter>();
         services.Stage<PlaceRoute.PlaceRouteStage>();
         services.Adapter<PlaceRoute.QflowAdapter>();
+        services.Stage<GateSim.SimGateStage>();
+        services.Adapter<GateSim.IcarusGateSimAdapter>();
         services.Stage<Power.PowerStage>();
         services.Adapter<Power.AnalyticalPowerAdapter>();
         services.Adapter<Power.OpenStaPowerAdapter>();
+        services.Adapter<Power.GateSimPowerAdapter>();
         services.Stage<Report.ReportStage>();
         services.Adapter<Report.ReportAdapter>();
         return services;

@@ -93,7 +93,8 @@ public static class TestbenchVerilog
         W("    end");
         W("    $display(\"cycles_per_inference %0d\", total);");
         W("    if (errors == 0) $display(\"PASS %0d images\", img); else $display(\"FAIL %0d mismatches\", errors);");
-        W("    $finish;");
+        // One time step before $finish: a second top module watching `img` (sim.gate's toggle counter) gets to write its counts.
+        W("    #1 $finish;");
         W("  end");
         W("endmodule");
         return sb.ToString();

@@ -28,6 +28,12 @@ public sealed class HlsEmitStage : IStage
     /// <summary>The register activity of the first simulated image (Icarus VCD), when the stage simulated the RTL.</summary>
     public const string ActivityFile = "activity.vcd";
 
+    /// <summary>The Verilog test bench (tb/tb_accel.v), which reads the vectors and checks every logit.</summary>
+    public static readonly View Testbench = new("testbench", "tb/tb_accel.v");
+
+    /// <summary>The test vectors with the model's logits (vectors.txt).</summary>
+    public static readonly View Vectors = new("vectors", "vectors.txt");
+
     public string Kind => KindName;
 
     public string Description => "emit the accelerator (HLS C++, Verilog RTL, test vectors, schedule) for the model's formats and the lanes directive";
@@ -49,7 +55,7 @@ public sealed class HlsEmitStage : IStage
 
     public IReadOnlyList<ViewUse> Writes =>
     [
-        Views.Schedule, Views.Rtl, new View("testbench", "tb/tb_accel.v"), new View("hls_cpp", "accel.cpp"), new View("vectors", "vectors.txt"),
+        Views.Schedule, Views.Rtl, Testbench, new View("hls_cpp", "accel.cpp"), Vectors,
         Views.RegisterActivity.Optional("with simulate_images and Icarus installed"),
     ];
 

@@ -44,6 +44,7 @@ public sealed record PowerBreakdown
     public AnalyticalParts? Analytical { get; init; }
 
     [JsonPropertyName("opensta")] public OpenStaPower? OpenSta { get; init; }
+    [JsonPropertyName("gatesim")] public GatePower? GateSim { get; init; }
 
     public const string FormatName = "flowrunner-power-2";
 

@@ -31,6 +31,7 @@ public sealed class PowerStage : IStage
         new("control_activity", OptionType.Double, null, "default 0.1: toggles per bit per cycle of control registers, muxes and comparators outside the MAC datapath (analytical), and of the input ports (opensta); unset, the analytical model takes the control registers' mean rate from hls.emit's activity.vcd when it simulated the RTL"),
         new("clock_tree_overhead", OptionType.Double, 0.5, "clock-tree buffer energy as a share of the flip-flops' clock-pin energy"),
         new("software", OptionType.String, "", "software core description (YAML); empty: tech/software/rv32imf.yaml"),
+        new("wire_pitches_per_sink", OptionType.Double, 2.5, "gatesim before routing: estimated wire length per sink of a net, in cell pitches (sqrt(mean cell area / utilization)); 2.5 matches qrouter's wire on the 1-lane osu018 block"),
     ];
 
     public IReadOnlyList<ViewUse> Reads =>
@@ -42,12 +43,14 @@ public sealed class PowerStage : IStage
         Views.Liberty.Optional("the opensta adapter: the Liberty the netlist was mapped to"),
         Views.Floorplan.Optional("die area"),
         Views.RegisterActivity.Optional("measured register rates"),
+        Views.GateActivity.Optional("the gatesim adapter: per-net toggle counts of sim.gate"),
     ];
 
     public IReadOnlyList<ViewUse> Writes => [Views.Activity, Views.Power];
 
     private const string OpenSta = "the opensta adapter with a netlist";
     private const string Clock = "an estimator that separates the clock (analytical; OpenSTA counts the clock pins in the logic)";
+    private const string GateSim = "the gatesim adapter";
 
     public IReadOnlyList<MetricSpec> Reports { get; } =
     [
@@ -62,6 +65,11 @@ public sealed class PowerStage : IStage
         new MetricSpec("opensta_power_mw", "mW").Optional(OpenSta), new MetricSpec("opensta_leakage_mw", "mW").Optional(OpenSta),
         new MetricSpec("opensta_memory_power_mw", "mW").Optional(OpenSta), new MetricSpec("opensta_sequential_power_mw", "mW").Optional(OpenSta),
         new MetricSpec("opensta_combinational_power_mw", "mW").Optional(OpenSta),
+        new MetricSpec("gatesim_power_mw", "mW").Optional(GateSim), new MetricSpec("gatesim_switching_mw", "mW").Optional(GateSim),
+        new MetricSpec("gatesim_internal_mw", "mW").Optional(GateSim), new MetricSpec("gatesim_leakage_mw", "mW").Optional(GateSim),
+        new MetricSpec("gatesim_memory_mw", "mW").Optional(GateSim), new MetricSpec("gatesim_clock_mw", "mW").Optional(GateSim),
+        new MetricSpec("gatesim_wire_capacitance_pf", "pF").Optional(GateSim), new MetricSpec("analytical_power_mw", "mW").Optional(GateSim),
+        new MetricSpec("power_ratio_analytical_to_gatesim", "").Optional(GateSim),
         new MetricSpec("annotated_pins", "").Optional(OpenSta), new MetricSpec("simulated_activity_pins", "").Optional(OpenSta),
     ];
 }

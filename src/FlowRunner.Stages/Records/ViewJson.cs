@@ -16,6 +16,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(Model.AccuracyRecord))]
 [JsonSerializable(typeof(Model.ProfileRecord))]
 [JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
+[JsonSerializable(typeof(GateSim.GateActivity))]
 [JsonSerializable(typeof(FlowRunner.Hls.Schedule.ScheduleRecord))]
 [JsonSerializable(typeof(QuantSearch.SearchRecord))]
 public sealed partial class ViewJson : JsonSerializerContext

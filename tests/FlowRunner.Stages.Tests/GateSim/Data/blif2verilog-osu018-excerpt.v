@@ -1,0 +1,73 @@
+module accel (clk, rst, wr_en, wr_data, start, rd_en, u_rom_dense1__dout, u_rom_conv2d2__dout, u_rom_conv2d1__dout, u_mem_dense1_in__dout, u_mem_conv2d2_in__dout, u_mem_conv2d1_in__dout, done, rd_data, u_rom_dense1__addr, u_rom_dense1__ce, u_rom_dense1__clk, u_rom_conv2d2__addr, u_rom_conv2d2__ce, u_rom_conv2d2__clk, u_rom_conv2d1__addr, u_rom_conv2d1__ce, u_rom_conv2d1__clk, u_mem_dense1_in__din, u_mem_dense1_in__addr, u_mem_dense1_in__we, u_mem_dense1_in__ce, u_mem_dense1_in__clk, u_mem_conv2d2_in__din, u_mem_conv2d2_in__addr, u_mem_conv2d2_in__we, u_mem_conv2d2_in__ce, u_mem_conv2d2_in__clk, u_mem_conv2d1_in__din, u_mem_conv2d1_in__addr, u_mem_conv2d1_in__we, u_mem_conv2d1_in__ce, u_mem_conv2d1_in__clk);
+
+// Excerpt of qflow 1.3.17's blif2Verilog output (the placed block of the 1-lane MNIST accelerator at 4 bits on osu018): ports, 26 instances and their wires.
+
+input clk;
+input rst;
+input wr_en;
+input start;
+input rd_en;
+output done;
+output u_rom_dense1__ce;
+output u_rom_dense1__clk;
+output u_rom_conv2d2__ce;
+output u_rom_conv2d2__clk;
+output u_rom_conv2d1__ce;
+output u_rom_conv2d1__clk;
+output u_mem_dense1_in__we;
+output u_mem_dense1_in__ce;
+output u_mem_dense1_in__clk;
+output u_mem_conv2d2_in__we;
+output u_mem_conv2d2_in__ce;
+output u_mem_conv2d2_in__clk;
+output u_mem_conv2d1_in__we;
+output u_mem_conv2d1_in__ce;
+output u_mem_conv2d1_in__clk;
+input [31:0] wr_data;
+input [35:0] u_rom_dense1__dout;
+input [35:0] u_rom_conv2d2__dout;
+input [35:0] u_rom_conv2d1__dout;
+input [3:0] u_mem_dense1_in__dout;
+input [3:0] u_mem_conv2d2_in__dout;
+input [3:0] u_mem_conv2d1_in__dout;
+output [31:0] rd_data;
+output [10:0] u_rom_dense1__addr;
+output [4:0] u_rom_conv2d2__addr;
+output [2:0] u_rom_conv2d1__addr;
+output [3:0] u_mem_dense1_in__din;
+output [10:0] u_mem_dense1_in__addr;
+output [3:0] u_mem_conv2d2_in__din;
+output [12:0] u_mem_conv2d2_in__addr;
+output [3:0] u_mem_conv2d1_in__din;
+output [9:0] u_mem_conv2d1_in__addr;
+wire vdd = 1'b1;
+wire gnd = 1'b0;
+
+BUFX4 BUFX4_1 ( .A(clk), .Y(clk_hier0_bF_buf6) );
+BUFX4 BUFX4_2 ( .A(clk), .Y(clk_hier0_bF_buf5) );
+BUFX4 BUFX4_3 ( .A(clk), .Y(clk_hier0_bF_buf4) );
+BUFX4 BUFX4_4 ( .A(clk), .Y(clk_hier0_bF_buf3) );
+BUFX4 BUFX4_5 ( .A(clk), .Y(clk_hier0_bF_buf2) );
+BUFX4 BUFX4_6 ( .A(clk), .Y(clk_hier0_bF_buf1) );
+BUFX4 BUFX4_7 ( .A(clk), .Y(clk_hier0_bF_buf0) );
+BUFX4 BUFX4_8 ( .A(_4264_), .Y(_4264__bF_buf12) );
+BUFX4 BUFX4_9 ( .A(_4264_), .Y(_4264__bF_buf11) );
+BUFX4 BUFX4_10 ( .A(_4264_), .Y(_4264__bF_buf10) );
+BUFX4 BUFX4_11 ( .A(_4264_), .Y(_4264__bF_buf9) );
+BUFX4 BUFX4_12 ( .A(_4264_), .Y(_4264__bF_buf8) );
+BUFX4 BUFX4_13 ( .A(_4264_), .Y(_4264__bF_buf7) );
+BUFX4 BUFX4_14 ( .A(_4264_), .Y(_4264__bF_buf6) );
+BUFX4 BUFX4_15 ( .A(_4264_), .Y(_4264__bF_buf5) );
+BUFX4 BUFX4_16 ( .A(_4264_), .Y(_4264__bF_buf4) );
+BUFX4 BUFX4_17 ( .A(_4264_), .Y(_4264__bF_buf3) );
+BUFX4 BUFX4_18 ( .A(_4264_), .Y(_4264__bF_buf2) );
+BUFX4 BUFX4_19 ( .A(_4264_), .Y(_4264__bF_buf1) );
+BUFX4 BUFX4_20 ( .A(_4264_), .Y(_4264__bF_buf0) );
+DFFPOSX1 DFFPOSX1_1 ( .CLK(clk_bF_buf19), .D(_0003_), .Q(state_0_) );
+DFFPOSX1 DFFPOSX1_2 ( .CLK(clk_bF_buf19), .D(_0000_), .Q(state_1_) );
+DFFPOSX1 DFFPOSX1_3 ( .CLK(clk_bF_buf42), .D(_0004_), .Q(state_2_) );
+BUFX2 BUFX2_61 ( .A(_0015_), .Y(u_mem_conv2d1_in__addr[0]) );
+BUFX2 BUFX2_62 ( .A(_0016_), .Y(u_mem_conv2d1_in__addr[1]) );
+BUFX2 BUFX2_63 ( .A(_0017_), .Y(u_mem_conv2d1_in__addr[2]) );
+
+endmodule
