@@ -20,12 +20,18 @@ public class MainFlowCliTests
         var run = Directory.GetDirectories(Path.Combine(ws, "runs", "mnist-accel")).Single();
 
         // The story's table: software, then one row per format with its own lanes and both accuracies at that format.
+        var header = File.ReadLines(Path.Combine(run, "ppa.csv")).First().Split(',').ToList();
         var csv = File.ReadAllLines(Path.Combine(run, "ppa.csv")).Skip(1).Select(l => Regex.Split(l, ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)").Select(c => c.Trim('"')).ToArray()).ToList();
         Assert.Equal(6, csv.Count);
         Assert.StartsWith("software", csv[0][0]);
         Assert.Equal(["ac_fixed<32,16>", "ac_fixed<16,8>", "ac_fixed<10,5>", "ac_fixed<8,4>", "ac_fixed<4,3>"], csv.Skip(1).Select(c => c[1]));
         Assert.Equal(["1", "2", "3", "4", "8"], csv.Skip(1).Select(c => c[2]));
-        var qat = csv.Skip(1).Select(c => double.Parse(c[11], CultureInfo.InvariantCulture)).ToList();
+        double Cell(string[] row, string column) => double.Parse(row[header.IndexOf(column)], CultureInfo.InvariantCulture);
+        var qat = csv.Skip(1).Select(c => Cell(c, "qat_accuracy")).ToList();
+        // Counted in the host's clock, as the story does (the accelerator sits on the MCU's bus), with the fmax figure beside it.
+        Assert.All(csv, c => Assert.Equal(13.8, Cell(c, "clock_mhz"), 6));
+        Assert.All(csv.Skip(1), c => Assert.Equal(Cell(csv[0], "latency_us") / Cell(c, "latency_us"), Cell(c, "speedup_vs_software"), 6));
+        Assert.All(csv.Skip(1), c => Assert.True(Cell(c, "fmax_speedup_vs_software") > 5 * Cell(c, "speedup_vs_software")));
         Assert.All(qat, a => Assert.InRange(a, 0.1, 1));
         Assert.True(qat.Distinct().Count() > 1, "each row has the QAT accuracy of its own format");
         Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "ppa.md")).Count(l => l.StartsWith("| software") || l.StartsWith("| p00")));

@@ -22,6 +22,9 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
     /// <summary>Register activity from hls.emit's RTL simulation (activity.vcd), when it simulated.</summary>
     public VcdActivity? Simulated { get; init; }
 
+    /// <summary>synth's fmax_mhz when a synth stage upstream reports one: the latency at fmax is shown beside the chosen clock's.</summary>
+    public double? FmaxMhz { get; init; }
+
     public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
     {
         var o = c.Options;
@@ -39,7 +42,8 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         }
         var synth = c.FindInput("synth");
         var die = c.FindInput("floorplan")?.Metric("die_area_um2");
-        var clock = ClockOf(c, tech, synth);
+        var core = SoftwareCore.Load(SoftwareFile(c));
+        var clock = ClockOf(c, tech, synth, core);
 
         var model = ModelArtifacts.From(c);
         var net = BitAccurate(c, model, schedule);
@@ -79,23 +83,33 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         var assumptions = new PowerAssumptions(control, o.Double("clock_tree_overhead", 0.5));
         var analytical = AnalyticalPowerModel.Estimate(schedule, activity, memories, TechEnergy.From(tech), clock, assumptions,
             synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
-        var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
-        return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software) { Simulated = simulated };
+        var software = SoftwareBaseline.Estimate(model.Net.Spec, core);
+        return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software)
+        {
+            Simulated = simulated,
+            FmaxMhz = synth?.Metric("fmax_mhz") is { } f && f > 0 ? f : null,
+        };
     }
 
-    private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)
+    /// <summary>The clock period of the `clock` option's domain (see <see cref="ClockChoice"/>).</summary>
+    private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth, SoftwareCore core)
     {
-        var o = c.Options;
-        var ns = o.Double("clock_ns");
-        if (ns < 0) throw new StageFailedException($"stage '{c.StageId}': `with.clock_ns` must be positive (or 0 for the default), got {ns}");
-        if (ns > 0) return ns;
-        if (o.Bool("use_fmax"))
+        var text = c.Options.String("clock") is { Length: > 0 } t ? t : "host";
+        var choice = ClockChoice.Parse(text) ?? throw new StageFailedException($"stage '{c.StageId}': option 'clock' {ClockChoice.Problem(text)}");
+        switch (choice.Of)
         {
-            if (synth?.Metric("fmax_mhz") is { } f && f > 0) return 1000 / f;
-            c.Log.Warn("use_fmax is set but no synth stage upstream reports fmax_mhz: using the tech's clock");
+            case ClockChoice.Domain.Host:
+                c.Log.Info($"clock: host, {core.Name}'s {core.ClockMhz:0.###} MHz (the accelerator on the host's bus)");
+                return 1000 / core.ClockMhz;
+            case ClockChoice.Domain.Fixed:
+                return 1000 / choice.Mhz;
+            case ClockChoice.Domain.Fmax:
+                if (synth?.Metric("fmax_mhz") is { } f && f > 0) return 1000 / f;
+                throw new StageFailedException($"stage '{c.StageId}': clock: fmax needs a synth stage upstream that reports fmax_mhz (add it to `needs`, or choose clock: host)");
+            default:
+                if (tech.ClockNs <= 0) throw new StageFailedException($"{tech.File}: clock_ns is not set; give the power stage `with.clock` as a frequency");
+                return tech.ClockNs;
         }
-        if (tech.ClockNs <= 0) throw new StageFailedException($"{tech.File}: clock_ns is not set; give the power stage `with.clock_ns`");
-        return tech.ClockNs;
     }
 
     /// <summary>The bit-accurate model in the formats the hardware computes in: the option, else the schedule's "formats", else (older schedules)

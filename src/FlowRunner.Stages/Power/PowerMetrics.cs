@@ -40,10 +40,17 @@ public static class PowerMetrics
             new("software_power_mw", s.PowerMw, "mW"),
             new("software_energy_per_inference_uj", s.EnergyUj, "uJ"),
             new("software_area_um2", s.AreaUm2, "um2"),
+            new("software_clock_mhz", s.Cycles / s.LatencyUs, "MHz"),
             new("speedup_vs_software", s.LatencyUs / p.LatencyUs),
             new("energy_ratio_vs_software", s.EnergyUj / energyUj),
         };
         if (p.DieAreaUm2 is { } die) metrics.Add(new("die_area_um2", die, "um2"));
+        if (inputs.FmaxMhz is { } fmax)
+        {
+            var fmaxUs = p.Cycles / fmax;
+            metrics.Add(new("fmax_latency_us", fmaxUs, "us"));
+            metrics.Add(new("fmax_speedup_vs_software", s.LatencyUs / fmaxUs));
+        }
         return metrics;
     }
 

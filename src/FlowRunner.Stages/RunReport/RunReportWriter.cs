@@ -73,7 +73,7 @@ public static class RunReportWriter
         {
             // The reference story's table: the software baseline, then every design point; also as ppa.md and ppa.csv beside the report.
             h.Append("<section id=\"ppa-software\"><h2>Against software</h2>").Append("<div class=\"scroll\">").Append(Report.PpaTable.Html(software)).Append("</div>")
-                .Append("<p>Speed-up and energy ratio: the software baseline's latency and energy per inference over the point's (above 1: the hardware wins).</p></section>");
+                .Append("<p>").Append(E(Report.PpaTable.Note)).Append("</p></section>");
             File.WriteAllText(Path.Combine(summary.RunDirectory, "ppa.md"), Report.PpaTable.Markdown($"{plan.Recipe.Name} {summary.RunId}: PPA against software", software));
             File.WriteAllText(Path.Combine(summary.RunDirectory, "ppa.csv"), Report.PpaTable.Csv(software));
         }
