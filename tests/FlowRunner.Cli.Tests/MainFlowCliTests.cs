@@ -46,7 +46,8 @@ public class MainFlowCliTests
         Assert.Matches(@"done\s+p003/memory compiler [0-9.]+s memory_area_um2=", r.StandardOutput);
         var report = File.ReadAllText(Path.Combine(run, "report.html"));
         Assert.Contains("class=\"heatmap\"", report);
-        Assert.Contains("class=\"front\"", report); // five points: a Pareto plot with its front
+        Assert.Contains("class=\"plot scatter\"", report); // five points: a Pareto plot
+        Assert.Contains("2-D Pareto front", report);
         Assert.Contains("id=\"breakdown\"", report);   // energy and power by logic, memory, clock and leakage
         Assert.Matches(@"(?s)<h2>Per layer: p00\d \[word=\d+ int=\d+\]</h2>.*<td class=""l"">conv2d1</td><td class=""l"">conv2d</td><td>[1-9][0-9]?,[0-9]{3}</td>", report);
         Assert.Contains("href=\"p003/hls/stage.log\"", report);

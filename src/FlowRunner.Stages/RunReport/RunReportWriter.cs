@@ -6,10 +6,11 @@ using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Regression;
 using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Selection;
+using FlowRunner.Plots;
 
 namespace FlowRunner.Stages.RunReport;
 
-/// <summary>Writes a run's self-contained report.html (inline CSS and SVG, no script, no network) and results.csv into the run folder:
+/// <summary>Writes a run's self-contained report.html (inline CSS and SVG, the charts drawn with ScottPlot; no script, no network) and results.csv into the run folder:
 /// the best point, the table against software, the PPA table, the Pareto plot, the accuracy heat-map, the best point's floor plan, energy and
 /// power by part, the best point's layers, failures, regression, every stage with links to its folder, log and artifacts, and timings.</summary>
 public static class RunReportWriter
@@ -128,14 +129,14 @@ public static class RunReportWriter
         var plotted = points.Where(p => p.Succeeded && p.Metrics.ContainsKey(x) && p.Metrics.ContainsKey(y)).ToList();
         if (plotted.Count < 2) return null;
         var front2d = Selector.ParetoFront(plotted, [new Goal(y, true), new Goal(x, false)]).Select(p => p.PointId).ToHashSet();
-        var dots = plotted.Select(p => new SvgScatter.Dot(p.Metrics[x], p.Metrics[y], p.Metrics.GetValueOrDefault("area_um2", 1), $"{p.PointId} [{p.Label}]",
-            p.PointId, front2d.Contains(p.PointId) ? SvgScatter.Standing.Front : front3d.Contains(p.PointId) ? SvgScatter.Standing.WiderFront : SvgScatter.Standing.Other,
+        var dots = plotted.Select(p => new ParetoChart.Dot(p.Metrics[x], p.Metrics[y], p.Metrics.GetValueOrDefault("area_um2", 1), p.PointId,
+            front2d.Contains(p.PointId) ? ParetoChart.Standing.Front : front3d.Contains(p.PointId) ? ParetoChart.Standing.WiderFront : ParetoChart.Standing.Other,
             p == best)).ToList();
         var limit = objective.Constraints.Select(c => c.Bound()).FirstOrDefault(b => b is { Name: y, Op: ">=" or ">" }) is { } bound
-            ? new SvgScatter.Limit(bound.Value, $"{y} {bound.Op} {Figures.Format(bound.Value * 100)}%") : null;
+            ? new ParetoChart.Limit(bound.Value, $"{y} {bound.Op} {Figures.Format(bound.Value * 100)}%") : null;
         return new StringBuilder("<figure><figcaption>Pareto: accuracy against energy per inference; the line joins the 2-D front (")
             .Append(front2d.Count).Append(" of ").Append(plotted.Count).Append(" points), marker size is area</figcaption>")
-            .Append(SvgScatter.Render(dots, "energy per inference (uJ)", "accuracy", "area", limit)).Append("</figure>").ToString();
+            .Append(ParetoChart.Svg(dots, "energy per inference (uJ)", "accuracy", "area", limit, v => Figures.Format(v))).Append("</figure>").ToString();
     }
 
     private static string PpaTable(IReadOnlyList<PointResult> points, PointResult? best, HashSet<string> front)
