@@ -51,6 +51,8 @@ public static class ParetoChart
         }
         var sMax = ok.Select(d => d.Size).Where(double.IsFinite).DefaultIfEmpty(1).Max();
         var legends = new HashSet<string>();
+        // Front points sit close together near the top: their labels go right of the marker, every other one lower, so neighbours do not overlap.
+        var labelled = ok.Where(d => d.Standing == Standing.Front || d.Best).OrderBy(d => d.X).ToList();
         foreach (var d in ok.OrderBy(d => d.Best ? 3 : d.Standing == Standing.Front ? 2 : d.Standing == Standing.WiderFront ? 1 : 0))
         {
             var size = (float)(6 + 14 * Math.Sqrt(Math.Max(0, double.IsFinite(d.Size) ? d.Size : 0) / (sMax > 0 ? sMax : 1)));
@@ -68,8 +70,10 @@ public static class ParetoChart
             {
                 var label = plot.Add.Text(d.Tag, d.X, d.Y * 100);
                 label.LabelFontSize = 11;
-                label.LabelAlignment = Alignment.MiddleLeft;
+                var lower = labelled.IndexOf(d) % 2 == 1;
+                label.LabelAlignment = lower ? Alignment.UpperLeft : Alignment.MiddleLeft;
                 label.OffsetX = size / 2 + 3;
+                label.OffsetY = lower ? size / 2 : 0;
             }
         }
         // Below the axes, where it hides no point.
