@@ -52,7 +52,12 @@ public static class ParetoChart
         var sMax = ok.Select(d => d.Size).Where(double.IsFinite).DefaultIfEmpty(1).Max();
         var legends = new HashSet<string>();
         // Front points sit close together near the top: their labels go right of the marker, every other one lower, so neighbours do not overlap.
-        var labelled = ok.Where(d => d.Standing == Standing.Front || d.Best).OrderBy(d => d.X).ToList();
+        // A label that would sit on the previous one (within 4% of both axes) is left out; the best point's is always drawn.
+        var labelled = new List<Dot>();
+        foreach (var d in ok.Where(d => d.Standing == Standing.Front || d.Best).OrderBy(d => d.Best ? 0 : 1).ThenBy(d => d.X))
+            if (d.Best || !labelled.Any(l => Math.Abs(l.X - d.X) < 0.04 * (xAxis.Hi - xAxis.Lo) && Math.Abs(l.Y - d.Y) * 100 < 0.04 * (yAxis.Hi - yAxis.Lo)))
+                labelled.Add(d);
+        labelled = labelled.OrderBy(d => d.X).ToList();
         foreach (var d in ok.OrderBy(d => d.Best ? 3 : d.Standing == Standing.Front ? 2 : d.Standing == Standing.WiderFront ? 1 : 0))
         {
             var size = (float)(6 + 14 * Math.Sqrt(Math.Max(0, double.IsFinite(d.Size) ? d.Size : 0) / (sMax > 0 ? sMax : 1)));
@@ -66,7 +71,7 @@ public static class ParetoChart
             var m = plot.Add.Marker(d.X, d.Y * 100, shape, size, d.Standing == Standing.Other && !d.Best ? OtherColor.WithAlpha(0.8) : color);
             if (shape == MarkerShape.OpenCircle) m.MarkerStyle.LineWidth = 1.5f;
             if (legends.Add(legend)) m.LegendText = legend;
-            if (d.Standing == Standing.Front || d.Best)
+            if (labelled.Contains(d))
             {
                 var label = plot.Add.Text(d.Tag, d.X, d.Y * 100);
                 label.LabelFontSize = 11;

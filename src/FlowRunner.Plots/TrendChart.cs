@@ -27,7 +27,8 @@ public static class TrendChart
         plot.YLabel(unit.Length > 0 ? $"{metric} ({unit})" : metric);
         if (runs.Count > 0) plot.Axes.SetLimitsX(-0.5, runs.Count - 0.5);
         // One series needs no legend; its markers are then the only circles of the chart.
-        if (series.Count > 1) plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        // Beside the axes, where it hides no line.
+        if (series.Count > 1) plot.ShowLegend(ScottPlot.Edge.Right);
         else plot.HideLegend();
         return ChartSvg.Render(plot, width, height, "plot trend");
     }

@@ -55,7 +55,7 @@ public static class RunReportWriter
         h.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(E($"{plan.Recipe.Name} {summary.RunId}")).Append("</title><style>")
             .Append("body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
-            .Append("th{background:#f0f0f0;position:sticky;top:0;z-index:1}.scroll{max-width:100%;max-height:70vh;overflow:auto;margin:8px 0 20px}.scroll table{margin:0}td.l,th.l{text-align:left}.ok{color:#2a7d2a}.failed{color:#c0392b}.cached{color:#2155a5}section{margin-bottom:28px}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}")
+            .Append("th{background:#f0f0f0;position:sticky;top:0;z-index:1}.scroll{max-width:100%;max-height:70vh;overflow:auto;margin:8px 0 20px}.scroll table{margin:0}td.l,th.l{text-align:left}td.l{white-space:nowrap}.ok{color:#2a7d2a}.failed{color:#c0392b}.cached{color:#2155a5}section{margin-bottom:28px}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}")
             .Append(".figs{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.bar{display:flex;width:220px;height:12px;border:1px solid #999}.bar span{display:block;height:100%}.key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}</style></head><body>");
         h.Append("<h1>").Append(E(plan.Recipe.Name)).Append("</h1><p>run <b>").Append(E(summary.RunId)).Append("</b> · ")
             .Append(E(summary.Status)).Append(" · ").Append(points.Count).Append(" design point(s) · ")
