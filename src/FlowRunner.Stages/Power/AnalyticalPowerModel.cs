@@ -1,7 +1,6 @@
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Models.Activity;
 using FlowRunner.Stages.Memory;
-
-using FlowRunner.Stages.Hls;
 
 namespace FlowRunner.Stages.Power;
 
@@ -25,7 +24,7 @@ public sealed record PowerAssumptions(double ControlActivity = 0.1, double Clock
 /// </list></summary>
 public static class AnalyticalPowerModel
 {
-    public static PowerBreakdown Estimate(ScheduleFile schedule, ActivityReport activity, MemoryManifest? memories, TechEnergy tech, double clockNs,
+    public static PowerBreakdown Estimate(ScheduleRecord schedule, ActivityReport activity, MemoryManifest? memories, TechEnergy tech, double clockNs,
         PowerAssumptions assumptions, double? synthLogicAreaUm2 = null, long? synthFlipFlops = null)
     {
         if (clockNs <= 0) throw new ArgumentException($"the clock period must be positive, got {clockNs} ns");
@@ -63,7 +62,7 @@ public static class AnalyticalPowerModel
         var aWidth = mul is { AWidth: > 0 } ? mul.AWidth : weightWidth;
         var bWidth = mul is { BWidth: > 0 } ? mul.BWidth : activationWidth;
         long datapathFlops = (long)lanes * accWidth + (long)lanes * taps * weightWidth + (long)taps * activationWidth;
-        var flops = Math.Max(synthFlipFlops ?? schedule.RegisterBits, datapathFlops);
+        var flops = Math.Max(synthFlipFlops ?? schedule.RegisterBits(), datapathFlops);
         var controlFlops = Math.Max(0, flops - datapathFlops);
         var cycles = schedule.CyclesPerInference;
         var control = controlFlops * assumptions.ControlActivity * tech.FlopTogglePj * cycles;
@@ -75,33 +74,27 @@ public static class AnalyticalPowerModel
         }
         var clock = flops * tech.FlopClockPj * (1 + assumptions.ClockTreeOverhead) * cycles;
 
-        var memoryRows = new List<MemoryEnergy>();
-        if (memories is not null)
-            foreach (var l in memories.Logical)
-                memoryRows.Add(new MemoryEnergy(l.Name, l.ReadsPerInference, l.WritesPerInference, l.ReadEnergyPj, l.WriteEnergyPj,
-                    l.ReadsPerInference * l.ReadEnergyPj + l.WritesPerInference * l.WriteEnergyPj, l.LeakageUw));
+        var memoryRows = MemoryEnergy.Of(memories);
 
         var (logicArea, areaSource) = synthLogicAreaUm2 is { } synthArea ? (synthArea, "synth")
             : (AnalyticalLogicArea(schedule, tech, flops, aWidth, bWidth, accWidth), "analytical (tech operation areas)");
+        var logicLeakage = logicArea * tech.LeakageNwPerUm2 * 1e-6;
+        var memoryLeakage = memoryRows.Sum(m => m.LeakageUw) / 1000;
         return new PowerBreakdown
         {
             Tech = tech.Tech,
             ClockNs = clockNs,
             Cycles = cycles,
-            MultiplierPj = mulPj,
-            AdderPj = addPj,
-            RegisterPj = regPj,
-            ControlPj = control,
+            LogicPj = mulPj + addPj + regPj + control,
             MemoryPj = memoryRows.Sum(m => m.EnergyPj),
             ClockPj = clock,
-            LogicLeakageMw = logicArea * tech.LeakageNwPerUm2 * 1e-6,
-            MemoryLeakageMw = memoryRows.Sum(m => m.LeakageUw) / 1000,
+            LeakageMw = logicLeakage + memoryLeakage,
+            Analytical = new AnalyticalParts(mulPj, addPj, regPj, control, logicLeakage, memoryLeakage, layers),
             LogicAreaUm2 = logicArea,
             LogicAreaSource = areaSource,
             MemoryAreaUm2 = memories?.Logical.Sum(l => l.AreaUm2) ?? 0,
             FlipFlops = flops,
             Memories = memoryRows,
-            Layers = layers,
             Assumptions =
             [
                 $"operation energies at input activity {TechEnergy.TableActivity} scaled by measured toggles per bit per cycle over {TechEnergy.TableActivity}",
@@ -114,7 +107,7 @@ public static class AnalyticalPowerModel
     }
 
     /// <summary>Logic area without synthesis: the MAC array's multipliers and adders from the tech table, every flip-flop, the muxes and comparators.</summary>
-    public static double AnalyticalLogicArea(ScheduleFile schedule, TechEnergy tech, long flops, int aWidth, int bWidth, int accWidth)
+    public static double AnalyticalLogicArea(ScheduleRecord schedule, TechEnergy tech, long flops, int aWidth, int bWidth, int accWidth)
     {
         var lanes = schedule.Lanes;
         var taps = schedule.MultipliersPerLane;

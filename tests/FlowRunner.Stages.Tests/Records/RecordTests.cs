@@ -1,9 +1,12 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
+using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Floorplan;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Stages.Model;
 using FlowRunner.Stages.Power;
 using FlowRunner.Stages.Synthesis;
+using FlowRunner.Stages.Tests.Support;
 
 namespace FlowRunner.Stages.Tests.Records;
 
@@ -31,10 +34,12 @@ public class RecordTests
 
     private static readonly PowerBreakdown Power = new()
     {
-        Tech = "generic45", ClockNs = 2.5, Cycles = 30208, MultiplierPj = 1000, AdderPj = 200, RegisterPj = 300, ControlPj = 50, MemoryPj = 900, ClockPj = 120,
-        LogicLeakageMw = 0.01, MemoryLeakageMw = 0.02, LogicAreaUm2 = 20000, LogicAreaSource = "synth", MemoryAreaUm2 = 90000, DieAreaUm2 = 250000, FlipFlops = 700,
-        Memories = [new MemoryEnergy("rom_w", 1000, 0, 1.5, 0, 1500, 0.25)], Layers = [new LayerEnergy("conv1", 100, 10, 2, 3, 0.21, 0.33)],
-        Assumptions = ["control_activity 0.1"], OpenSta = new OpenStaPower(0.004, new Dictionary<string, double> { ["Sequential"] = 0.001 }, 3.9, 0.1, 120),
+        Tech = "generic45", ClockNs = 2.5, Cycles = 30208, LogicPj = 1550, MemoryPj = 900, ClockPj = 120, LeakageMw = 0.03,
+        LogicAreaUm2 = 20000, LogicAreaSource = "synth", MemoryAreaUm2 = 90000, DieAreaUm2 = 250000, FlipFlops = 700,
+        Memories = [new MemoryEnergy("rom_w", 1000, 0, 1.5, 0, 1500, 0.25)],
+        Analytical = new AnalyticalParts(1000, 200, 300, 50, 0.01, 0.02, [new LayerEnergy("conv1", 100, 10, 2, 3, 0.21, 0.33)]),
+        Assumptions = ["control_activity 0.1"],
+        OpenSta = new OpenStaPower(0.004, 0.003, 0.0009, 0.0001, new Dictionary<string, double> { ["Sequential"] = 0.001 }, 0.002, 0.1, 120),
     };
 
     private static readonly AccuracyRecord Accuracy = new("ac_fixed<8,4,true,AC_RND,AC_SAT>", "full precision", "ac_fixed<8,4,true,AC_RND,AC_SAT>",
@@ -55,7 +60,7 @@ public class RecordTests
 
     [Fact]
     public void Power_breakdown_round_trips() =>
-        RoundTrip(Power.ToJson(), j => PowerBreakdown.FromJson(j).ToJson(), "\"format\": \"flowrunner-power-1\"", "\"cycles_per_inference\": 30208", "\"groups_w\"");
+        RoundTrip(Power.ToJson(), j => PowerBreakdown.FromJson(j).ToJson(), "\"format\": \"flowrunner-power-2\"", "\"cycles_per_inference\": 30208", "\"groups_w\"");
 
     [Fact]
     public void Accuracy_record_round_trips_with_the_qat_fact_and_keeps_ac_fixed_readable() =>
@@ -67,6 +72,32 @@ public class RecordTests
         RoundTrip(new ProfileRecord(2000, [new ProfileTensor("input", "input", 1, 1), new ProfileTensor("conv1.weights", "weights", 1.6655, 2)]).ToJson(),
             j => ProfileRecord.FromJson(j).ToJson(), "\"format\": \"flowrunner-profile-1\"", "\"images\": 2000", "\"max_abs\": 1.6655", "\"int_bits\": 2",
             "\"tensor\": \"conv1.weights\"", "\"kind\": \"weights\"");
+
+    [Fact]
+    public void Schedule_record_round_trips_through_its_file()
+    {
+        var record = TestSchedules.Record(lanes: 4, cyclesPerInference: 1234, rtlFiles: ["rtl/accel.v"],
+            layers: [TestSchedules.Layer("conv1", 1000, 9000, 250, 20, outputMemory: "mem_dense1_in"), TestSchedules.Layer("dense1", 200, 1920, 60, 24, kind: "dense")],
+            operators: [ScheduledOperator.Mul(8, 6, 36), ScheduledOperator.Of("reg", 20, 4, "conv1")],
+            memories: [TestSchedules.Memory("rom_conv1", 25, 288, "rom", reads: 250, layer: "conv1", initFile: "rtl/rom_conv1.hex")]);
+        var dir = Directory.CreateTempSubdirectory("flowrunner-schedule-").FullName;
+        try
+        {
+            ScheduleFile.Write(record, dir);
+            var json = File.ReadAllText(Path.Combine(dir, ScheduleFile.FileName));
+            var back = ScheduleFile.Read(Path.Combine(dir, ScheduleFile.FileName));
+            RoundTrip(json, _ => ScheduleFile.ToJson(back.Record), "\"format\": \"flowrunner-schedule-2\"", "\"cycles_per_inference\": 1234",
+                "\"multipliers_per_lane\": 9", "\"a_width\": 8", "\"b_width\": 6", "\"reads_per_inference\": 250", "\"init_file\": \"rtl/rom_conv1.hex\"",
+                "\"accumulator\": null", "\"output_memory\": null", "\"format\": \"ac_fixed<8,4,true,AC_RND,AC_SAT>\"");
+            Assert.Equal(Path.Combine(dir, "rtl", "rom_conv1.hex"), back.InitPath(back.Record.Memories[0]));
+            Assert.Equal(record.Layers, back.Record.Layers);
+            Assert.Equal(record.Operators, back.Record.Operators);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 
     [Fact]
     public void A_reader_refuses_another_version_a_missing_one_and_malformed_json_naming_the_file()
