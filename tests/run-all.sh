@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(yosys iverilog opensta qflow-tech-osu018 qflow graywolf qrouter klayout tcl verilator g++ dataset-fashion-mnist chromium slurm-wlm munge)
+packages=(yosys iverilog opensta qflow-tech-osu018 qflow graywolf qrouter klayout tcl verilator g++ dataset-fashion-mnist chromium chromium-driver slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

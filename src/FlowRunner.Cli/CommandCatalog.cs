@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return Commands.ResultsCommand.Create();
         yield return Commands.BestCommand.Create();
         yield return Commands.ScheduleCommand.Create();
+        yield return Commands.ServeCommand.Create();
         yield return Commands.FixedCommand.Create();
         yield return Commands.ModelCommand.Create();
         yield return Commands.FloorplanCommand.Create();

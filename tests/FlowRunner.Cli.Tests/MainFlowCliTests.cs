@@ -21,12 +21,18 @@ public class MainFlowCliTests
         var run = Directory.GetDirectories(Path.Combine(ws, "runs", "mnist-accel")).Single();
 
         // The story's table: software, then one row per format with its own lanes and both accuracies at that format.
+        var header = File.ReadLines(Path.Combine(run, "ppa.csv")).First().Split(',').ToList();
         var csv = File.ReadAllLines(Path.Combine(run, "ppa.csv")).Skip(1).Select(l => Regex.Split(l, ",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)").Select(c => c.Trim('"')).ToArray()).ToList();
         Assert.Equal(6, csv.Count);
         Assert.StartsWith("software", csv[0][0]);
         Assert.Equal(["ac_fixed<32,16>", "ac_fixed<16,8>", "ac_fixed<10,5>", "ac_fixed<8,4>", "ac_fixed<4,3>"], csv.Skip(1).Select(c => c[1]));
         Assert.Equal(["1", "2", "3", "4", "8"], csv.Skip(1).Select(c => c[2]));
-        var qat = csv.Skip(1).Select(c => double.Parse(c[11], CultureInfo.InvariantCulture)).ToList();
+        double Cell(string[] row, string column) => double.Parse(row[header.IndexOf(column)], CultureInfo.InvariantCulture);
+        var qat = csv.Skip(1).Select(c => Cell(c, "qat_accuracy")).ToList();
+        // Counted in the host's clock, as the story does (the accelerator sits on the MCU's bus), with the fmax figure beside it.
+        Assert.All(csv, c => Assert.Equal(13.8, Cell(c, "clock_mhz"), 6));
+        Assert.All(csv.Skip(1), c => Assert.Equal(Cell(csv[0], "latency_us") / Cell(c, "latency_us"), Cell(c, "speedup_vs_software"), 6));
+        Assert.All(csv.Skip(1), c => Assert.True(Cell(c, "fmax_speedup_vs_software") > 5 * Cell(c, "speedup_vs_software")));
         Assert.All(qat, a => Assert.InRange(a, 0.1, 1));
         Assert.True(qat.Distinct().Count() > 1, "each row has the QAT accuracy of its own format");
         Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "ppa.md")).Count(l => l.StartsWith("| software") || l.StartsWith("| p00")));
@@ -41,7 +47,8 @@ public class MainFlowCliTests
         Assert.Matches(@"done\s+p003/memory compiler [0-9.]+s memory_area_um2=", r.StandardOutput);
         var report = File.ReadAllText(Path.Combine(run, "report.html"));
         Assert.Contains("class=\"heatmap\"", report);
-        Assert.Contains("class=\"front\"", report); // five points: a Pareto plot with its front
+        Assert.Contains("class=\"plot scatter\"", report); // five points: a Pareto plot
+        Assert.Contains("2-D Pareto front", report);
         Assert.Contains("id=\"breakdown\"", report);   // energy and power by logic, memory, clock and leakage
         Assert.Matches(@"(?s)<h2>Per layer: p00\d \[word=\d+ int=\d+\]</h2>.*<td class=""l"">conv2d1</td><td class=""l"">conv2d</td><td>[1-9][0-9]?,[0-9]{3}</td>", report);
         Assert.Contains("href=\"p003/hls/stage.log\"", report);

@@ -335,6 +335,18 @@ public class SafetyTests
     }
 
     [Fact]
+    public void An_option_of_a_form_its_stage_refuses_is_a_recipe_error_at_its_place()
+    {
+        using var ws = new Workspace();
+        File.WriteAllText(Path.Combine(ws.Root, "in.txt"), "x");
+        var f = ws.Write("p.yaml", "name: p\nstages:\n  - id: a\n    kind: test.read\n    with: { file: in.txt, pace: \"13.8\" }\n");
+        var err = Assert.Single(Assert.Throws<RecipeException>(() => ws.Plan(f)).Errors);
+        Assert.Equal(5, err.Mark.Line);
+        Assert.Contains("stage 'a': option 'pace' must be slow or fast, got '13.8'", err.Message);
+        Assert.Equal("fast", ws.Plan(ws.Write("ok.yaml", "name: ok\nstages:\n  - { id: a, kind: test.read, with: { file: in.txt, pace: fast } }\n")).Stages["p000"][0].Options["pace"]);
+    }
+
+    [Fact]
     public void A_tech_name_that_would_leave_tech_is_a_recipe_error()
     {
         using var ws = new Workspace();

@@ -77,8 +77,28 @@ public sealed class OutputTests
         var rects = svg.Descendants(ns + "rect").ToList();
         Assert.Equal(12, rects.Count(e => (string?)e.Attribute("class") == "macro"));
         Assert.Single(rects, e => (string?)e.Attribute("class") == "cells");
-        var labels = svg.Descendants(ns + "text").Select(t => t.Value).ToList();
-        Assert.All(r.Blocks, b => Assert.Contains(b.Name, labels));
+        var texts = svg.Descendants(ns + "text").ToList();
+        var labels = texts.Select(t => t.Value).ToList();
+        // Every block is named: inside it at a legible size, or by number with its name in the key below the die.
+        Assert.All(r.Blocks, b => Assert.True(labels.Contains(b.Name) || labels.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\d+: {b.Name} \(")), b.Name));
+        Assert.All(texts.Where(t => ((string?)t.Attribute("class"))?.StartsWith("label") == true),
+            t => Assert.True(double.Parse((string)t.Attribute("font-size")!, System.Globalization.CultureInfo.InvariantCulture) >= SvgWriter.MinLabelPx, t.Value));
+        var keyed = texts.Where(t => (string?)t.Attribute("class") == "label keyed").Select(t => t.Value).ToList();
+        Assert.Equal(keyed.Count, texts.Count(t => (string?)t.Attribute("class") == "key"));
         Assert.NotEmpty(svg.Descendants(ns + "line"));
+        // The scale bar: a round length drawn at the drawing's scale.
+        var bar = svg.Descendants(ns + "g").Single(g => (string?)g.Attribute("class") == "scale-bar");
+        var line = bar.Elements(ns + "line").First();
+        double A(XElement e, string n) => double.Parse((string)e.Attribute(n)!, System.Globalization.CultureInfo.InvariantCulture);
+        var um = double.Parse(bar.Element(ns + "text")!.Value.Replace(" um", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(um * 640 / Math.Max(r.DieWidth, r.DieHeight), A(line, "x2") - A(line, "x1"), 1);
+        Assert.Matches(@"^[125]0*$", um.ToString("0", System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Theory]
+    [InlineData(123.0, 100.0)]
+    [InlineData(260.0, 200.0)]
+    [InlineData(0.7, 0.5)]
+    [InlineData(50.0, 50.0)]
+    public void Scale_bar_lengths_are_round(double fifth, double bar) => Assert.Equal(bar, SvgWriter.NiceLength(fifth), 9);
 }

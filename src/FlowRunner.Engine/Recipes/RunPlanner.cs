@@ -227,6 +227,7 @@ public static class RunPlanner
             return $"must be one of {string.Join(", ", choices)}, got '{Interpolator.Format(value)}'{RecipeLoader.Suggest(Interpolator.Format(value), choices)}";
         if (opt.PlainName && !Tools.Scripting.Verilog.IsIdentifier(Interpolator.Format(value)))
             return "must be a cell or port name (a letter or _, then letters, digits, _)";
+        if (opt.Form?.Invoke(Interpolator.Format(value)) is { } wrong) return wrong;
         return null;
     }
 

@@ -44,7 +44,7 @@ public abstract class PowerAdapter : IToolAdapter
         await File.WriteAllTextAsync(context.PathOf(PowerMetrics.ActivityFile), activity.Report.ToJson(), cancellationToken);
         await File.WriteAllTextAsync(context.PathOf(PowerMetrics.PowerFile), p.ToJson(), cancellationToken);
         Log(context, p);
-        return new StageResult([.. PowerMetrics.From(p, activity), .. estimate.Metrics], PowerMetrics.Artifacts([.. estimate.Artifacts]));
+        return new StageResult([.. PowerMetrics.From(p, activity, views.FmaxMhz), .. estimate.Metrics], PowerMetrics.Artifacts([.. estimate.Artifacts]));
     }
 
     private static void Log(StageContext context, PowerBreakdown p)

@@ -9,7 +9,7 @@ public static class PowerMetrics
     public const string ActivityFile = "activity.json";
     public const string PowerFile = "power.json";
 
-    public static List<Metric> From(PowerBreakdown p, PowerActivity activity)
+    public static List<Metric> From(PowerBreakdown p, PowerActivity activity, double? fmaxMhz = null)
     {
         var ns = p.Cycles * p.ClockNs;
         var s = p.Software!;
@@ -41,11 +41,18 @@ public static class PowerMetrics
             new("software_power_mw", s.PowerMw, "mW"),
             new("software_energy_per_inference_uj", s.EnergyUj, "uJ"),
             new("software_area_um2", s.AreaUm2, "um2"),
+            new("software_clock_mhz", s.Cycles / s.LatencyUs, "MHz"),
             new("speedup_vs_software", s.LatencyUs / p.LatencyUs),
             new("energy_ratio_vs_software", s.EnergyUj / energyUj),
         };
         if (p.ClockPj is null) metrics.RemoveAll(m => m.Name is "clock_energy_uj" or "clock_power_mw");
         if (p.DieAreaUm2 is { } die) metrics.Add(new("die_area_um2", die, "um2"));
+        if (fmaxMhz is { } fmax)
+        {
+            var fmaxUs = p.Cycles / fmax;
+            metrics.Add(new("fmax_latency_us", fmaxUs, "us"));
+            metrics.Add(new("fmax_speedup_vs_software", s.LatencyUs / fmaxUs));
+        }
         return metrics;
     }
 

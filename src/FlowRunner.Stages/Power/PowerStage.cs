@@ -23,8 +23,10 @@ public sealed class PowerStage : IStage
 
     public IReadOnlyList<StageOption> Options { get; } =
     [
-        new("clock_ns", OptionType.Double, 0.0, "clock period; 0: 1000 / synth fmax_mhz when use_fmax is set, else the tech's clock_ns", "ns"),
-        new("use_fmax", OptionType.Bool, false, "clock at the synthesized maximum frequency (synth metric fmax_mhz) when clock_ns is 0"),
+        new("clock", OptionType.String, "host", $"clock domain latency, power and leakage energy are counted in ({ClockChoice.Syntax}): host, the software core's clock "
+            + "(the accelerator on the host microcontroller's bus, as the reference story counts it); fmax, synth's fmax_mhz; tech, the tech's clock_ns; "
+            + "or a frequency. With a synth fmax upstream, fmax_latency_us and fmax_speedup_vs_software give the figure at fmax beside it")
+        { Form = ClockChoice.Problem },
         new("images", OptionType.Int, 1000, "test images the bit-accurate model runs to measure activity (more than the test set adds training images)", "images"),
         new("seed", OptionType.Int, null, "seed of the choice of images when fewer than all are run (default: the recipe's seed)"),
         new("format", OptionType.String, "", "format of the activity run; empty: the schedule's layer formats, else the model's QAT format, else 8.4 rnd sat"),
@@ -49,6 +51,7 @@ public sealed class PowerStage : IStage
     public IReadOnlyList<ViewUse> Writes => [Views.Activity, Views.Power];
 
     private const string OpenSta = "the opensta adapter with a netlist";
+    private const string FmaxUpstream = "a synth stage upstream reporting fmax_mhz";
     private const string Clock = "an estimator that separates the clock (analytical; OpenSTA counts the clock pins in the logic)";
     private const string GateSim = "the gatesim adapter";
 
@@ -59,9 +62,10 @@ public sealed class PowerStage : IStage
         new("memory_power_mw", "mW"), new MetricSpec("clock_power_mw", "mW").Optional(Clock), new("latency_us", "us"), new("clock_ns", "ns"), new("cycles_per_inference", ""),
         new("area_um2", "um2"), new("logic_area_um2", "um2"), new("memory_area_um2", "um2"), new("flip_flops", ""), new("activity_images", ""),
         new("activity_time_s", "s"), new("operand_toggle_rate", ""), new("accumulator_toggle_rate", ""), new("software_latency_us", "us"),
-        new("software_power_mw", "mW"), new("software_energy_per_inference_uj", "uJ"), new("software_area_um2", "um2"),
+        new("software_power_mw", "mW"), new("software_energy_per_inference_uj", "uJ"), new("software_area_um2", "um2"), new("software_clock_mhz", "MHz"),
         new("speedup_vs_software", ""), new("energy_ratio_vs_software", ""),
         new MetricSpec("die_area_um2", "um2").Optional("a floorplan upstream"),
+        new MetricSpec("fmax_latency_us", "us").Optional(FmaxUpstream), new MetricSpec("fmax_speedup_vs_software", "").Optional(FmaxUpstream),
         new MetricSpec("opensta_power_mw", "mW").Optional(OpenSta), new MetricSpec("opensta_leakage_mw", "mW").Optional(OpenSta),
         new MetricSpec("opensta_memory_power_mw", "mW").Optional(OpenSta), new MetricSpec("opensta_sequential_power_mw", "mW").Optional(OpenSta),
         new MetricSpec("opensta_combinational_power_mw", "mW").Optional(OpenSta),

@@ -16,6 +16,9 @@ public sealed record PowerViews(TechDescription Tech, ScheduleFile Schedule, Mem
     /// <summary>Register activity from hls.emit's RTL simulation (activity.vcd), when it simulated.</summary>
     public VcdActivity? Simulated { get; init; }
 
+    /// <summary>synth's fmax_mhz when a synth stage upstream reports one: the latency at fmax is shown beside the chosen clock's.</summary>
+    public double? FmaxMhz => Synth?.Metric("fmax_mhz") is { } f && f > 0 ? f : null;
+
     /// <summary>The memory.generate stage's folder (its Liberty views are relative to it), when one is upstream.</summary>
     public string? MemoryDirectory { get; init; }
 
@@ -41,19 +44,26 @@ public sealed record PowerViews(TechDescription Tech, ScheduleFile Schedule, Mem
         return new PowerViews(tech, schedule, memories, synth, die, clock, model) { Simulated = simulated, MemoryDirectory = memoryStage?.Directory };
     }
 
+    /// <summary>The clock period of the `clock` option's domain (see <see cref="ClockChoice"/>).</summary>
     private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)
     {
-        var o = c.Options;
-        var ns = o.Double("clock_ns");
-        if (ns < 0) throw new StageFailedException($"stage '{c.StageId}': `with.clock_ns` must be positive (or 0 for the default), got {ns}");
-        if (ns > 0) return ns;
-        if (o.Bool("use_fmax"))
+        var text = c.Options.String("clock") is { Length: > 0 } t ? t : "host";
+        var choice = ClockChoice.Parse(text) ?? throw new StageFailedException($"stage '{c.StageId}': option 'clock' {ClockChoice.Problem(text)}");
+        switch (choice.Of)
         {
-            if (synth?.Metric("fmax_mhz") is { } f && f > 0) return 1000 / f;
-            c.Log.Warn("use_fmax is set but no synth stage upstream reports fmax_mhz: using the tech's clock");
+            case ClockChoice.Domain.Host:
+                var core = SoftwareCore.Load(SoftwareFile(c));
+                c.Log.Info($"clock: host, {core.Name}'s {core.ClockMhz:0.###} MHz (the accelerator on the host's bus)");
+                return 1000 / core.ClockMhz;
+            case ClockChoice.Domain.Fixed:
+                return 1000 / choice.Mhz;
+            case ClockChoice.Domain.Fmax:
+                if (synth?.Metric("fmax_mhz") is { } f && f > 0) return 1000 / f;
+                throw new StageFailedException($"stage '{c.StageId}': clock: fmax needs a synth stage upstream that reports fmax_mhz (add it to `needs`, or choose clock: host)");
+            default:
+                if (tech.ClockNs <= 0) throw new StageFailedException($"{tech.File}: clock_ns is not set; give the power stage `with.clock` as a frequency");
+                return tech.ClockNs;
         }
-        if (tech.ClockNs <= 0) throw new StageFailedException($"{tech.File}: clock_ns is not set; give the power stage `with.clock_ns`");
-        return tech.ClockNs;
     }
 
     /// <summary>The software core the stage prices the network on: `with.software`, else tech/software/rv32imf.yaml.</summary>

@@ -6,10 +6,11 @@ using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Regression;
 using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Selection;
+using FlowRunner.Plots;
 
 namespace FlowRunner.Stages.RunReport;
 
-/// <summary>Writes a run's self-contained report.html (inline CSS and SVG, no script, no network) and results.csv into the run folder:
+/// <summary>Writes a run's self-contained report.html (inline CSS and SVG, the charts drawn with ScottPlot; no script, no network) and results.csv into the run folder:
 /// the best point, the table against software, the PPA table, the Pareto plot, the accuracy heat-map, the best point's floor plan, energy and
 /// power by part, the best point's layers, failures, regression, every stage with links to its folder, log and artifacts, and timings.</summary>
 public static class RunReportWriter
@@ -54,7 +55,7 @@ public static class RunReportWriter
         h.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .Append(E($"{plan.Recipe.Name} {summary.RunId}")).Append("</title><style>")
             .Append("body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
-            .Append("th{background:#f0f0f0;position:sticky;top:0;z-index:1}.scroll{max-width:100%;max-height:70vh;overflow:auto;margin:8px 0 20px}.scroll table{margin:0}td.l,th.l{text-align:left}.ok{color:#2a7d2a}.failed{color:#c0392b}.cached{color:#2155a5}section{margin-bottom:28px}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}")
+            .Append("th{background:#f0f0f0;position:sticky;top:0;z-index:1}.scroll{max-width:100%;max-height:70vh;overflow:auto;margin:8px 0 20px}.scroll table{margin:0}td.l,th.l{text-align:left}td.l{white-space:nowrap}.ok{color:#2a7d2a}.failed{color:#c0392b}.cached{color:#2155a5}section{margin-bottom:28px}pre{background:#f7f7f7;padding:8px;font-size:12px;overflow:auto}")
             .Append(".figs{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.bar{display:flex;width:220px;height:12px;border:1px solid #999}.bar span{display:block;height:100%}.key{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}</style></head><body>");
         h.Append("<h1>").Append(E(plan.Recipe.Name)).Append("</h1><p>run <b>").Append(E(summary.RunId)).Append("</b> · ")
             .Append(E(summary.Status)).Append(" · ").Append(points.Count).Append(" design point(s) · ")
@@ -73,7 +74,7 @@ public static class RunReportWriter
         {
             // The reference story's table: the software baseline, then every design point; also as ppa.md and ppa.csv beside the report.
             h.Append("<section id=\"ppa-software\"><h2>Against software</h2>").Append("<div class=\"scroll\">").Append(Report.PpaTable.Html(software)).Append("</div>")
-                .Append("<p>Speed-up and energy ratio: the software baseline's latency and energy per inference over the point's (above 1: the hardware wins).</p></section>");
+                .Append("<p>").Append(E(Report.PpaTable.Note)).Append("</p></section>");
             File.WriteAllText(Path.Combine(summary.RunDirectory, "ppa.md"), Report.PpaTable.Markdown($"{plan.Recipe.Name} {summary.RunId}: PPA against software", software));
             File.WriteAllText(Path.Combine(summary.RunDirectory, "ppa.csv"), Report.PpaTable.Csv(software));
         }
@@ -129,14 +130,14 @@ public static class RunReportWriter
         var plotted = points.Where(p => p.Succeeded && p.Metrics.ContainsKey(x) && p.Metrics.ContainsKey(y)).ToList();
         if (plotted.Count < 2) return null;
         var front2d = Selector.ParetoFront(plotted, [new Goal(y, true), new Goal(x, false)]).Select(p => p.PointId).ToHashSet();
-        var dots = plotted.Select(p => new SvgScatter.Dot(p.Metrics[x], p.Metrics[y], p.Metrics.GetValueOrDefault("area_um2", 1), $"{p.PointId} [{p.Label}]",
-            p.PointId, front2d.Contains(p.PointId) ? SvgScatter.Standing.Front : front3d.Contains(p.PointId) ? SvgScatter.Standing.WiderFront : SvgScatter.Standing.Other,
+        var dots = plotted.Select(p => new ParetoChart.Dot(p.Metrics[x], p.Metrics[y], p.Metrics.GetValueOrDefault("area_um2", 1), p.PointId,
+            front2d.Contains(p.PointId) ? ParetoChart.Standing.Front : front3d.Contains(p.PointId) ? ParetoChart.Standing.WiderFront : ParetoChart.Standing.Other,
             p == best)).ToList();
         var limit = objective.Constraints.Select(c => c.Bound()).FirstOrDefault(b => b is { Name: y, Op: ">=" or ">" }) is { } bound
-            ? new SvgScatter.Limit(bound.Value, $"{y} {bound.Op} {Figures.Format(bound.Value * 100)}%") : null;
+            ? new ParetoChart.Limit(bound.Value, $"{y} {bound.Op} {Figures.Format(bound.Value * 100)}%") : null;
         return new StringBuilder("<figure><figcaption>Pareto: accuracy against energy per inference; the line joins the 2-D front (")
             .Append(front2d.Count).Append(" of ").Append(plotted.Count).Append(" points), marker size is area</figcaption>")
-            .Append(SvgScatter.Render(dots, "energy per inference (uJ)", "accuracy", "area", limit)).Append("</figure>").ToString();
+            .Append(ParetoChart.Svg(dots, "energy per inference (uJ)", "accuracy", "area", limit, v => Figures.Format(v))).Append("</figure>").ToString();
     }
 
     private static string PpaTable(IReadOnlyList<PointResult> points, PointResult? best, HashSet<string> front)

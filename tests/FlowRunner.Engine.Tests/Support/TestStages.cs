@@ -21,7 +21,8 @@ public static class TestStages
               new("link_to", OptionType.String, "", "when set, `path` is made a symbolic link to this path instead of a file (written with | for / and ^ for .., as a plug-in's own constant would be, not a path the recipe reads)")]),
           new TestKind("test.block", []),
           new TestKind("test.read", [new("file", OptionType.String, null, "a file to read (relative to the recipe)", Required: true),
-              new("cell", OptionType.String, "INV", "a cell name that reaches a script as it is") { PlainName = true }])],
+              new("cell", OptionType.String, "INV", "a cell name that reaches a script as it is") { PlainName = true },
+              new("pace", OptionType.String, "slow", "a value of a form the stage checks itself") { Form = v => v is "slow" or "fast" ? null : $"must be slow or fast, got '{v}'" }])],
          [new Emit(), new Sum(), new Fail(), new Meet(), new Shell(), new Write(), new Block(), new Read()]);
 
     private sealed class TestKind(string kind, IReadOnlyList<StageOption> options) : IStage

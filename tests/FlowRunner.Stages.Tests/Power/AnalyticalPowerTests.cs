@@ -23,7 +23,7 @@ public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerF
     [Fact]
     public async Task Power_on_a_fixture_point_adds_up_and_writes_its_artifacts()
     {
-        var (r, dir) = await Run(new() { ["images"] = 40L, ["clock_ns"] = 2.0 });
+        var (r, dir) = await Run(new() { ["images"] = 40L, ["clock"] = "500 MHz" });
         Assert.Equal(110000 * 2.0 / 1000, M(r, "latency_us"), 9);
         var parts = M(r, "logic_energy_uj") + M(r, "memory_energy_uj") + M(r, "clock_energy_uj") + M(r, "leakage_energy_uj");
         Assert.Equal(parts, M(r, "energy_per_inference_uj"), 9);
@@ -50,12 +50,44 @@ public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerF
     }
 
     [Fact]
-    public async Task The_clock_defaults_to_the_tech_and_the_run_is_deterministic()
+    public async Task The_clock_defaults_to_the_host_cores_and_the_run_is_deterministic()
     {
         var (a, _) = await Run(new() { ["images"] = 30L });
         var (b, _) = await Run(new() { ["images"] = 30L });
-        Assert.Equal(2.0, M(a, "clock_ns")); // generic45 clock_ns
+        // The accelerator on the host's bus: its cycles are counted at rv32imf's 13.8 MHz, like the software's.
+        Assert.Equal(13.8, M(a, "software_clock_mhz"), 9);
+        Assert.Equal(1000 / 13.8, M(a, "clock_ns"), 9);
+        Assert.Equal(110000 / 13.8, M(a, "latency_us"), 6);
+        Assert.Equal(M(a, "software_latency_us") / (110000 / 13.8), M(a, "speedup_vs_software"), 6);
+        Assert.DoesNotContain(a.Metrics, m => m.Name == "fmax_latency_us"); // no synth upstream, no fmax figure
         Assert.Equal(a.Metrics.Where(m => m.Name != "activity_time_s").Select(m => m.Value), b.Metrics.Where(m => m.Name != "activity_time_s").Select(m => m.Value));
+        var (tech, _) = await Run(new() { ["images"] = 30L, ["clock"] = "tech" });
+        Assert.Equal(2.0, M(tech, "clock_ns")); // generic45 clock_ns
+        // Same cycles, same switching: only leakage energy grows with the slower clock.
+        Assert.Equal(M(tech, "logic_energy_uj"), M(a, "logic_energy_uj"), 9);
+        Assert.True(M(a, "leakage_energy_uj") > M(tech, "leakage_energy_uj"));
+        var e = await Assert.ThrowsAsync<StageFailedException>(() => Run(new() { ["images"] = 30L, ["clock"] = "fmax" }));
+        Assert.Contains("clock: fmax needs a synth stage upstream", e.Message);
+    }
+
+    [Theory]
+    [InlineData("host", "host")]
+    [InlineData("FMAX", "fmax")]
+    [InlineData("13.8 MHz", "13.8 MHz")]
+    [InlineData("500MHz", "500 MHz")]
+    [InlineData("1 GHz", "1000 MHz")]
+    public void Clock_choices_read(string text, string shown) => Assert.Equal(shown, ClockChoice.Parse(text)!.ToString());
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("0 MHz")]
+    [InlineData("-5 MHz")]
+    [InlineData("13.8")]
+    [InlineData("MHz")]
+    public void Other_clocks_are_refused_with_the_syntax(string text)
+    {
+        Assert.Null(ClockChoice.Parse(text));
+        Assert.Contains("host | fmax | tech | N MHz", ClockChoice.Problem(text));
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class OpenStaPowerTests(PowerFixture fx) : IClassFixture<PowerFixt
         var synth = await fx.SynthesizedNetlistAsync(synthDir);
 
         var dir = fx.Folder("power-sta");
-        var c = fx.Context("power", PowerStage.KindName, "opensta", dir, new() { ["images"] = 20L }, [fx.Hls, fx.Memory, synth, fx.Model],
+        var c = fx.Context("power", PowerStage.KindName, "opensta", dir, new() { ["images"] = 20L, ["clock"] = "tech" }, [fx.Hls, fx.Memory, synth, fx.Model],
             tools: new ToolRunner(dir, fx.Log, new RetrySpec(1, 0, 120), new ToolLocator()));
         var result = await new OpenStaPowerAdapter().RunAsync(c, CancellationToken.None);
         double M(string name) => result.Metrics.Single(m => m.Name == name).Value;

@@ -3,6 +3,7 @@ using FlowRunner.Engine.Expressions;
 using FlowRunner.Engine.Results;
 using FlowRunner.Engine.Selection;
 using FlowRunner.Stages.RunReport;
+using FlowRunner.Stages.Tests.RunReport;
 
 namespace FlowRunner.Stages.Tests.Report;
 
@@ -35,14 +36,21 @@ public sealed class ParetoPlotTests
         var objective = new Objective([new Goal("energy_per_inference_uj", false)], [Expression.Parse("accuracy >= 0.9")]);
         var svg = RunReportWriter.ParetoPlot(points, points[1], front3d, objective)!;
 
-        Assert.Equal(2, Regex.Matches(svg, "class=\"dot (front|best)\"").Count); // p000 and p001 (the best) are the 2-D front
-        Assert.Single(Regex.Matches(svg, "class=\"dot wider-front\""));        // p002 is ringed, not joined
-        Assert.Contains("class=\"front\"", svg);
-        Assert.Contains("class=\"limit\"", svg);
-        Assert.Contains("accuracy &gt;= 90%", svg);
-        var ticks = Regex.Matches(svg, @">(-?[0-9.,]+)%</text>").Select(m => double.Parse(m.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.NotEmpty(ticks);
+        Assert.Equal(4, ChartMarkers.Count(svg));
+        Assert.Equal(1, ChartMarkers.Count(svg, "<ellipse fill=\"#1F77B4\""));              // p000 on the 2-D front
+        Assert.Equal(1, ChartMarkers.Count(svg, "<ellipse fill=\"#D62728\""));              // p001, the best (also on the 2-D front)
+        Assert.Equal(1, ChartMarkers.Count(svg, "<ellipse fill=\"none\" stroke=\"#1F77B4\"")); // p002 ringed, not joined
+        Assert.Matches(@"<path fill=""none"" stroke=""#1F77B4"" stroke-width=""1.5""[^>]* d=""M[0-9.]+ [0-9.]+L[0-9.]+ [0-9.]+L", svg); // the staircase
+        Assert.Matches(@"<path fill=""#D62728"" d=""(M[^M]+){5,}""", svg);   // the constraint, dashed
+        var texts = ChartMarkers.Texts(svg);
+        Assert.Contains("accuracy &gt;= 90%", texts);
+        Assert.Contains("p000", texts);
+        Assert.Contains("p001", texts);
+        Assert.DoesNotContain("p003", texts); // labels only on the front and the best
+        var ticks = texts.Where(t => Regex.IsMatch(t, @"^-?[0-9.,]+%$")).Select(t => double.Parse(t.TrimEnd('%').Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(ticks.Count >= 3, string.Join(" ", texts));
         Assert.All(ticks, t => Assert.InRange(t, 0, 100));
+        Assert.All(ticks, t => Assert.Equal(0, t % 5)); // 1-2-5 steps
         Assert.DoesNotMatch(@"\dE[-+]?\d", svg);
         Assert.DoesNotContain("0.04981", svg); // ticks on 1-2-5 steps, not the data's own values
     }

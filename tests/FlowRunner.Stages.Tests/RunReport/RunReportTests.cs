@@ -59,7 +59,8 @@ public class RunReportTests
         var dom = await Cli.Wrap(chromium).WithArguments([.. flags, "--dump-dom", "file://" + report]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.Equal(0, dom.ExitCode);
         Assert.DoesNotContain("CONSOLE", dom.StandardError);
-        Assert.Equal(5, CountOf(dom.StandardOutput, "class=\"dot "));
+        var scatter = System.Text.RegularExpressions.Regex.Match(dom.StandardOutput, "<svg class=\"plot scatter\".*?</svg>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Equal(5, ChartMarkers.Count(scatter)); // a marker a point
         Assert.Contains("class=\"floorplan\"", dom.StandardOutput);
 
         var shots = Path.Combine(AppContext.BaseDirectory, "artifacts");
@@ -68,12 +69,5 @@ public class RunReportTests
         var shot = await Cli.Wrap(chromium).WithArguments([.. flags, "--window-size=1280,1400", $"--screenshot={png}", "file://" + report])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         Assert.True(File.Exists(png) && new FileInfo(png).Length > 10_000, shot.StandardError);
-    }
-
-    private static int CountOf(string text, string what)
-    {
-        var n = 0;
-        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) n++;
-        return n;
     }
 }
