@@ -47,6 +47,7 @@ internal sealed class QuantizedLayer
             : AccumulationMode.Stepwise;
         if (forceStepwise) Mode = AccumulationMode.Stepwise;
         Narrow = Mode != AccumulationMode.Stepwise && worstSum < int.MaxValue;
+        AccumulatorFitsInt32 = Mode == AccumulationMode.Exact && worstAcc < int.MaxValue;
         Up = up;
         // A rounding accumulator (LSB above the product's): acc << d plus one product must fit 62 bits for the 64-bit step.
         var maxW = Weights.Length == 0 ? 0 : Weights.Max(w => Math.Abs(w));
@@ -89,6 +90,9 @@ internal sealed class QuantizedLayer
 
     /// <summary>Whether the exact sums are computed in int32 lanes (proved to fit).</summary>
     public bool Narrow { get; }
+
+    /// <summary>Exact mode with every bias plus shifted partial sum inside 32 bits (<see cref="PairedNetwork"/>).</summary>
+    public bool AccumulatorFitsInt32 { get; }
 
     /// <summary>Whether the incoming values must be assigned into this layer's input format first.</summary>
     public bool AssignInput { get; }

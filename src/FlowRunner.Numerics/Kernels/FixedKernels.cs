@@ -125,23 +125,40 @@ public static class FixedKernels
         for (; i < src.Length; i++) dst[i] = Assign(src[i], srcFrac, f);
     }
 
-    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 1..61 bits: masks are 0 or -1 lanes, so floor - mask adds one.</summary>
-    private static Vector<long> RequantizeVector(Vector<long> raw, int sh, FixedFormat f)
+    /// <summary>The same assignment on 32-bit raw integers (in place allowed), eight or more lanes at a time: for a format at most 31 bits wide
+    /// and a right shift (or none), where every step stays inside 32 bits; other cases take the 64-bit <see cref="Assign"/> per value.</summary>
+    public static void Requantize(ReadOnlySpan<int> src, int srcFrac, FixedFormat f, Span<int> dst)
     {
-        var floor = Vector.ShiftRightArithmetic(raw, sh);
-        var dropped = raw - Vector.ShiftLeft(floor, sh);
-        var qb = Vector.Equals(Vector.ShiftRightLogical(dropped, sh - 1) & Vector<long>.One, Vector<long>.One);
-        var r = ~Vector.Equals(dropped & new Vector<long>((1L << (sh - 1)) - 1), Vector<long>.Zero);
-        var s = Vector.LessThan(raw, Vector<long>.Zero);
-        var lsb = Vector.Equals(floor & Vector<long>.One, Vector<long>.One);
+        if (dst.Length < src.Length) throw new ArgumentException("destination is shorter than the source");
+        var sh = srcFrac - f.FracBits;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && f.Width <= 31 && sh is >= 0 and < 31)
+        {
+            var vs = MemoryMarshal.Cast<int, Vector<int>>(src);
+            var vd = MemoryMarshal.Cast<int, Vector<int>>(dst);
+            for (var k = 0; k < vs.Length; k++) vd[k] = sh == 0 ? OverflowVector(vs[k], f) : RequantizeVector(vs[k], sh, f);
+            i = vs.Length * Vector<int>.Count;
+        }
+        for (; i < src.Length; i++) dst[i] = (int)Assign(src[i], srcFrac, f);
+    }
+
+    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 1 to (lane bits - 3): masks are 0 or -1 lanes, so floor - mask adds one.</summary>
+    private static Vector<T> RequantizeVector<T>(Vector<T> raw, int sh, FixedFormat f) where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
+    {
+        var floor = raw >> sh;
+        var dropped = raw - (floor << sh);
+        var qb = Vector.Equals((dropped >>> (sh - 1)) & Vector<T>.One, Vector<T>.One);
+        var r = ~Vector.Equals(dropped & new Vector<T>((T.One << (sh - 1)) - T.One), Vector<T>.Zero);
+        var s = Vector.LessThan(raw, Vector<T>.Zero);
+        var lsb = Vector.Equals(floor & Vector<T>.One, Vector<T>.One);
         return OverflowVector(floor - Increment(f.Quantization, qb, r, s, lsb), f);
     }
 
     /// <summary>Vector form of <see cref="Quantizer.Increment"/>: lanes of -1 where one LSB is added.</summary>
-    private static Vector<long> Increment(Quantization mode, Vector<long> qb, Vector<long> r, Vector<long> s, Vector<long> lsb) =>
+    private static Vector<T> Increment<T>(Quantization mode, Vector<T> qb, Vector<T> r, Vector<T> s, Vector<T> lsb) where T : unmanaged, IBinaryInteger<T> =>
         mode switch
         {
-            Quantization.Trn => Vector<long>.Zero,
+            Quantization.Trn => Vector<T>.Zero,
             Quantization.TrnZero => s & (qb | r),
             Quantization.Rnd => qb,
             Quantization.RndZero => qb & (s | r),
@@ -151,19 +168,20 @@ public static class FixedKernels
             _ => qb & (~lsb | r),
         };
 
-    /// <summary>Vector form of <see cref="Overflow(long, FixedFormat)"/>.</summary>
-    private static Vector<long> OverflowVector(Vector<long> q, FixedFormat f)
+    /// <summary>Vector form of <see cref="Overflow(long, FixedFormat)"/> (format narrower than the lanes by at least one bit).</summary>
+    private static Vector<T> OverflowVector<T>(Vector<T> q, FixedFormat f) where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
     {
         var w = f.Width;
+        var bits = Unsafe.SizeOf<T>() * 8;
         long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
-        var vmin = new Vector<long>(min);
-        var vmax = new Vector<long>(max);
+        var vmin = new Vector<T>(T.CreateTruncating(min));
+        var vmax = new Vector<T>(T.CreateTruncating(max));
         return f.Overflow switch
         {
-            Formats.Overflow.Wrap => f.Signed ? Vector.ShiftRightArithmetic(Vector.ShiftLeft(q, 64 - w), 64 - w) : q & vmax,
+            Formats.Overflow.Wrap => f.Signed ? (q << (bits - w)) >> (bits - w) : q & vmax,
             Formats.Overflow.Sat => Vector.Min(Vector.Max(q, vmin), vmax),
-            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, vmin) | Vector.GreaterThan(q, vmax), Vector<long>.Zero, q),
-            _ => Vector.Min(Vector.Max(q, new Vector<long>(f.Signed && w > 1 ? -max : min)), vmax),
+            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, vmin) | Vector.GreaterThan(q, vmax), Vector<T>.Zero, q),
+            _ => Vector.Min(Vector.Max(q, new Vector<T>(T.CreateTruncating(f.Signed && w > 1 ? -max : min))), vmax),
         };
     }
 
