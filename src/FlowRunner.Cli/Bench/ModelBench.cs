@@ -43,7 +43,7 @@ internal static class ModelBench
         Console.WriteLine($"trained {spec.Name} on {train.Count:N0} digits, {epochs} epochs of SGD (momentum 0.9, rate 0.02, batch 32) on {cores} threads: {sw.Elapsed.TotalSeconds:F1} s");
 
         Load(NpmMnist.DigitsFolder(data), o.Figures);
-        var peers = await CppPeers(net, all, tools, o.WorkDirectory, ct);
+        var peers = await CppPeers(net, all, new ToolRunner(o.WorkDirectory, new QuietStageLog(), RetrySpec.Default, new ToolLocator()), o.WorkDirectory, ct);
         Speed(net, all, cores, o.Figures, peers);
         Accuracy(net, split, cores, o.Quick, ct);
         return 0;

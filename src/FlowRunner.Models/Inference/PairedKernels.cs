@@ -21,20 +21,40 @@ internal static class PairedKernels
     /// <summary>Two int16 values in one word: <paramref name="lo"/> in the low half.</summary>
     public static int Word(long lo, long hi) => (int)((ushort)(short)lo | ((uint)(ushort)(short)hi << 16));
 
+    /// <summary>How many filters a block computes, as a type so that the JIT drops the accumulators a block does not use.</summary>
+    public interface IFilters { static abstract int Count { get; } }
+    public struct One : IFilters { public static int Count => 1; }
+    public struct Two : IFilters { public static int Count => 2; }
+    public struct Three : IFilters { public static int Count => 3; }
+    public struct Four : IFilters { public static int Count => 4; }
+
     /// <summary>Convolution of one block of up to <see cref="Block"/> filters over <paramref name="positions"/> (a multiple of
     /// <see cref="Lanes"/>) output positions: acc[j][p] = bias[j] + (Σ_t madd(words[offset[t] + p], weights[t · Block + j]) &lt;&lt; up).
-    /// Output j goes to <paramref name="acc"/> at j · <paramref name="plane"/>; blocks with fewer filters carry zero weights and are not stored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// Output j goes to <paramref name="acc"/> at j · <paramref name="plane"/>.</summary>
     public static void Conv(ReadOnlySpan<int> words, ReadOnlySpan<int> offsets, ReadOnlySpan<Vector256<short>> weights, ReadOnlySpan<int> bias,
         int filters, int up, Span<int> acc, int plane, int positions)
+    {
+        switch (filters)
+        {
+            case 1: Conv<One>(words, offsets, weights, bias, up, acc, plane, positions); break;
+            case 2: Conv<Two>(words, offsets, weights, bias, up, acc, plane, positions); break;
+            case 3: Conv<Three>(words, offsets, weights, bias, up, acc, plane, positions); break;
+            default: Conv<Four>(words, offsets, weights, bias, up, acc, plane, positions); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv<TF>(ReadOnlySpan<int> words, ReadOnlySpan<int> offsets, ReadOnlySpan<Vector256<short>> weights, ReadOnlySpan<int> bias,
+        int up, Span<int> acc, int plane, int positions) where TF : struct, IFilters
     {
         ref var x0 = ref MemoryMarshal.GetReference(words);
         ref var w0 = ref MemoryMarshal.GetReference(weights);
         ref var a0 = ref MemoryMarshal.GetReference(acc);
+        ref var o0 = ref MemoryMarshal.GetReference(offsets);
         var b0 = Vector256.Create(bias[0]);
-        var b1 = Vector256.Create(filters > 1 ? bias[1] : 0);
-        var b2 = Vector256.Create(filters > 2 ? bias[2] : 0);
-        var b3 = Vector256.Create(filters > 3 ? bias[3] : 0);
+        var b1 = Vector256.Create(TF.Count > 1 ? bias[1] : 0);
+        var b2 = Vector256.Create(TF.Count > 2 ? bias[2] : 0);
+        var b3 = Vector256.Create(TF.Count > 3 ? bias[3] : 0);
         var taps = offsets.Length;
         for (var p = 0; p < positions; p += Lanes)
         {
@@ -42,17 +62,17 @@ internal static class PairedKernels
             ref var xp = ref Unsafe.Add(ref x0, p);
             for (var t = 0; t < taps; t++)
             {
-                var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref xp, offsets[t])).AsInt16();
+                var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref xp, Unsafe.Add(ref o0, t))).AsInt16();
                 ref var w = ref Unsafe.Add(ref w0, t * Block);
                 s0 += Avx2.MultiplyAddAdjacent(v, w);
-                s1 += Avx2.MultiplyAddAdjacent(v, Unsafe.Add(ref w, 1));
-                s2 += Avx2.MultiplyAddAdjacent(v, Unsafe.Add(ref w, 2));
-                s3 += Avx2.MultiplyAddAdjacent(v, Unsafe.Add(ref w, 3));
+                if (TF.Count > 1) s1 += Avx2.MultiplyAddAdjacent(v, Unsafe.Add(ref w, 1));
+                if (TF.Count > 2) s2 += Avx2.MultiplyAddAdjacent(v, Unsafe.Add(ref w, 2));
+                if (TF.Count > 3) s3 += Avx2.MultiplyAddAdjacent(v, Unsafe.Add(ref w, 3));
             }
             ((s0 << up) + b0).StoreUnsafe(ref a0, (nuint)p);
-            if (filters > 1) ((s1 << up) + b1).StoreUnsafe(ref a0, (nuint)(plane + p));
-            if (filters > 2) ((s2 << up) + b2).StoreUnsafe(ref a0, (nuint)(2 * plane + p));
-            if (filters > 3) ((s3 << up) + b3).StoreUnsafe(ref a0, (nuint)(3 * plane + p));
+            if (TF.Count > 1) ((s1 << up) + b1).StoreUnsafe(ref a0, (nuint)(plane + p));
+            if (TF.Count > 2) ((s2 << up) + b2).StoreUnsafe(ref a0, (nuint)(2 * plane + p));
+            if (TF.Count > 3) ((s3 << up) + b3).StoreUnsafe(ref a0, (nuint)(3 * plane + p));
         }
     }
 

@@ -69,6 +69,7 @@ public static class FixedKernels
             var limit = new Vector<double>(4.0e18);
             var tiny = new Vector<double>(Math.ScaleB(1.0, -900));
             var half = new Vector<double>(0.5);
+            var overflow = new VectorAssign<long>(0, f);
             var vs = MemoryMarshal.Cast<double, Vector<double>>(src);
             var vd = MemoryMarshal.Cast<long, Vector<long>>(dst);
             for (var k = 0; k < vs.Length; k++)
@@ -88,7 +89,7 @@ public static class FixedKernels
                 var qb = Vector.GreaterThanOrEqual(frac, half);
                 var r = ~Vector.Equals(frac, Vector<double>.Zero) & ~Vector.Equals(frac, half);
                 var sign = Vector.LessThan(vs[k], Vector<double>.Zero);
-                vd[k] = OverflowVector(q - Increment(f.Quantization, qb, r, sign, Vector.Equals(q & Vector<long>.One, Vector<long>.One)), f);
+                vd[k] = overflow.Overflow(q - Increment(f.Quantization, qb, r, sign, Vector.Equals(q & Vector<long>.One, Vector<long>.One)));
             }
             i = vs.Length * Vector<double>.Count;
         }
@@ -119,7 +120,8 @@ public static class FixedKernels
         {
             var vs = MemoryMarshal.Cast<long, Vector<long>>(src);
             var vd = MemoryMarshal.Cast<long, Vector<long>>(dst);
-            for (var k = 0; k < vs.Length; k++) vd[k] = RequantizeVector(vs[k], sh, f);
+            var assign = new VectorAssign<long>(sh, f);
+            for (var k = 0; k < vs.Length; k++) vd[k] = assign.Apply(vs[k]);
             i = vs.Length * Vector<long>.Count;
         }
         for (; i < src.Length; i++) dst[i] = Assign(src[i], srcFrac, f);
@@ -136,22 +138,11 @@ public static class FixedKernels
         {
             var vs = MemoryMarshal.Cast<int, Vector<int>>(src);
             var vd = MemoryMarshal.Cast<int, Vector<int>>(dst);
-            for (var k = 0; k < vs.Length; k++) vd[k] = sh == 0 ? OverflowVector(vs[k], f) : RequantizeVector(vs[k], sh, f);
+            var assign = new VectorAssign<int>(sh, f);
+            for (var k = 0; k < vs.Length; k++) vd[k] = assign.Apply(vs[k]);
             i = vs.Length * Vector<int>.Count;
         }
         for (; i < src.Length; i++) dst[i] = (int)Assign(src[i], srcFrac, f);
-    }
-
-    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 1 to (lane bits - 3): masks are 0 or -1 lanes, so floor - mask adds one.</summary>
-    private static Vector<T> RequantizeVector<T>(Vector<T> raw, int sh, FixedFormat f) where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
-    {
-        var floor = raw >> sh;
-        var dropped = raw - (floor << sh);
-        var qb = Vector.Equals((dropped >>> (sh - 1)) & Vector<T>.One, Vector<T>.One);
-        var r = ~Vector.Equals(dropped & new Vector<T>((T.One << (sh - 1)) - T.One), Vector<T>.Zero);
-        var s = Vector.LessThan(raw, Vector<T>.Zero);
-        var lsb = Vector.Equals(floor & Vector<T>.One, Vector<T>.One);
-        return OverflowVector(floor - Increment(f.Quantization, qb, r, s, lsb), f);
     }
 
     /// <summary>Vector form of <see cref="Quantizer.Increment"/>: lanes of -1 where one LSB is added.</summary>
@@ -168,20 +159,53 @@ public static class FixedKernels
             _ => qb & (~lsb | r),
         };
 
-    /// <summary>Vector form of <see cref="Overflow(long, FixedFormat)"/> (format narrower than the lanes by at least one bit).</summary>
-    private static Vector<T> OverflowVector<T>(Vector<T> q, FixedFormat f) where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
+    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 0 to (lane bits - 3) into a format narrower than the lanes, with the
+    /// format's constants built once per batch. Masks are 0 or -1 lanes, so floor - mask adds one; each mode computes only the bits it reads
+    /// (qb is bit sh - 1 of the value itself, r whether any bit below it is set).</summary>
+    private readonly struct VectorAssign<T> where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
     {
-        var w = f.Width;
-        var bits = Unsafe.SizeOf<T>() * 8;
-        long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
-        var vmin = new Vector<T>(T.CreateTruncating(min));
-        var vmax = new Vector<T>(T.CreateTruncating(max));
-        return f.Overflow switch
+        private readonly int _sh, _wrap;
+        private readonly Quantization _mode;
+        private readonly Formats.Overflow _overflow;
+        private readonly bool _signed;
+        private readonly Vector<T> _below, _min, _max, _lowest;
+
+        public VectorAssign(int sh, FixedFormat f)
         {
-            Formats.Overflow.Wrap => f.Signed ? (q << (bits - w)) >> (bits - w) : q & vmax,
-            Formats.Overflow.Sat => Vector.Min(Vector.Max(q, vmin), vmax),
-            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, vmin) | Vector.GreaterThan(q, vmax), Vector<T>.Zero, q),
-            _ => Vector.Min(Vector.Max(q, new Vector<T>(T.CreateTruncating(f.Signed && w > 1 ? -max : min))), vmax),
+            _sh = sh;
+            _mode = f.Quantization;
+            _overflow = f.Overflow;
+            _signed = f.Signed;
+            var w = f.Width;
+            _wrap = Unsafe.SizeOf<T>() * 8 - w;
+            _below = new Vector<T>(sh > 1 ? (T.One << (sh - 1)) - T.One : T.Zero);
+            long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
+            _min = new Vector<T>(T.CreateTruncating(min));
+            _max = new Vector<T>(T.CreateTruncating(max));
+            _lowest = new Vector<T>(T.CreateTruncating(f.Signed && w > 1 ? -max : min));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> raw)
+        {
+            if (_sh == 0 || _mode == Quantization.Trn) return Overflow(raw >> _sh);
+            var floor = raw >> _sh;
+            var qb = Vector.Equals((raw >> (_sh - 1)) & Vector<T>.One, Vector<T>.One);
+            if (_mode == Quantization.Rnd) return Overflow(floor - qb);
+            var r = ~Vector.Equals(raw & _below, Vector<T>.Zero);
+            var s = Vector.LessThan(raw, Vector<T>.Zero);
+            var lsb = Vector.Equals(floor & Vector<T>.One, Vector<T>.One);
+            return Overflow(floor - Increment(_mode, qb, r, s, lsb));
+        }
+
+        /// <summary>Vector form of <see cref="FixedKernels.Overflow(long, FixedFormat)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Overflow(Vector<T> q) => _overflow switch
+        {
+            Formats.Overflow.Wrap => _signed ? (q << _wrap) >> _wrap : q & _max,
+            Formats.Overflow.Sat => Vector.Min(Vector.Max(q, _min), _max),
+            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, _min) | Vector.GreaterThan(q, _max), Vector<T>.Zero, q),
+            _ => Vector.Min(Vector.Max(q, _lowest), _max),
         };
     }
 
