@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowRunner.Models.Training;
 
 namespace FlowRunner.Models.Network;
@@ -178,11 +180,13 @@ public sealed class FloatNetwork
         for (var p = 0; p < plane; p++)
             for (var c = 0; c < s.C; c++) planar[c * plane + p] = x[p * s.C + c];
         var columns = o.W / v * v;
-        Span<Vector<float>> partial = stackalloc Vector<float>[v];
         Span<float> lanes = stackalloc float[v];
         // Input offset of row element i: channel i % C, column i / C.
-        Span<int> offset = row <= 1024 ? stackalloc int[row] : new int[row];
+        var offset = new int[row];
         for (var i = 0; i < row; i++) offset[i] = i % s.C * plane + i / s.C;
+        ref var x0 = ref MemoryMarshal.GetArrayDataReference(planar);
+        ref var o0 = ref MemoryMarshal.GetArrayDataReference(offset);
+        ref var w0 = ref MemoryMarshal.GetArrayDataReference(w);
         for (var yy = 0; yy < o.H; yy++)
             for (var xx = 0; xx < columns; xx += v)
                 for (var f = 0; f < o.C; f++)
@@ -190,13 +194,23 @@ public sealed class FloatNetwork
                     var acc = new Vector<float>(bias.Length > 0 ? bias[f] : 0f);
                     for (var ky = 0; ky < k; ky++)
                     {
-                        var at = (yy + ky) * s.W + xx;
-                        var wr = f * n + ky * row;
-                        for (var l = 0; l < v; l++) partial[l] = Vector<float>.Zero;
-                        for (var i = 0; i < full; i++)
-                            partial[i % v] += new Vector<float>(planar.AsSpan(at + offset[i])) * new Vector<float>(w[wr + i]);
-                        var sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + ((partial[4] + partial[5]) + (partial[6] + partial[7]));
-                        for (var i = full; i < row; i++) sum += new Vector<float>(planar.AsSpan(at + offset[i])) * new Vector<float>(w[wr + i]);
+                        ref var xr = ref Unsafe.Add(ref x0, (yy + ky) * s.W + xx);
+                        ref var wr = ref Unsafe.Add(ref w0, f * n + ky * row);
+                        Vector<float> p0 = default, p1 = default, p2 = default, p3 = default, p4 = default, p5 = default, p6 = default, p7 = default;
+                        for (var i = 0; i < full; i += 8)
+                        {
+                            p0 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i))) * new Vector<float>(Unsafe.Add(ref wr, i));
+                            p1 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 1))) * new Vector<float>(Unsafe.Add(ref wr, i + 1));
+                            p2 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 2))) * new Vector<float>(Unsafe.Add(ref wr, i + 2));
+                            p3 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 3))) * new Vector<float>(Unsafe.Add(ref wr, i + 3));
+                            p4 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 4))) * new Vector<float>(Unsafe.Add(ref wr, i + 4));
+                            p5 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 5))) * new Vector<float>(Unsafe.Add(ref wr, i + 5));
+                            p6 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 6))) * new Vector<float>(Unsafe.Add(ref wr, i + 6));
+                            p7 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 7))) * new Vector<float>(Unsafe.Add(ref wr, i + 7));
+                        }
+                        var sum = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7));
+                        for (var i = full; i < row; i++)
+                            sum += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i))) * new Vector<float>(Unsafe.Add(ref wr, i));
                         acc += sum;
                     }
                     acc.CopyTo(lanes);
