@@ -30,6 +30,7 @@ internal static class CommandCatalog
         yield return ("sweep", "a 98-point sweep of the MNIST accelerator (formats x lanes) through the whole flow on the analytical backends: cold with 1 and 2 jobs, and fully cached", Bench.SweepBench.RunAsync);
         yield return ("power", "activity capture on 10,000 digits (1 and all cores), software baseline, and the analytical-to-OpenSTA ratio on design points in FLOWRUNNER_BENCH_POWER_POINTS", Bench.PowerBench.RunAsync);
         yield return ("import", "per shipped model (tests/fixtures/models): import time, float and bit-accurate time per inference on one thread (ONNX Runtime's time: tests/FlowRunner.Import.Tests)", Bench.ImportBench.RunAsync);
+        yield return ("hls", "per network the hardware builds (reference, LeNet-like, shipped MLPs and convs): emit time, Icarus simulation time per image, cycles per inference against the schedule, Yosys against analytical area (not with --quick)", Bench.HlsBench.RunAsync);
         yield return ("memory", "memory compiler: 150 random memories generated, and split policies on the MNIST memories", Bench.MemoryBench.RunAsync);
     }
 }
