@@ -17,13 +17,6 @@ public static class SynthBench
 {
     private static readonly string[] TechNames = ["osu018", "generic45"];
 
-    private sealed class QuietLog : IStageLog
-    {
-        public void Info(string message) { }
-        public void Warn(string message) { }
-        public void Progress(double fraction, string status) { }
-    }
-
     /// <summary>`flowrunner bench synth [LABEL=]FOLDER...`: the calibration table, then one row per folder and tech.</summary>
     public static async Task<int> RunAsync(bool quick, string workDirectory, IReadOnlyList<string> folders, CancellationToken ct, bool calibrate = true, BenchFigures? figures = null)
     {
@@ -72,7 +65,7 @@ public static class SynthBench
             var liberty = StandardCells.LibertyPath(tech, dir);
             var library = LibertyReader.ReadFile(liberty);
             var cells = CellCatalog.From(library);
-            var tools = new ToolRunner(dir, new QuietLog(), RetrySpec.Default, new ToolLocator());
+            var tools = new ToolRunner(dir, new QuietStageLog(), RetrySpec.Default, new ToolLocator());
             var points = new List<CalibrationPoint>();
             foreach (var (o, i) in SynthCalibration.DefaultCases(quick).Select((o, i) => (o, i)))
             {
@@ -192,7 +185,7 @@ public static class SynthBench
     private static StageContext Context(IToolAdapter adapter, string label, string hlsFolder, string techFile, string directory)
     {
         var hls = Path.GetFullPath(hlsFolder);
-        var log = new QuietLog();
+        var log = new QuietStageLog();
         return new StageContext
         {
             StageId = "synth",

@@ -11,7 +11,7 @@ namespace FlowRunner.Hls.Cpp;
 /// <remarks>
 /// Build: <c>g++ -O3 -std=c++17 -I&lt;ac_types&gt;/include accel.cpp</c> (bit-accurate, compares the logits bit for bit), or
 /// <c>g++ -O3 -DFLOWRUNNER_FLOAT accel.cpp</c> (no headers; float types; compares with the float model within 1e-3 relative).
-/// Run: <c>./a.out vectors.txt</c>; prints each image's logits and exits 1 on any mismatch.
+/// Run: <c>./a.out vectors.txt</c>; prints each image's logits, then `accel_seconds S` (time spent in accel() alone), and exits 1 on any mismatch.
 /// The weight literals are the trained float values: ac_fixed's constructor from double quantizes them exactly as the C# model does.
 /// </remarks>
 public static class HlsCppEmitter
@@ -26,6 +26,7 @@ public static class HlsCppEmitter
         W($"// Micro-architecture: {L} lane(s) x {a.Array.TapsPerLane} multipliers, {a.Directives.BusBits}-bit bus; {a.CyclesPerInference} cycles per inference in the RTL.");
         W("// Bit-accurate build: g++ -O3 -std=c++17 -I<ac_types>/include accel.cpp -o accel && ./accel vectors.txt");
         W("// Float build (no headers): g++ -O3 -std=c++17 -DFLOWRUNNER_FLOAT accel.cpp -o accel_float && ./accel_float vectors.txt");
+        W("#include <chrono>");
         W("#include <cmath>");
         W("#include <cstdio>");
         W("#include <fstream>");
@@ -91,6 +92,7 @@ public static class HlsCppEmitter
         W("  }");
         W("  in >> tok >> tok >> tok >> tok;");
         W("  int errors = 0;");
+        W("  double seconds = 0;  // in accel() only: reading the vectors and printing are left out");
         W("  for (int n = 0; n < images; n++) {");
         W("    int id = 0, label = 0;");
         W("    in >> tok >> id >> tok >> label >> tok;");
@@ -104,7 +106,9 @@ public static class HlsCppEmitter
         W("    for (int j = 0; j < kClasses; j++) in >> expect_float[j];");
         W("    if (!in) { std::fprintf(stderr, \"%s: image %d is truncated\\n\", path, n); return 2; }");
         W("    logit_t logits[kClasses];");
+        W("    const auto start = std::chrono::steady_clock::now();");
         W("    accel(image, logits);");
+        W("    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();");
         W("    std::printf(\"image %d label %d logits\", n, label);");
         W("    for (int j = 0; j < kClasses; j++) {");
         W("      const double got = value(logits[j]);");
@@ -120,6 +124,7 @@ public static class HlsCppEmitter
         W("    }");
         W("    std::printf(\"\\n\");");
         W("  }");
+        W("  std::printf(\"accel_seconds %.6f\\n\", seconds);");
         W("  std::printf(errors ? \"FAIL %d mismatches\\n\" : \"PASS %d images\\n\", errors ? errors : images);");
         W("  return errors ? 1 : 0;");
         W("}");

@@ -24,6 +24,8 @@ public sealed class BitAccurateNetwork
     private readonly RawKernel?[] _ops;
     private readonly OpParameters?[] _opParameters;
     private readonly ConcurrentBag<Workspace> _pool = [];
+    private readonly PairedNetwork? _paired;
+    private readonly ConcurrentBag<PairedNetwork.Work> _pairedPool = [];
 
     public BitAccurateNetwork(FloatNetwork net, FormatDefaults defaults) : this(net, defaults, forceStepwise: false) { }
 
@@ -68,6 +70,7 @@ public sealed class BitAccurateNetwork
             incoming = f.Output;
         }
         OutputFormat = Values[^1];
+        _paired = PairedNetwork.TryBuild(Spec, InputFormat, _layers, _ops, Formats, Values);
     }
 
     /// <summary>The run's formats over the description's: see <see cref="FormatDefaults.For"/>.</summary>
@@ -94,6 +97,10 @@ public sealed class BitAccurateNetwork
     /// <summary>The format of the network's output: the logits (the last weighted layer's output format) when only ReLU, pooling, flatten or
     /// softmax follow it, else the last layer's value format.</summary>
     public FixedFormat OutputFormat { get; }
+
+    /// <summary>Whether inference runs in 16-bit operand pairs with 32-bit exact sums (every weighted layer exact, inputs and weights of at
+    /// most 16 bits, sums proved to fit 32 bits, and AVX2); the logits are the same either way.</summary>
+    public bool PairedOperands => _paired is not null;
 
     /// <summary>How a layer with weights accumulates (null for the others).</summary>
     public AccumulationMode? Mode(int layer) => _layers[layer]?.Mode ?? _opParameters[layer]?.Mode;
@@ -134,6 +141,15 @@ public sealed class BitAccurateNetwork
     /// <summary>The logits of one image; <paramref name="trace"/>, when given, receives every layer's output as raw integers, channels last.</summary>
     public long[] Infer(ReadOnlySpan<float> image, List<long[]>? trace)
     {
+        if (_paired is not null && trace is null)
+        {
+            CheckInput(image.Length);
+            var logits = new long[Spec.OutputShape.Size];
+            var pw = RentPaired();
+            try { _paired.Infer(image, pw, logits); }
+            finally { _pairedPool.Add(pw); }
+            return logits;
+        }
         var ws = Rent();
         try
         {
@@ -146,7 +162,15 @@ public sealed class BitAccurateNetwork
     /// <summary>The logits from an input already in <see cref="InputFormat"/> (raw integers, channels last), e.g. a test bench's stimulus.</summary>
     public long[] InferRaw(ReadOnlySpan<long> input, List<long[]>? trace = null)
     {
-        if (input.Length != Spec.Input.Size) throw new ArgumentException($"the network takes {Spec.Input.Size} inputs, got {input.Length}");
+        CheckInput(input.Length);
+        if (_paired is not null && trace is null && InRange(input))
+        {
+            var logits = new long[Spec.OutputShape.Size];
+            var pw = RentPaired();
+            try { _paired.InferRaw(input, pw, logits); }
+            finally { _pairedPool.Add(pw); }
+            return logits;
+        }
         var ws = Rent();
         try
         {
@@ -160,6 +184,11 @@ public sealed class BitAccurateNetwork
     public long[][] InferAll(Dataset data, int threads = 2)
     {
         var result = new long[data.Count][];
+        if (_paired is not null)
+        {
+            ForEachPaired(data, threads, (i, logits) => result[i] = logits.ToArray());
+            return result;
+        }
         ForEachImage(data, threads, (i, ws) => result[i] = Run(ws, null).ToArray());
         return result;
     }
@@ -168,6 +197,11 @@ public sealed class BitAccurateNetwork
     public int[] Classify(Dataset data, int threads = 2)
     {
         var predictions = new int[data.Count];
+        if (_paired is not null)
+        {
+            ForEachPaired(data, threads, (i, logits) => predictions[i] = ArgMax(logits));
+            return predictions;
+        }
         ForEachImage(data, threads, (i, ws) => predictions[i] = ArgMax(Run(ws, null)));
         return predictions;
     }
@@ -193,6 +227,39 @@ public sealed class BitAccurateNetwork
     }
 
     private Workspace Rent() => _pool.TryTake(out var ws) ? ws : new Workspace(Spec);
+
+    private PairedNetwork.Work RentPaired() => _pairedPool.TryTake(out var w) ? w : _paired!.NewWork();
+
+    private void CheckInput(int length)
+    {
+        if (length != Spec.Input.Size) throw new ArgumentException($"the network takes {Spec.Input.Size} inputs, got {length}");
+    }
+
+    private bool InRange(ReadOnlySpan<long> input)
+    {
+        long min = (long)InputFormat.MinRaw, max = (long)InputFormat.MaxRaw;
+        foreach (var v in input) if (v < min || v > max) return false;
+        return true;
+    }
+
+    private delegate void LogitsAction(int image, ReadOnlySpan<long> logits);
+
+    /// <summary>The paired model over every image; each image's result depends on that image only, so any thread count gives the same.</summary>
+    private void ForEachPaired(Dataset data, int threads, LogitsAction body)
+    {
+        Training.Trainer.CheckFits(Spec, data);
+        const int chunk = 64;
+        Parallel.For(0, (data.Count + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, RentPaired, (c, _, w) =>
+        {
+            Span<long> logits = stackalloc long[Spec.OutputShape.Size];
+            for (var i = c * chunk; i < Math.Min(data.Count, (c + 1) * chunk); i++)
+            {
+                _paired!.Infer(data.Images[i], w, logits);
+                body(i, logits);
+            }
+            return w;
+        }, w => _pairedPool.Add(w));
+    }
 
     private void ForEachImage(Dataset data, int threads, Action<int, Workspace> body)
     {

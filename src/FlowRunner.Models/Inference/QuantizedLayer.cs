@@ -28,12 +28,13 @@ internal sealed class QuantizedLayer
         BiasAcc = new long[outputs];
         for (var o = 0; o < BiasRaw.Length; o++) BiasAcc[o] = FixedKernels.Assign(BiasRaw[o], f.Weight.FracBits, f.Accumulator);
 
-        var (mode, worstSum) = Classify(Weights, BiasAcc, FanIn, f);
+        var (mode, worstSum, worstAcc) = Classify(Weights, BiasAcc, FanIn, f);
         var up = f.Accumulator.FracBits - f.ProductFrac;
         var maxIn = MaxAbs(f.Input);
         var acc = f.Accumulator;
         Mode = forceStepwise ? AccumulationMode.Stepwise : mode;
         Narrow = Mode != AccumulationMode.Stepwise && worstSum < int.MaxValue;
+        AccumulatorFitsInt32 = Mode == AccumulationMode.Exact && worstAcc < int.MaxValue;
         Up = up;
         // A rounding accumulator (LSB above the product's): acc << d plus one product must fit 62 bits for the 64-bit step.
         var maxW = Weights.Length == 0 ? 0 : Weights.Max(w => Math.Abs(w));
@@ -66,8 +67,9 @@ internal sealed class QuantizedLayer
     }
 
     /// <summary>How a weighted layer's sums accumulate, from its raw weights ([output][fan-in]), its biases in the accumulator's format and its
-    /// formats; with the largest Σ|w·x| of an output (the int32 fast path's bound).</summary>
-    internal static (AccumulationMode Mode, BigInteger WorstSum) Classify(long[] weights, long[] biasAcc, int fanIn, LayerFormats f)
+    /// formats; with the largest Σ|w·x| of an output (the int32 fast path's bound) and the largest |bias| + that sum at the accumulator's LSB
+    /// (the paired kernels' bound; 0 when the accumulator is coarser than the products).</summary>
+    internal static (AccumulationMode Mode, BigInteger WorstSum, BigInteger WorstAcc) Classify(long[] weights, long[] biasAcc, int fanIn, LayerFormats f)
     {
         // Bound every partial sum: |bias| + max|x| · Σ|w| per output, shifted to the accumulator's LSB.
         var up = f.Accumulator.FracBits - f.ProductFrac;
@@ -87,7 +89,7 @@ internal sealed class QuantizedLayer
         var mode = up >= 0 && worstAcc < BigInteger.One << 62 && worstAcc <= acc.MaxRaw && -worstAcc >= acc.MinRaw ? AccumulationMode.Exact
             : up >= 0 && up < 62 && acc.FitsInt64 && acc.Overflow == Overflow.Wrap ? AccumulationMode.WrapOnce
             : AccumulationMode.Stepwise;
-        return (mode, worstSum);
+        return (mode, worstSum, worstAcc);
     }
 
     public int Index { get; }
@@ -101,6 +103,9 @@ internal sealed class QuantizedLayer
 
     /// <summary>Whether the exact sums are computed in int32 lanes (proved to fit).</summary>
     public bool Narrow { get; }
+
+    /// <summary>Exact mode with every bias plus shifted partial sum inside 32 bits (<see cref="PairedNetwork"/>).</summary>
+    public bool AccumulatorFitsInt32 { get; }
 
     /// <summary>Whether the incoming values must be assigned into this layer's input format first.</summary>
     public bool AssignInput { get; }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FlowRunner.Models.Training;
 
 namespace FlowRunner.Models.Network;
@@ -96,15 +99,28 @@ public sealed class FloatNetwork
         }
     }
 
+    /// <summary>Valid convolution, stride 1. Each output is <c>acc = bias; acc += Dot(input row, weight row)</c> per kernel row, with
+    /// FloatKernels.Dot's order of operations; the vector forms compute many outputs at once with exactly those operations per output, so
+    /// the results are the same bits as the one-output loop (<see cref="ConvOutputs"/>), which also takes what they leave.</summary>
     private static void Conv(float[] x, TensorShape s, TensorShape o, int k, float[] w, float[] bias, float[] y)
+    {
+        var row = k * s.C;
+        var v = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated && row < v && o.C >= v && k * row * o.C <= 4096) ConvFiltersInLanes(x, s, o, k, w, bias, y);
+        else if (Vector.IsHardwareAccelerated && row >= v && o.W >= v) ConvPositionsInLanes(x, s, o, k, w, bias, y);
+        else ConvOutputs(x, s, o, k, w, bias, y, 0, o.W, 0);
+    }
+
+    /// <summary>Outputs at columns [x0, x1) and filters from f0 on, one at a time.</summary>
+    private static void ConvOutputs(float[] x, TensorShape s, TensorShape o, int k, float[] w, float[] bias, float[] y, int x0, int x1, int f0)
     {
         var row = k * s.C;
         var n = k * row;
         for (var yy = 0; yy < o.H; yy++)
-            for (var xx = 0; xx < o.W; xx++)
+            for (var xx = x0; xx < x1; xx++)
             {
                 var outBase = (yy * o.W + xx) * o.C;
-                for (var f = 0; f < o.C; f++)
+                for (var f = f0; f < o.C; f++)
                 {
                     var acc = bias.Length > 0 ? bias[f] : 0f;
                     for (var ky = 0; ky < k; ky++)
@@ -112,6 +128,95 @@ public sealed class FloatNetwork
                     y[outBase + f] = acc;
                 }
             }
+    }
+
+    /// <summary>Kernel rows shorter than a vector (Dot sums them one product at a time): filters in the lanes, weights transposed so that
+    /// lane f holds filter f's weight.</summary>
+    private static void ConvFiltersInLanes(float[] x, TensorShape s, TensorShape o, int k, float[] w, float[] bias, float[] y)
+    {
+        var v = Vector<float>.Count;
+        var row = k * s.C;
+        var n = k * row;
+        var chunks = o.C / v;
+        Span<float> wt = stackalloc float[n * o.C]; // [tap][filter]
+        for (var f = 0; f < o.C; f++)
+            for (var t = 0; t < n; t++) wt[t * o.C + f] = w[f * n + t];
+        Span<float> b = stackalloc float[o.C];
+        if (bias.Length > 0) bias.CopyTo(b);
+        for (var yy = 0; yy < o.H; yy++)
+            for (var xx = 0; xx < o.W; xx++)
+            {
+                var outBase = (yy * o.W + xx) * o.C;
+                for (var c = 0; c < chunks; c++)
+                {
+                    var acc = new Vector<float>(b[(c * v)..]);
+                    for (var ky = 0; ky < k; ky++)
+                    {
+                        var at = ((yy + ky) * s.W + xx) * s.C;
+                        var sum = Vector<float>.Zero;
+                        for (var i = 0; i < row; i++) sum += new Vector<float>(x[at + i]) * new Vector<float>(wt[((ky * row + i) * o.C + c * v)..]);
+                        acc += sum;
+                    }
+                    acc.CopyTo(y.AsSpan(outBase + c * v));
+                }
+            }
+        if (chunks * v < o.C) ConvOutputs(x, s, o, k, w, bias, y, 0, o.W, chunks * v);
+    }
+
+    [ThreadStatic] private static float[]? _planar;
+
+    /// <summary>Kernel rows of a vector or more: neighbouring output columns in the lanes. Dot keeps one partial sum per lane position l
+    /// (products l, l + v, ... in order), adds the partials as Vector.Sum does, ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)), then the
+    /// remaining products one at a time; the input is read channel-planar so that each product is one vector load.</summary>
+    private static void ConvPositionsInLanes(float[] x, TensorShape s, TensorShape o, int k, float[] w, float[] bias, float[] y)
+    {
+        var v = Vector<float>.Count;
+        if (v != 8) { ConvOutputs(x, s, o, k, w, bias, y, 0, o.W, 0); return; }
+        var row = k * s.C;
+        var n = k * row;
+        var full = row / v * v;
+        var plane = s.H * s.W;
+        var planar = _planar is { } buf && buf.Length >= s.Size ? buf : _planar = new float[s.Size];
+        for (var p = 0; p < plane; p++)
+            for (var c = 0; c < s.C; c++) planar[c * plane + p] = x[p * s.C + c];
+        var columns = o.W / v * v;
+        Span<float> lanes = stackalloc float[v];
+        // Input offset of row element i: channel i % C, column i / C.
+        var offset = new int[row];
+        for (var i = 0; i < row; i++) offset[i] = i % s.C * plane + i / s.C;
+        ref var x0 = ref MemoryMarshal.GetArrayDataReference(planar);
+        ref var o0 = ref MemoryMarshal.GetArrayDataReference(offset);
+        ref var w0 = ref MemoryMarshal.GetArrayDataReference(w);
+        for (var yy = 0; yy < o.H; yy++)
+            for (var xx = 0; xx < columns; xx += v)
+                for (var f = 0; f < o.C; f++)
+                {
+                    var acc = new Vector<float>(bias.Length > 0 ? bias[f] : 0f);
+                    for (var ky = 0; ky < k; ky++)
+                    {
+                        ref var xr = ref Unsafe.Add(ref x0, (yy + ky) * s.W + xx);
+                        ref var wr = ref Unsafe.Add(ref w0, f * n + ky * row);
+                        Vector<float> p0 = default, p1 = default, p2 = default, p3 = default, p4 = default, p5 = default, p6 = default, p7 = default;
+                        for (var i = 0; i < full; i += 8)
+                        {
+                            p0 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i))) * new Vector<float>(Unsafe.Add(ref wr, i));
+                            p1 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 1))) * new Vector<float>(Unsafe.Add(ref wr, i + 1));
+                            p2 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 2))) * new Vector<float>(Unsafe.Add(ref wr, i + 2));
+                            p3 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 3))) * new Vector<float>(Unsafe.Add(ref wr, i + 3));
+                            p4 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 4))) * new Vector<float>(Unsafe.Add(ref wr, i + 4));
+                            p5 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 5))) * new Vector<float>(Unsafe.Add(ref wr, i + 5));
+                            p6 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 6))) * new Vector<float>(Unsafe.Add(ref wr, i + 6));
+                            p7 += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i + 7))) * new Vector<float>(Unsafe.Add(ref wr, i + 7));
+                        }
+                        var sum = ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7));
+                        for (var i = full; i < row; i++)
+                            sum += Vector.LoadUnsafe(ref Unsafe.Add(ref xr, Unsafe.Add(ref o0, i))) * new Vector<float>(Unsafe.Add(ref wr, i));
+                        acc += sum;
+                    }
+                    acc.CopyTo(lanes);
+                    for (var l = 0; l < v; l++) y[(yy * o.W + xx + l) * o.C + f] = lanes[l];
+                }
+        if (columns < o.W) ConvOutputs(x, s, o, k, w, bias, y, columns, o.W, 0);
     }
 
     private static void Dense(float[] x, float[] w, float[] bias, float[] y)

@@ -69,6 +69,7 @@ public static class FixedKernels
             var limit = new Vector<double>(4.0e18);
             var tiny = new Vector<double>(Math.ScaleB(1.0, -900));
             var half = new Vector<double>(0.5);
+            var overflow = new VectorAssign<long>(0, f);
             var vs = MemoryMarshal.Cast<double, Vector<double>>(src);
             var vd = MemoryMarshal.Cast<long, Vector<long>>(dst);
             for (var k = 0; k < vs.Length; k++)
@@ -88,7 +89,7 @@ public static class FixedKernels
                 var qb = Vector.GreaterThanOrEqual(frac, half);
                 var r = ~Vector.Equals(frac, Vector<double>.Zero) & ~Vector.Equals(frac, half);
                 var sign = Vector.LessThan(vs[k], Vector<double>.Zero);
-                vd[k] = OverflowVector(q - Increment(f.Quantization, qb, r, sign, Vector.Equals(q & Vector<long>.One, Vector<long>.One)), f);
+                vd[k] = overflow.Overflow(q - Increment(f.Quantization, qb, r, sign, Vector.Equals(q & Vector<long>.One, Vector<long>.One)));
             }
             i = vs.Length * Vector<double>.Count;
         }
@@ -119,29 +120,36 @@ public static class FixedKernels
         {
             var vs = MemoryMarshal.Cast<long, Vector<long>>(src);
             var vd = MemoryMarshal.Cast<long, Vector<long>>(dst);
-            for (var k = 0; k < vs.Length; k++) vd[k] = RequantizeVector(vs[k], sh, f);
+            var assign = new VectorAssign<long>(sh, f);
+            for (var k = 0; k < vs.Length; k++) vd[k] = assign.Apply(vs[k]);
             i = vs.Length * Vector<long>.Count;
         }
         for (; i < src.Length; i++) dst[i] = Assign(src[i], srcFrac, f);
     }
 
-    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 1..61 bits: masks are 0 or -1 lanes, so floor - mask adds one.</summary>
-    private static Vector<long> RequantizeVector(Vector<long> raw, int sh, FixedFormat f)
+    /// <summary>The same assignment on 32-bit raw integers (in place allowed), eight or more lanes at a time: for a format at most 31 bits wide
+    /// and a right shift (or none), where every step stays inside 32 bits; other cases take the 64-bit <see cref="Assign"/> per value.</summary>
+    public static void Requantize(ReadOnlySpan<int> src, int srcFrac, FixedFormat f, Span<int> dst)
     {
-        var floor = Vector.ShiftRightArithmetic(raw, sh);
-        var dropped = raw - Vector.ShiftLeft(floor, sh);
-        var qb = Vector.Equals(Vector.ShiftRightLogical(dropped, sh - 1) & Vector<long>.One, Vector<long>.One);
-        var r = ~Vector.Equals(dropped & new Vector<long>((1L << (sh - 1)) - 1), Vector<long>.Zero);
-        var s = Vector.LessThan(raw, Vector<long>.Zero);
-        var lsb = Vector.Equals(floor & Vector<long>.One, Vector<long>.One);
-        return OverflowVector(floor - Increment(f.Quantization, qb, r, s, lsb), f);
+        if (dst.Length < src.Length) throw new ArgumentException("destination is shorter than the source");
+        var sh = srcFrac - f.FracBits;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && f.Width <= 31 && sh is >= 0 and < 31)
+        {
+            var vs = MemoryMarshal.Cast<int, Vector<int>>(src);
+            var vd = MemoryMarshal.Cast<int, Vector<int>>(dst);
+            var assign = new VectorAssign<int>(sh, f);
+            for (var k = 0; k < vs.Length; k++) vd[k] = assign.Apply(vs[k]);
+            i = vs.Length * Vector<int>.Count;
+        }
+        for (; i < src.Length; i++) dst[i] = (int)Assign(src[i], srcFrac, f);
     }
 
     /// <summary>Vector form of <see cref="Quantizer.Increment"/>: lanes of -1 where one LSB is added.</summary>
-    private static Vector<long> Increment(Quantization mode, Vector<long> qb, Vector<long> r, Vector<long> s, Vector<long> lsb) =>
+    private static Vector<T> Increment<T>(Quantization mode, Vector<T> qb, Vector<T> r, Vector<T> s, Vector<T> lsb) where T : unmanaged, IBinaryInteger<T> =>
         mode switch
         {
-            Quantization.Trn => Vector<long>.Zero,
+            Quantization.Trn => Vector<T>.Zero,
             Quantization.TrnZero => s & (qb | r),
             Quantization.Rnd => qb,
             Quantization.RndZero => qb & (s | r),
@@ -151,19 +159,53 @@ public static class FixedKernels
             _ => qb & (~lsb | r),
         };
 
-    /// <summary>Vector form of <see cref="Overflow(long, FixedFormat)"/>.</summary>
-    private static Vector<long> OverflowVector(Vector<long> q, FixedFormat f)
+    /// <summary>Vector form of <see cref="Assign"/> for a right shift of 0 to (lane bits - 3) into a format narrower than the lanes, with the
+    /// format's constants built once per batch. Masks are 0 or -1 lanes, so floor - mask adds one; each mode computes only the bits it reads
+    /// (qb is bit sh - 1 of the value itself, r whether any bit below it is set).</summary>
+    private readonly struct VectorAssign<T> where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
     {
-        var w = f.Width;
-        long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
-        var vmin = new Vector<long>(min);
-        var vmax = new Vector<long>(max);
-        return f.Overflow switch
+        private readonly int _sh, _wrap;
+        private readonly Quantization _mode;
+        private readonly Formats.Overflow _overflow;
+        private readonly bool _signed;
+        private readonly Vector<T> _below, _min, _max, _lowest;
+
+        public VectorAssign(int sh, FixedFormat f)
         {
-            Formats.Overflow.Wrap => f.Signed ? Vector.ShiftRightArithmetic(Vector.ShiftLeft(q, 64 - w), 64 - w) : q & vmax,
-            Formats.Overflow.Sat => Vector.Min(Vector.Max(q, vmin), vmax),
-            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, vmin) | Vector.GreaterThan(q, vmax), Vector<long>.Zero, q),
-            _ => Vector.Min(Vector.Max(q, new Vector<long>(f.Signed && w > 1 ? -max : min)), vmax),
+            _sh = sh;
+            _mode = f.Quantization;
+            _overflow = f.Overflow;
+            _signed = f.Signed;
+            var w = f.Width;
+            _wrap = Unsafe.SizeOf<T>() * 8 - w;
+            _below = new Vector<T>(sh > 1 ? (T.One << (sh - 1)) - T.One : T.Zero);
+            long min = f.Signed ? -(1L << (w - 1)) : 0, max = f.Signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
+            _min = new Vector<T>(T.CreateTruncating(min));
+            _max = new Vector<T>(T.CreateTruncating(max));
+            _lowest = new Vector<T>(T.CreateTruncating(f.Signed && w > 1 ? -max : min));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> raw)
+        {
+            if (_sh == 0 || _mode == Quantization.Trn) return Overflow(raw >> _sh);
+            var floor = raw >> _sh;
+            var qb = Vector.Equals((raw >> (_sh - 1)) & Vector<T>.One, Vector<T>.One);
+            if (_mode == Quantization.Rnd) return Overflow(floor - qb);
+            var r = ~Vector.Equals(raw & _below, Vector<T>.Zero);
+            var s = Vector.LessThan(raw, Vector<T>.Zero);
+            var lsb = Vector.Equals(floor & Vector<T>.One, Vector<T>.One);
+            return Overflow(floor - Increment(_mode, qb, r, s, lsb));
+        }
+
+        /// <summary>Vector form of <see cref="FixedKernels.Overflow(long, FixedFormat)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Overflow(Vector<T> q) => _overflow switch
+        {
+            Formats.Overflow.Wrap => _signed ? (q << _wrap) >> _wrap : q & _max,
+            Formats.Overflow.Sat => Vector.Min(Vector.Max(q, _min), _max),
+            Formats.Overflow.SatZero => Vector.ConditionalSelect(Vector.LessThan(q, _min) | Vector.GreaterThan(q, _max), Vector<T>.Zero, q),
+            _ => Vector.Min(Vector.Max(q, _lowest), _max),
         };
     }
 
