@@ -5,8 +5,8 @@ namespace FlowRunner.Stages.Power;
 /// <summary>Stage `power`: latency, power, energy per inference and area of a design point from the activity the bit-accurate model measures,
 /// and the same network in software on the host processor for comparison.</summary>
 /// <remarks>
-/// Reads: hls.emit's schedule.json ("schedule"), memory.generate's memory.json ("memories"), the model (model.train or model.load) and its test
-/// images; optionally synth (metrics logic_area_um2, flip_flops, fmax_mhz; artifacts "netlist", "synth_report") and floorplan (die_area_um2).
+/// Reads: hls.emit's schedule.json ("schedule"), memory.generate's memory.json ("memories"), the model (model.train, model.load or model.import)
+/// and its test images, or hls.emit's vectors.txt ("vectors") for a model imported without a dataset; optionally synth (metrics logic_area_um2, flip_flops, fmax_mhz; artifacts "netlist", "synth_report") and floorplan (die_area_um2).
 /// Writes: activity.json ("activity", see FlowRunner.Models.Activity.ActivityReport), power.json ("power", see <see cref="PowerBreakdown"/>),
 /// and for the opensta adapter power.tcl, sta.log and the memories' Liberty cells.
 /// Reports: power_mw, energy_per_inference_uj, leakage_mw, logic_energy_uj, memory_energy_uj, clock_energy_uj, leakage_energy_uj,
@@ -37,7 +37,8 @@ public sealed class PowerStage : IStage
 
     public IReadOnlyList<ViewUse> Reads =>
     [
-        Views.Schedule, Views.Weights, Views.Dataset,
+        Views.Schedule, Views.Weights, Views.Dataset.Optional("the model stage names a dataset: activity on its images"),
+        Hls.HlsEmitStage.Vectors.Optional("a model without a dataset: activity on hls.emit's vectors"),
         Views.Memories.Optional("memory energy, leakage and area"),
         Views.Synthesis.Optional("logic area, flip-flops, fmax and the Liberty mapped to"),
         Views.Netlist.Optional("the opensta adapter"),
