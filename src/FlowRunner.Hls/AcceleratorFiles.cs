@@ -7,11 +7,12 @@ using FlowRunner.Models.Network;
 
 namespace FlowRunner.Hls;
 
-/// <summary>Where the emitted files of an accelerator are, relative to the folder they were written to.</summary>
-public sealed record EmittedFiles(IReadOnlyList<string> Rtl, string Testbench, string Cpp, string Vectors, string Schedule);
+/// <summary>Where the emitted files of an accelerator are, relative to the folder they were written to, and its schedule record (the stage
+/// writes it as schedule.json with the stages' record serializer).</summary>
+public sealed record EmittedFiles(IReadOnlyList<string> Rtl, string Testbench, string Cpp, string Vectors, ScheduleRecord Schedule);
 
 /// <summary>Writes everything hls.emit produces for an accelerator into one folder: rtl/ (accel.v, a behavioral module per memory, ROM
-/// images), tb/tb_accel.v, accel.cpp, vectors.txt and schedule.json.</summary>
+/// images), tb/tb_accel.v, accel.cpp and vectors.txt, and builds the schedule record.</summary>
 public static class AcceleratorFiles
 {
     public const string RtlFolder = "rtl";
@@ -32,7 +33,6 @@ public static class AcceleratorFiles
         File.WriteAllText(Path.Combine(directory, "tb", "tb_accel.v"), TestbenchVerilog.Emit(a));
         File.WriteAllText(Path.Combine(directory, "accel.cpp"), HlsCppEmitter.Emit(a, net));
         File.WriteAllText(Path.Combine(directory, "vectors.txt"), TestVectors.Write(a.Model, vectors));
-        File.WriteAllText(Path.Combine(directory, "schedule.json"), ScheduleReport.ToJson(a, files));
-        return new EmittedFiles(files, "tb/tb_accel.v", "accel.cpp", "vectors.txt", "schedule.json");
+        return new EmittedFiles(files, "tb/tb_accel.v", "accel.cpp", "vectors.txt", ScheduleReport.Of(a, files));
     }
 }

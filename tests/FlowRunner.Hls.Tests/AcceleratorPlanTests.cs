@@ -3,7 +3,6 @@ using FlowRunner.Hls.Schedule;
 using FlowRunner.Hls.Tests.Support;
 using FlowRunner.Models.Inference;
 using FlowRunner.Numerics.Formats;
-using System.Text.Json;
 
 namespace FlowRunner.Hls.Tests;
 
@@ -38,26 +37,28 @@ public class AcceleratorPlanTests
     public void Schedule_lists_layers_operators_and_memories()
     {
         var a = Plan("ac_fixed<8,4,true,AC_RND,AC_SAT>", 2);
-        using var doc = JsonDocument.Parse(ScheduleReport.ToJson(a, ["rtl/accel.v"]));
-        var root = doc.RootElement;
-        Assert.Equal("flowrunner-schedule-1", root.GetProperty("format").GetString());
-        Assert.Equal(a.CyclesPerInference, root.GetProperty("cycles_per_inference").GetInt64());
-        Assert.Equal("ac_fixed<8,4,true,AC_RND,AC_SAT>", root.GetProperty("formats").GetProperty("format").GetString());
-        Assert.Equal(JsonValueKind.Null, root.GetProperty("formats").GetProperty("accumulator").ValueKind);
-        Assert.Equal(3, root.GetProperty("layers").GetArrayLength());
-        Assert.Equal(190_368, root.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("macs").GetInt64()));
-        var mul = root.GetProperty("operators").EnumerateArray().Single(o => o.GetProperty("kind").GetString() == "mul");
-        Assert.Equal(18, mul.GetProperty("count").GetInt32());
-        var memories = root.GetProperty("memories").EnumerateArray().ToList();
-        Assert.Equal(6, memories.Count);
-        var image = memories.Single(m => m.GetProperty("name").GetString() == "mem_conv2d1_in");
-        Assert.Equal(392, image.GetProperty("depth").GetInt32());
-        Assert.Equal(16, image.GetProperty("width").GetInt32());
-        Assert.Equal(392, image.GetProperty("writes_per_inference").GetDouble());
-        var rom = memories.Single(m => m.GetProperty("name").GetString() == "rom_dense1");
-        Assert.Equal("rom", rom.GetProperty("kind").GetString());
-        Assert.Equal(5 * 192, rom.GetProperty("depth").GetInt32());
-        Assert.Equal("rtl/rom_dense1.hex", rom.GetProperty("init_file").GetString());
+        var r = ScheduleReport.Of(a, ["rtl/accel.v"]);
+        Assert.Equal("flowrunner-schedule-2", r.Format);
+        Assert.Equal(a.CyclesPerInference, r.CyclesPerInference);
+        Assert.Equal("ac_fixed<8,4,true,AC_RND,AC_SAT>", r.Formats.Format);
+        Assert.Null(r.Formats.Accumulator);
+        Assert.Equal(3, r.Layers.Count);
+        Assert.Equal(190_368, r.Layers.Sum(l => l.Macs));
+        Assert.Equal(r.Layers[1].InputMemory, r.Layers[0].OutputMemory);
+        Assert.Null(r.Layers[^1].OutputMemory);
+        var mul = r.Operators.Single(o => o.Kind == "mul");
+        Assert.Equal(18, mul.Count);
+        Assert.Equal(Math.Max(mul.AWidth, mul.BWidth), mul.Width);
+        Assert.All(r.Operators.Where(o => o.Kind != "mul"), o => Assert.Equal((o.Width, o.Width), (o.AWidth, o.BWidth)));
+        Assert.Equal(6, r.Memories.Count);
+        Assert.Equal(r.Memories.Select(m => m.Module), r.MemoryModules);
+        var image = r.Memories.Single(m => m.Name == "mem_conv2d1_in");
+        Assert.Equal((392, 16, 392.0, "sram"), (image.Depth, image.Width, image.WritesPerInference, image.Kind));
+        Assert.Null(image.InitFile);
+        var rom = r.Memories.Single(m => m.Name == "rom_dense1");
+        Assert.Equal("rom", rom.Kind);
+        Assert.Equal(5 * 192, rom.Depth);
+        Assert.Equal("rtl/rom_dense1.hex", rom.InitFile);
     }
 
     [Fact]

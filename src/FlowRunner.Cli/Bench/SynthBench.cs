@@ -2,6 +2,7 @@ using System.Globalization;
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Tools;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Stages.Synthesis;
 using FlowRunner.Tech;
 using FlowRunner.Tech.Liberty;
@@ -94,7 +95,7 @@ public static class SynthBench
 
             var fit = SynthCalibration.Fit(name, points, cells, stored.ControlShare);
             var summary = new Table().Border(TableBorder.Rounded).AddColumns("kind", "stored: area scale, base, delay base, per bit", "fitted now", "max |area error| stored", "max |area error| fitted", "max |delay error| stored");
-            foreach (var kind in ScheduleFile.OperatorKinds)
+            foreach (var kind in ScheduleRecord.OperatorKinds)
             {
                 var ps = points.Where(p => p.Operator.Kind == kind).ToList();
                 if (ps.Count == 0) continue;
@@ -128,10 +129,10 @@ public static class SynthBench
                 // The same design without the whole-design factors: what they are fitted on.
                 var setup = SynthSetup.From(Context(new AnalyticalSynthAdapter(), label, folder, loader.PathOf(tech), analyticalDir));
                 var cells = CellCatalog.From(setup.Library);
-                var bare = AnalyticalModel.Estimate(setup.Schedule.Operators, cells,
+                var bare = AnalyticalModel.Estimate(setup.Schedule.Record.Operators, cells,
                     AnalyticalCalibration.For(tech) with { DesignScale = 1, PathScale = 1, SelectLoadGates = 0 });
                 fits[tech].Add(new WholeDesignPoint(label, M(y, "logic_area_um2"), bare.LogicAreaUm2, M(y, "critical_path_ns"), bare.CriticalPathNs - cells.RegisterOverheadNs,
-                    AnalyticalModel.SelectLoads(setup.Schedule.Operators) * cells.GateDelayNs, cells.RegisterOverheadNs));
+                    AnalyticalModel.SelectLoads(setup.Schedule.Record.Operators) * cells.GateDelayNs, cells.RegisterOverheadNs));
                 figures.Add($"{label} {tech} logic area, analytical", M(a, "logic_area_um2"), "um2", 1, "yosys", M(y, "logic_area_um2"));
                 table.AddRow(label, tech, F(M(y, "logic_area_um2")), F(M(a, "logic_area_um2")),
                     (M(a, "logic_area_um2") / M(y, "logic_area_um2")).ToString("F3", CultureInfo.InvariantCulture),
@@ -215,7 +216,7 @@ public static class SynthBench
     }
 
     private static string AsCode(AnalyticalCalibration c) =>
-        string.Join(" ", ScheduleFile.OperatorKinds.Select(k => string.Create(CultureInfo.InvariantCulture,
+        string.Join(" ", ScheduleRecord.OperatorKinds.Select(k => string.Create(CultureInfo.InvariantCulture,
             $"[\"{k}\"] = new({c.Of(k).AreaScale:F4}, {c.Of(k).AreaBase:F4}, {c.Of(k).DelayBase:F4}, {c.Of(k).DelayPerBit:F4}),")))
         + string.Create(CultureInfo.InvariantCulture, $" MacEdge = {c.MacEdge:F4}, MacAddShare = {c.MacAddShare:F4}, MacTreeGates = {c.MacTreeGates:F3}");
 

@@ -1,122 +1,62 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using FlowRunner.Hls.Architecture;
 
 namespace FlowRunner.Hls.Schedule;
 
-/// <summary>One kind of hardware operator and how many the accelerator has: mul (a_width x b_width), add, reg, mux (2:1), cmp.</summary>
-public sealed record OperatorCount(
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("width")] int? Width,
-    [property: JsonPropertyName("a_width")] int? AWidth,
-    [property: JsonPropertyName("b_width")] int? BWidth,
-    [property: JsonPropertyName("count")] long Count,
-    [property: JsonPropertyName("layer")] string? Layer);
-
-/// <summary>The schedule report of hls.emit (schedule.json, format "flowrunner-schedule-1"): cycles per layer and per inference, the
-/// operator inventory and the memory list that the synthesis, memory and power stages consume.</summary>
+/// <summary>Builds hls.emit's schedule record (<see cref="ScheduleRecord"/>): cycles per layer and per inference, the operator inventory and
+/// the memory list that the synthesis, memory and power stages consume.</summary>
 public static class ScheduleReport
 {
-    public const string FormatTag = "flowrunner-schedule-1";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>The operator inventory: the MAC array, accumulators, row buffers, packer, logits and control.</summary>
-    public static IReadOnlyList<OperatorCount> Operators(Accelerator a)
+    public static IReadOnlyList<ScheduledOperator> Operators(Accelerator a)
     {
         var l = a.Lanes;
         var acc = a.AccumulatorRegisterBits;
         var ws = a.Layers.Max(x => x.Stored.Width);
-        var list = new List<OperatorCount>
+        var list = new List<ScheduledOperator>
         {
-            new("mul", null, a.OperandBits, a.WeightBits, (long)l * MacArray.TapsPerLane, null),
+            ScheduledOperator.Mul(a.OperandBits, a.WeightBits, (long)l * MacArray.TapsPerLane),
             // Per lane: the adder tree of 9 products (4 + 2 + 1 + 1 adders, each a bit wider than its operands) and the accumulate adder.
-            new("add", a.OperandBits + a.WeightBits + 1, null, null, (long)l * 4, null),
-            new("add", a.OperandBits + a.WeightBits + 2, null, null, (long)l * 2, null),
-            new("add", a.OperandBits + a.WeightBits + 3, null, null, (long)l * 1, null),
-            new("add", a.OperandBits + a.WeightBits + 4, null, null, (long)l * 1, null),
-            new("add", acc, null, null, l, null),
-            new("reg", acc, null, null, l, null),
-            new("reg", a.OperandBits, null, null, 3L * a.WindowValues, null),
-            new("reg", ws, null, null, 2L * l, null),
-            new("reg", a.Last.Stored.Width, null, null, a.Classes, null),
+            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 1, (long)l * 4),
+            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 2, (long)l * 2),
+            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 3, (long)l * 1),
+            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 4, (long)l * 1),
+            ScheduledOperator.Of("add", acc, l),
+            ScheduledOperator.Of("reg", acc, l),
+            ScheduledOperator.Of("reg", a.OperandBits, 3L * a.WindowValues),
+            ScheduledOperator.Of("reg", ws, 2L * l),
+            ScheduledOperator.Of("reg", a.Last.Stored.Width, a.Classes),
             // Tap selection: a window value out of a row buffer per tap.
-            new("mux", a.OperandBits, null, null, 9L * Math.Max(1, a.WindowValues - 1), null),
+            ScheduledOperator.Of("mux", a.OperandBits, 9L * Math.Max(1, a.WindowValues - 1)),
             // Packer placement and weight/operand selection across layers.
-            new("mux", ws, null, null, 2L * l * l, null),
+            ScheduledOperator.Of("mux", ws, 2L * l * l),
         };
         foreach (var x in a.Layers)
         {
             // Rounding incrementer and two saturation comparators per lane and assignment.
             var assigns = x.AssignStored ? 2 : 1;
-            list.Add(new("add", x.Formats.Output.Width + 1, null, null, (long)l * assigns, x.Name));
-            list.Add(new("cmp", acc, null, null, 2L * l * assigns, x.Name));
+            list.Add(ScheduledOperator.Of("add", x.Formats.Output.Width + 1, (long)l * assigns, x.Name));
+            list.Add(ScheduledOperator.Of("cmp", acc, 2L * l * assigns, x.Name));
         }
         // Control: counters and address registers of the FSM (about 12 counters of the address width) and their incrementers.
         var ctrl = Accelerator.BitsFor(a.Layers.Max(x => (long)x.InputWords + x.WordsPerRun)) + 2;
-        list.Add(new("reg", ctrl, null, null, 12, null));
-        list.Add(new("add", ctrl, null, null, 8, null));
+        list.Add(ScheduledOperator.Of("reg", ctrl, 12));
+        list.Add(ScheduledOperator.Of("add", ctrl, 8));
         return list;
     }
 
-    public static string ToJson(Accelerator a, IReadOnlyList<string> rtlFiles)
+    /// <summary>The schedule record of the accelerator; <paramref name="rtlFiles"/> are relative to the hls.emit folder.</summary>
+    public static ScheduleRecord Of(Accelerator a, IReadOnlyList<string> rtlFiles)
     {
-        var memories = AcceleratorMemories.Of(a).Select(m => new Dictionary<string, object?>
-        {
-            ["name"] = m.Memory.Name,
-            ["module"] = m.Memory.Module,
-            ["depth"] = m.Memory.Depth,
-            ["width"] = m.Memory.Width,
-            ["kind"] = m.Memory.Kind == Tech.Memories.MemoryKind.Rom ? "rom" : "sram",
-            ["reads_per_inference"] = m.Memory.ReadsPerInference,
-            ["writes_per_inference"] = m.Memory.WritesPerInference,
-            ["init_file"] = m.Memory.Kind == Tech.Memories.MemoryKind.Rom ? $"rtl/{m.Memory.Module}.hex" : null,
-            ["layer"] = m.Layer.Name,
-        }).ToList();
-        var doc = new Dictionary<string, object?>
-        {
-            ["format"] = FormatTag,
-            ["top"] = "accel",
-            ["network"] = a.Model.Spec.Name,
-            // The run's formats: with the network description they give every layer's formats exactly (FormatDefaults.For).
-            ["formats"] = new Dictionary<string, string?>
-            {
-                ["format"] = a.Model.Defaults.Format.ToString(),
-                ["accumulator"] = a.Model.Defaults.Accumulator?.ToString(),
-                ["logits"] = a.Model.Defaults.Logits?.ToString(),
-            },
-            ["lanes"] = a.Lanes,
-            ["bus_bits"] = a.Directives.BusBits,
-            ["multipliers_per_lane"] = Directives.TapsPerLane,
-            ["multipliers"] = a.Multipliers,
-            ["rtl_files"] = rtlFiles,
-            ["memory_modules"] = memories.Select(m => m["module"]).ToList(),
-            ["cycles_per_inference"] = a.CyclesPerInference,
-            ["cycles"] = new Dictionary<string, long> { ["load"] = a.LoadBeats, ["compute"] = a.ComputeCycles, ["read"] = a.ReadBeats },
-            ["layers"] = a.Layers.Select(x => new Dictionary<string, object?>
-            {
-                ["name"] = x.Name,
-                ["kind"] = x.KindName,
-                ["cycles"] = x.Cycles,
-                ["macs"] = (long)x.Output.Size * x.FanIn,
-                ["steps"] = (long)x.Pixels * x.Groups * x.Steps,
-                ["input_format"] = x.Formats.Input.ToString(),
-                ["weight_format"] = x.Formats.Weight.ToString(),
-                ["output_format"] = x.Formats.Output.ToString(),
-                ["stored_format"] = x.Stored.ToString(),
-                ["relu"] = x.Relu,
-                ["accum_bits"] = x.AccumulatorBits,
-                ["input_memory"] = x.InputMemory,
-                ["weight_memory"] = x.WeightMemory,
-                ["output_memory"] = a.OutputMemory(x),
-            }).ToList(),
-            ["operators"] = Operators(a),
-            ["memories"] = memories,
-        };
-        return JsonSerializer.Serialize(doc, Json);
+        var rom = Tech.Memories.MemoryKind.Rom;
+        var memories = AcceleratorMemories.Of(a).Select(m => new ScheduleMemory(m.Memory.Name, m.Memory.Module, m.Memory.Depth, m.Memory.Width,
+            m.Memory.Kind == rom ? "rom" : "sram", m.Memory.ReadsPerInference, m.Memory.WritesPerInference,
+            m.Memory.Kind == rom ? $"rtl/{m.Memory.Module}.hex" : null, m.Layer.Name)).ToList();
+        var layers = a.Layers.Select(x => new ScheduleLayer(x.Name, x.KindName, x.Cycles, (long)x.Output.Size * x.FanIn, (long)x.Pixels * x.Groups * x.Steps,
+            x.Formats.Input.ToString(), x.Formats.Weight.ToString(), x.Formats.Output.ToString(), x.Stored.ToString(), x.Relu, x.AccumulatorBits,
+            x.InputMemory, x.WeightMemory, a.OutputMemory(x))).ToList();
+        var formats = new ScheduleFormats(a.Model.Defaults.Format.ToString(), a.Model.Defaults.Accumulator?.ToString(), a.Model.Defaults.Logits?.ToString());
+        return new ScheduleRecord(ScheduleRecord.FormatTag, "accel", a.Model.Spec.Name, formats, a.Lanes, a.Directives.BusBits, Directives.TapsPerLane,
+            a.Multipliers, rtlFiles, memories.Select(m => m.Module).ToList(), a.CyclesPerInference,
+            new ScheduleCycles(a.LoadBeats, a.ComputeCycles, a.ReadBeats), layers, Operators(a), memories);
     }
 }

@@ -57,7 +57,7 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
         var hls = context.FindView(Views.Schedule);
         if (hls is null) return [];
         var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
-        var module = schedule.RtlFiles.Where(File.Exists).SelectMany(Synthesis.VerilogModules.Read).FirstOrDefault(m => m.Name == top);
+        var module = schedule.RtlPaths.Where(File.Exists).SelectMany(Synthesis.VerilogModules.Read).FirstOrDefault(m => m.Name == top);
         if (module is null) return [];
         var pins = new List<global::FlowRunner.Floorplan.Output.DefPin>();
         foreach (var p in module.Ports)
@@ -93,7 +93,7 @@ public sealed record FloorplanInputs(IReadOnlyList<FloorplanMacro> Macros, doubl
         var hls = context.FindView(Views.Schedule);
         if (hls is null) return ([], "accel");
         var schedule = Hls.ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
-        return (schedule.Memories.Where(m => m.Layer is not null).ToDictionary(m => m.Name, m => m.Layer!, StringComparer.Ordinal), schedule.Top);
+        return (schedule.Record.Memories.Where(m => m.Layer is not null).ToDictionary(m => m.Name, m => m.Layer!, StringComparer.Ordinal), schedule.Record.Top);
     }
 
     /// <summary>

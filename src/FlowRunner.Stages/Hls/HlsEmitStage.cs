@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Engine.Tools.Scripting;
 using FlowRunner.Hls;
 using FlowRunner.Hls.Architecture;
@@ -15,7 +16,7 @@ namespace FlowRunner.Stages.Hls;
 /// <remarks>
 /// Reads: the model stage's weights and test images.
 /// Writes: rtl/ (accel.v, accel_&lt;layer&gt;_out/_store.v assignment modules, a behavioral module and ROM image per memory), tb/tb_accel.v,
-/// accel.cpp, vectors.txt, schedule.json (format flowrunner-schedule-1).
+/// accel.cpp, vectors.txt, schedule.json (ScheduleRecord, format flowrunner-schedule-2).
 /// Reports: cycles_per_inference, compute_cycles, lanes, multipliers, accumulator_bits, memories, memory_bits; with `simulate_images`
 /// and Icarus installed also rtl_cycles_measured and rtl_images_checked, and writes activity.vcd (the registers over the first image, which
 /// the OpenSTA power adapter annotates); with `ac_include` and g++ also hls_cpp_images_checked.
@@ -112,6 +113,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
                 throw new StageFailedException($"stage '{c.StageId}': `with.vectors_source` must be dataset or random, got '{v}'");
         }
         var files = AcceleratorFiles.Write(a, model.Net, vectors, c.Directory);
+        ScheduleFile.Write(files.Schedule, c.Directory);
         c.Log.Info($"{a.Model.Spec.Name} at {formats}: {a.Lanes} lane(s), {a.Multipliers} multipliers, {a.AccumulatorBits}-bit accumulators; " +
                    $"{a.CyclesPerInference:N0} cycles per inference ({a.LoadBeats} load, {a.ComputeCycles:N0} compute, {a.ReadBeats} read)");
         foreach (var l in a.Layers)
@@ -136,7 +138,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
 
         IReadOnlyList<Artifact> artifacts =
         [
-            new(Views.Schedule.Name, files.Schedule, "cycles per layer and inference, operators, memories (flowrunner-schedule-1)"),
+            new(Views.Schedule.Name, ScheduleFile.FileName, $"cycles per layer and inference, operators, memories ({ScheduleRecord.FormatTag})"),
             new(Views.Rtl.Name, AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
             new("testbench", files.Testbench, "Verilog test bench: reads vectors.txt (+vectors=FILE), checks every logit"),
             new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),

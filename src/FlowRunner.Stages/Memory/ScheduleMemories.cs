@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Stages.Hls;
 using FlowRunner.Tech.Memories;
 
@@ -15,7 +16,7 @@ public static class ScheduleMemories
     public static IReadOnlyList<ScheduledMemory> Read(string schedulePath, string hlsDirectory)
     {
         var schedule = ScheduleFile.Read(schedulePath, hlsDirectory);
-        var result = schedule.Memories.Select((m, i) => ToLogical(m, schedulePath, $"memories[{i}]")).ToList();
+        var result = schedule.Record.Memories.Select((m, i) => ToLogical(schedule, m, schedulePath, $"memories[{i}]")).ToList();
         var duplicate = result.GroupBy(r => r.Memory.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw Bad(schedulePath, "memories", $"the name '{duplicate.Key}' is used twice");
         var module = result.GroupBy(r => r.Memory.Module).FirstOrDefault(g => g.Count() > 1);
@@ -23,20 +24,14 @@ public static class ScheduleMemories
         return result;
     }
 
-    private static ScheduledMemory ToLogical(ScheduledMemoryTraffic m, string file, string at)
+    private static ScheduledMemory ToLogical(ScheduleFile schedule, ScheduleMemory m, string file, string at)
     {
         if (!Engine.Tools.Scripting.Verilog.IsIdentifier(m.Name)) throw Bad(file, $"{at}.name", $"'{m.Name}' is not a Verilog identifier");
         if (!Engine.Tools.Scripting.Verilog.IsIdentifier(m.Module)) throw Bad(file, $"{at}.module", $"'{m.Module}' is not a Verilog identifier");
-        if (m.Depth < 1) throw Bad(file, $"{at}.depth", "must be a positive integer");
-        if (m.Width < 1) throw Bad(file, $"{at}.width", "must be a positive integer");
-        var kind = (m.Kind ?? "sram").ToLowerInvariant() switch
-        {
-            "sram" or "ram" => MemoryKind.Sram,
-            "rom" => MemoryKind.Rom,
-            var k => throw Bad(file, $"{at}.kind", $"'{k}' is neither \"sram\" nor \"rom\""),
-        };
-        var memory = new LogicalMemory(m.Name, m.Module, m.Depth, m.Width, kind) { ReadsPerInference = m.Reads, WritesPerInference = m.Writes };
-        return new ScheduledMemory(memory, m.InitFile, m.Layer);
+        // The reader has checked the depth, the width and the kind (sram or rom).
+        var kind = m.Kind == "rom" ? MemoryKind.Rom : MemoryKind.Sram;
+        var memory = new LogicalMemory(m.Name, m.Module, m.Depth, m.Width, kind) { ReadsPerInference = m.ReadsPerInference, WritesPerInference = m.WritesPerInference };
+        return new ScheduledMemory(memory, schedule.InitPath(m), m.Layer);
     }
 
     private static StageFailedException Bad(string file, string at, string message) => new($"{file}: {at}: {message}");

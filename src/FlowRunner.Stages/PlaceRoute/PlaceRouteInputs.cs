@@ -60,7 +60,7 @@ public sealed record PlaceRouteInputs(string Netlist, string Top, string Liberty
             var hls = context.FindView(Views.Schedule)
                 ?? throw Fail($"the netlist has black boxes ({string.Join(", ", report.Blackboxes)}) and no stage upstream wrote the schedule that names their RTL; add hls.emit to `needs:`");
             var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
-            var declared = schedule.RtlFiles.SelectMany(VerilogModules.Read).GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var declared = schedule.RtlPaths.SelectMany(VerilogModules.Read).GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             foreach (var b in report.Blackboxes)
                 memories.Add(declared.TryGetValue(b, out var m) ? m : throw Fail($"black box '{b}' of {reportPath} is declared in none of the schedule's RTL files"));
         }

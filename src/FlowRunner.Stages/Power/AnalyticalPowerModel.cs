@@ -2,6 +2,7 @@ using FlowRunner.Models.Activity;
 using FlowRunner.Stages.Memory;
 
 using FlowRunner.Stages.Hls;
+using FlowRunner.Hls.Schedule;
 
 namespace FlowRunner.Stages.Power;
 
@@ -25,7 +26,7 @@ public sealed record PowerAssumptions(double ControlActivity = 0.1, double Clock
 /// </list></summary>
 public static class AnalyticalPowerModel
 {
-    public static PowerBreakdown Estimate(ScheduleFile schedule, ActivityReport activity, MemoryManifest? memories, TechEnergy tech, double clockNs,
+    public static PowerBreakdown Estimate(ScheduleRecord schedule, ActivityReport activity, MemoryManifest? memories, TechEnergy tech, double clockNs,
         PowerAssumptions assumptions, double? synthLogicAreaUm2 = null, long? synthFlipFlops = null)
     {
         if (clockNs <= 0) throw new ArgumentException($"the clock period must be positive, got {clockNs} ns");
@@ -63,7 +64,7 @@ public static class AnalyticalPowerModel
         var aWidth = mul is { AWidth: > 0 } ? mul.AWidth : weightWidth;
         var bWidth = mul is { BWidth: > 0 } ? mul.BWidth : activationWidth;
         long datapathFlops = (long)lanes * accWidth + (long)lanes * taps * weightWidth + (long)taps * activationWidth;
-        var flops = Math.Max(synthFlipFlops ?? schedule.RegisterBits, datapathFlops);
+        var flops = Math.Max(synthFlipFlops ?? schedule.RegisterBits(), datapathFlops);
         var controlFlops = Math.Max(0, flops - datapathFlops);
         var cycles = schedule.CyclesPerInference;
         var control = controlFlops * assumptions.ControlActivity * tech.FlopTogglePj * cycles;
@@ -114,7 +115,7 @@ public static class AnalyticalPowerModel
     }
 
     /// <summary>Logic area without synthesis: the MAC array's multipliers and adders from the tech table, every flip-flop, the muxes and comparators.</summary>
-    public static double AnalyticalLogicArea(ScheduleFile schedule, TechEnergy tech, long flops, int aWidth, int bWidth, int accWidth)
+    public static double AnalyticalLogicArea(ScheduleRecord schedule, TechEnergy tech, long flops, int aWidth, int bWidth, int accWidth)
     {
         var lanes = schedule.Lanes;
         var taps = schedule.MultipliersPerLane;

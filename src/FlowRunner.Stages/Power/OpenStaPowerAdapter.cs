@@ -41,8 +41,8 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         var netlist = synth.ArtifactPath("netlist");
         var liberty = StdCellLiberty(context, inputs.Tech);
         var memoryDir = context.FindView(Views.Memories)?.Directory;
-        var memoryLibs = inputs.Memories is null || memoryDir is null ? [] : MemoryLiberty.Write(inputs.Memories, memoryDir, inputs.Schedule.MemoryModules, context.PathOf("memlib"),
-            inputs.Schedule.CyclesPerInference).ToList();
+        var memoryLibs = inputs.Memories is null || memoryDir is null ? [] : MemoryLiberty.Write(inputs.Memories, memoryDir, inputs.Schedule.Record.MemoryModules, context.PathOf("memlib"),
+            inputs.Schedule.Record.CyclesPerInference).ToList();
 
         var flops = LibertyReader.ReadFile(liberty).Cells.Where(c => c.Group.Group("ff") is not null || c.Group.Group("latch") is not null).Select(c => c.Name).ToHashSet();
         var netlistText = Synthesis.StaTiming.WithoutInstanceParameters(await File.ReadAllTextAsync(netlist, cancellationToken));
@@ -50,7 +50,7 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         await File.WriteAllTextAsync(staNetlist, netlistText, cancellationToken);
         var instances = NetlistScan.Read(netlistText);
         // A netlist synthesized with memory.generate's wrappers instantiates the macros themselves: read their own Liberty views.
-        var memoryCells = inputs.Schedule.MemoryModules.ToHashSet();
+        var memoryCells = inputs.Schedule.Record.MemoryModules.ToHashSet();
         if (inputs.Memories is not null && memoryDir is not null)
             foreach (var macro in inputs.Memories.Macros.Where(m => instances.Any(i => i.Cell == m.Name)))
             {
@@ -60,14 +60,14 @@ public sealed class OpenStaPowerAdapter : IToolAdapter
         // Registers measured by hls.emit's RTL simulation (simulate_images) keep their own rates; the others get their role's.
         var vcd = inputs.Simulated;
         var annotation = ActivityAnnotation.Build(instances, flops, memoryCells, inputs.Activity,
-            inputs.Schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1), vcd?.ByNet);
+            inputs.Schedule.Record.CyclesPerInference, context.Options.Double("control_activity", 0.1), vcd?.ByNet);
         if (vcd is not null)
             context.Log.Info($"activity.vcd: {vcd.Cycles:N0} cycles, {vcd.ByNet.Count} register bits; {annotation.Measured.Count} flip-flops annotated with their measured rate and duty");
         var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();
         // Files of this stage's folder by their relative path: the folder moves into the cache when the stage commits (replay.sh runs there).
         string Named(string path) => StagePaths.For(context.Directory, path);
         string Library(string path) => Synthesis.StaTiming.ReadableLiberty(context.Directory, Named(path));
-        var script = Script(Library(liberty), memoryLibs.Select(Library).ToList(), Named(staNetlist), inputs.Schedule.Top, inputs.ClockNs, annotation, memoryInstances);
+        var script = Script(Library(liberty), memoryLibs.Select(Library).ToList(), Named(staNetlist), inputs.Schedule.Record.Top, inputs.ClockNs, annotation, memoryInstances);
         await File.WriteAllTextAsync(context.PathOf("power.tcl"), script, cancellationToken);
         context.Log.Info($"{annotation.AnnotatedPins} pins annotated: " + string.Join(", ", annotation.PinsByRole.Where(r => r.Value.Count > 0)
             .Select(r => $"{r.Key} {r.Value.Count} at {annotation.RateOf(r.Key):F4}")));

@@ -11,6 +11,7 @@ using FlowRunner.Stages.Model;
 using FlowRunner.Tech;
 
 using FlowRunner.Stages.Hls;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Hls.Vectors;
 
 namespace FlowRunner.Stages.Power;
@@ -29,8 +30,6 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         var tech = c.Tech();
         var hls = c.View(Views.Schedule);
         var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
-        if (schedule.Lanes < 1) throw new StageFailedException($"{schedule.File}: lanes: must be at least 1 (the power model needs the MAC array)");
-        if (schedule.CyclesPerInference < 1) throw new StageFailedException($"{schedule.File}: cycles_per_inference: must be at least 1");
         var memoryStage = c.FindView(Views.Memories);
         MemoryManifest? memories = null;
         if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
@@ -44,23 +43,24 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
 
         var model = ModelArtifacts.From(c);
         var net = BitAccurate(c, model, schedule);
+        var s = schedule.Record;
         var images = await ImagesAsync(c, model, o.Int("images", 1000), ct);
         var sw = Stopwatch.StartNew();
-        var accBits = schedule.Layers.Where(l => l.AccumBits > 0).ToDictionary(l => l.Name, l => l.AccumBits);
+        var accBits = s.Layers.Where(l => l.AccumBits > 0).ToDictionary(l => l.Name, l => l.AccumBits);
         ActivityReport activity;
-        try { activity = ActivityRecorder.Record(net, images, new MacArray(schedule.Lanes, schedule.MultipliersPerLane, accBits), c.Threads, ct); }
+        try { activity = ActivityRecorder.Record(net, images, new MacArray(s.Lanes, s.MultipliersPerLane, accBits), c.Threads, ct); }
         catch (ArgumentException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
         var seconds = sw.Elapsed.TotalSeconds;
         activity = activity with
         {
             Memories = memories is not null
                 ? memories.Logical.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList()
-                : schedule.Memories.Select(m => new MemoryActivity(m.Name, m.Width, m.Reads, m.Writes)).ToList(),
+                : s.Memories.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList(),
         };
-        c.Log.Info($"activity of {images.Count:N0} images on {schedule.Lanes} lanes x {schedule.MultipliersPerLane} multipliers in {seconds:F2} s: "
+        c.Log.Info($"activity of {images.Count:N0} images on {s.Lanes} lanes x {s.MultipliersPerLane} multipliers in {seconds:F2} s: "
             + string.Join("; ", activity.Layers.Select(l => $"{l.Name} operands {l.OperandA.ToggleRate:F3}/{l.OperandB.ToggleRate:F3}, accumulator {l.Accumulator.ToggleRate:F3}")));
-        var unmatched = activity.Layers.Where(l => schedule.Layers.All(s => s.Name != l.Name)).Select(l => l.Name).ToList();
-        if (schedule.Layers.Count > 0 && unmatched.Count > 0)
+        var unmatched = activity.Layers.Where(l => s.Layers.All(x => x.Name != l.Name)).Select(l => l.Name).ToList();
+        if (s.Layers.Count > 0 && unmatched.Count > 0)
             c.Log.Warn($"{schedule.File}: no layer named {string.Join(", ", unmatched)}; their accumulators take the model's full-precision width");
 
         // The RTL simulation measured the control registers (counters, FSM, addresses): their mean rate replaces the 0.1 assumption,
@@ -78,7 +78,7 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
             c.Log.Info($"activity.vcd ({simulated.Cycles:N0} cycles): control registers toggle {measured:F4} a bit a cycle; the analytical model uses it for control_activity");
         }
         var assumptions = new PowerAssumptions(control, o.Double("clock_tree_overhead", 0.5));
-        var analytical = AnalyticalPowerModel.Estimate(schedule, activity, memories, TechEnergy.From(tech), clock, assumptions,
+        var analytical = AnalyticalPowerModel.Estimate(s, activity, memories, TechEnergy.From(tech), clock, assumptions,
             synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
         var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
         return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software) { Simulated = simulated };
@@ -99,8 +99,8 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         return tech.ClockNs;
     }
 
-    /// <summary>The bit-accurate model in the formats the hardware computes in: the option, else the schedule's "formats", else (older schedules)
-    /// its first layer input format and last layer output format, else the model's QAT format, else the fallback.</summary>
+    /// <summary>The bit-accurate model in the formats the hardware computes in: the schedule's "formats" (what hls.emit built), or the `format`
+    /// option with the schedule's last layer output format for the logits.</summary>
     private static BitAccurateNetwork BitAccurate(StageContext c, ModelArtifacts model, ScheduleFile schedule)
     {
         FixedFormat? Parse(string? text, string where)
@@ -110,8 +110,10 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
             catch (FixedFormatException e) { throw new StageFailedException($"{where}: {e.Message}"); }
         }
         var option = Parse(c.Options.String("format"), $"stage '{c.StageId}': option 'format'");
-        if (option is null && schedule.Formats is { } sf)
+        var layers = schedule.Record.Layers;
+        if (option is null)
         {
+            var sf = schedule.Record.Formats;
             // The formats hls.emit built the hardware for: exactly the model's layers, accumulator and logits included.
             try
             {
@@ -122,16 +124,13 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
             catch (FixedFormatException e) { throw new StageFailedException($"{schedule.File}: formats.logits: {e.Message}"); }
             catch (ModelFormatException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
         }
-        // A schedule without "formats": the first layer's input format and the last layer's output format.
-        var format = option
-            ?? Parse(schedule.Layers.FirstOrDefault()?.InputFormat, $"{schedule.File}: layers[0].input_format")
-            ?? Parse(model.Training?.QatFormat, "the model's QAT format");
-        var logitsText = schedule.Layers.LastOrDefault()?.OutputFormat;
+        var format = option;
+        var logitsText = layers.LastOrDefault()?.OutputFormat;
         var logits = Parse(logitsText, $"{schedule.File}: layers[-1].output_format") is { } lf && lf != format ? new LogitsFormat(lf, false) : (LogitsFormat?)null;
         try
         {
             var net = new BitAccurateNetwork(model.Net, FormatDefaults.For(model.Net.Spec, format, null, logits));
-            foreach (var s in schedule.Layers)
+            foreach (var s in layers)
             {
                 var i = Enumerable.Range(0, net.Spec.Layers.Count).FirstOrDefault(k => net.Spec.Layers[k].Name == s.Name, -1);
                 if (i < 0 || net.Formats[i] is not { } f) continue;

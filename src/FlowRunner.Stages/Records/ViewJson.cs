@@ -7,7 +7,8 @@ using FlowRunner.Abstractions;
 namespace FlowRunner.Stages.Records;
 
 /// <summary>The one serializer of the stages' JSON records (snake_case names, indented, ac_fixed&lt;..&gt; kept readable), generated at build time.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
+    RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(Synthesis.SynthReport))]
 [JsonSerializable(typeof(Memory.MemoryManifest))]
 [JsonSerializable(typeof(Floorplan.FloorplanJson))]
@@ -15,6 +16,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(Model.AccuracyRecord))]
 [JsonSerializable(typeof(Model.ProfileRecord))]
 [JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
+[JsonSerializable(typeof(FlowRunner.Hls.Schedule.ScheduleRecord))]
 public sealed partial class ViewJson : JsonSerializerContext
 {
     /// <summary>The context every record is written and read with.</summary>
@@ -22,6 +24,9 @@ public sealed partial class ViewJson : JsonSerializerContext
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // A record field without a default is required and a non-nullable one refuses null: a reader never fills in a silent default.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }

@@ -70,7 +70,7 @@ public sealed class ReportAdapter : IToolAdapter
     {
         var hls = c.FindView(Views.Schedule);
         if (hls is null) return null;
-        try { return ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name)).Layers.FirstOrDefault()?.InputFormat; }
+        try { return ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name)).Record.Layers.FirstOrDefault()?.InputFormat; }
         catch (StageFailedException) { return null; }
     }
 

@@ -4,6 +4,7 @@ using FlowRunner.Abstractions;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Results;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Power;
 
@@ -59,8 +60,8 @@ public static class ReportDetails
     {
         var hls = Stage(s, pointId, HlsEmitStage.KindName, Views.Schedule.Name);
         if (hls is null) return null;
-        ScheduleFile schedule;
-        try { schedule = ScheduleFile.Read(Path.Combine(hls.Directory!, hls.Artifacts.First(a => a.Name == Views.Schedule.Name).RelativePath)); }
+        ScheduleRecord schedule;
+        try { schedule = ScheduleFile.Read(Path.Combine(hls.Directory!, hls.Artifacts.First(a => a.Name == Views.Schedule.Name).RelativePath)).Record; }
         catch (Exception e) when (e is StageFailedException or IOException) { return null; }
         PowerBreakdown? power = null;
         if (Stage(s, pointId, PowerStage.KindName, Views.Power.Name) is { } ps)

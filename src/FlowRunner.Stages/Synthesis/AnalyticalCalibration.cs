@@ -1,4 +1,4 @@
-using FlowRunner.Stages.Hls;
+using FlowRunner.Hls.Schedule;
 
 namespace FlowRunner.Stages.Synthesis;
 
@@ -37,7 +37,7 @@ public sealed record AnalyticalCalibration(string Tech, IReadOnlyDictionary<stri
 
     /// <summary>Uncalibrated: every factor 1 (structural areas), delays one gate per bit.</summary>
     public static AnalyticalCalibration Identity(string tech) => new(tech,
-        ScheduleFile.OperatorKinds.ToDictionary(k => k, _ => new KindCalibration(1, 0, 0, 1)), 0);
+        ScheduleRecord.OperatorKinds.ToDictionary(k => k, _ => new KindCalibration(1, 0, 0, 1)), 0);
 
     // Measured with `flowrunner bench synth` (SynthCalibration.Fit), Yosys 0.23 (synth -flatten; dfflibmap; abc -liberty) and
     // OpenSTA 2.0.17, one generated module per operator and width: a combinational signed a x b multiplier (4x4 .. 32x32, 8x16,
@@ -74,7 +74,7 @@ public sealed record AnalyticalCalibration(string Tech, IReadOnlyDictionary<stri
     };
 
     private static AnalyticalCalibration Mean(string tech) => new(tech,
-        ScheduleFile.OperatorKinds.ToDictionary(k => k, k => new KindCalibration(
+        ScheduleRecord.OperatorKinds.ToDictionary(k => k, k => new KindCalibration(
             Measured.Values.Average(c => c.Of(k).AreaScale), Measured.Values.Average(c => c.Of(k).AreaBase),
             Measured.Values.Average(c => c.Of(k).DelayBase), Measured.Values.Average(c => c.Of(k).DelayPerBit))),
         Measured.Values.Average(c => c.ControlShare)) 

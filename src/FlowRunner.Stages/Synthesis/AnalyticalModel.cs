@@ -1,4 +1,4 @@
-using FlowRunner.Stages.Hls;
+using FlowRunner.Hls.Schedule;
 
 namespace FlowRunner.Stages.Synthesis;
 

@@ -16,8 +16,8 @@ public sealed class AnalyticalSynthAdapter : IToolAdapter
     public Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var setup = SynthSetup.From(context);
-        var s = setup.Schedule;
-        if (s.Operators.Count == 0) throw new StageFailedException($"{s.File}: operators: the schedule lists no operators; the analytical model has nothing to count");
+        var s = setup.Schedule.Record;
+        if (s.Operators.Count == 0) throw new StageFailedException($"{setup.Schedule.File}: operators: the schedule lists no operators; the analytical model has nothing to count");
         CellCatalog cells;
         try
         {

@@ -1,8 +1,8 @@
 using System.Text;
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Tech.Liberty;
 
-using FlowRunner.Stages.Hls;
 
 namespace FlowRunner.Stages.Synthesis;
 
@@ -89,7 +89,7 @@ public static class SynthCalibration
     public static AnalyticalCalibration Fit(string tech, IReadOnlyList<CalibrationPoint> points, CellCatalog cells, double controlShare)
     {
         var kinds = new Dictionary<string, KindCalibration>();
-        foreach (var kind in ScheduleFile.OperatorKinds)
+        foreach (var kind in ScheduleRecord.OperatorKinds)
         {
             var ps = points.Where(p => p.Operator.Kind == kind && p.YosysAreaUm2 > 0).ToList();
             if (ps.Count == 0) { kinds[kind] = new KindCalibration(1, 0, 0, 1); continue; }

@@ -21,11 +21,11 @@ public sealed class YosysSynthAdapter : IToolAdapter
     public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var setup = SynthSetup.From(context);
-        var s = setup.Schedule;
-        if (s.RtlFiles.Count == 0) throw new StageFailedException($"{s.File}: rtl_files: the schedule lists no RTL files");
+        var s = setup.Schedule.Record;
+        if (s.RtlFiles.Count == 0) throw new StageFailedException($"{setup.Schedule.File}: rtl_files: the schedule lists no RTL files");
         context.Log.Info($"yosys: {s.RtlFiles.Count} RTL file(s), top {s.Top}, black boxes: {(s.MemoryModules.Count == 0 ? "none" : string.Join(", ", s.MemoryModules))}; liberty {setup.LibertyPath}");
         context.Log.Progress(0.1, "yosys");
-        var run = await YosysFlow.SynthesizeAsync(context.Tools, context.Directory, s.Top, s.RtlFiles, s.MemoryModules.ToHashSet(), setup.LibertyPath, setup.Library, cancellationToken);
+        var run = await YosysFlow.SynthesizeAsync(context.Tools, context.Directory, s.Top, setup.Schedule.RtlPaths, s.MemoryModules.ToHashSet(), setup.LibertyPath, setup.Library, cancellationToken);
         context.Log.Info($"yosys: {run.Stat.ChipArea:F1} um2, {run.CellCount} cells, {run.FlipFlops} flip-flops in {run.Duration.TotalSeconds:F1} s");
         if (run.Latches > 0) context.Log.Warn($"the netlist has {run.Latches} latch(es): some RTL signal is not assigned on every path");
 
@@ -81,7 +81,7 @@ public sealed class YosysSynthAdapter : IToolAdapter
 
     private static IEnumerable<Metric> AnalyticalTiming(SynthSetup setup)
     {
-        var e = AnalyticalModel.Estimate(setup.Schedule.Operators, CellCatalog.From(setup.Library), AnalyticalCalibration.For(setup.Tech.Name));
+        var e = AnalyticalModel.Estimate(setup.Schedule.Record.Operators, CellCatalog.From(setup.Library), AnalyticalCalibration.For(setup.Tech.Name));
         return [new("critical_path_ns", e.CriticalPathNs, "ns"), new("fmax_mhz", e.FmaxMhz, "MHz")];
     }
 }

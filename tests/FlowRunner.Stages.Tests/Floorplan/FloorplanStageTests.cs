@@ -28,12 +28,12 @@ public sealed class FloorplanStageTests : IDisposable
         ("conv1_w_m0", "conv1_w", 60, 40), ("fmap1_m0", "fmap1", 120, 90), ("fmap1_m1", "fmap1", 120, 90), ("dense_w_m0", "dense_w", 200, 60),
     ];
 
-    private const string Schedule = """
-        { "top": "mnist_accel", "memories": [
-          { "name": "conv1_w", "depth": 72, "width": 8, "kind": "rom", "reads_per_inference": 48672, "layer": "conv1" },
-          { "name": "fmap1", "depth": 5408, "width": 8, "kind": "sram", "reads_per_inference": 48672, "writes_per_inference": 5408, "layer": "conv2" },
-          { "name": "dense_w", "depth": 17280, "width": 8, "kind": "rom", "reads_per_inference": 17280, "layer": "dense" } ] }
-        """;
+    private static string Schedule(IReadOnlyList<string>? rtlFiles = null) => TestSchedules.Json(TestSchedules.Record(top: "mnist_accel", rtlFiles: rtlFiles, memories:
+    [
+        TestSchedules.Memory("conv1_w", 72, 8, "rom", reads: 48672, layer: "conv1"),
+        TestSchedules.Memory("fmap1", 5408, 8, "sram", reads: 48672, writes: 5408, layer: "conv2"),
+        TestSchedules.Memory("dense_w", 17280, 8, "rom", reads: 17280, layer: "dense"),
+    ]));
 
     private StageOutput MemoryOutput()
     {
@@ -54,8 +54,9 @@ public sealed class FloorplanStageTests : IDisposable
     }
 
     private StageContext Context(Dictionary<string, object?> with, double? logicArea = 30000, bool hls = true, string stage = "floorplan", string tech = "generic45",
-        string schedule = Schedule)
+        string? schedule = null)
     {
+        schedule ??= Schedule();
         var inputs = new List<StageOutput>();
         if (logicArea is double a) inputs.Add(new StageOutput("synth", "synth", "yosys", Path.Combine(_root, "synth"), [new Metric("logic_area_um2", a, "um2")], []));
         inputs.Add(MemoryOutput());
@@ -191,7 +192,7 @@ public sealed class FloorplanStageTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_root, "hls"));
         File.WriteAllText(Path.Combine(_root, "hls", "top.v"), "module mnist_accel (input clk, input [3:0] wdata, output [1:0] rdata, output done);\nendmodule\n");
-        var schedule = Schedule.Replace("\"top\": \"mnist_accel\",", "\"top\": \"mnist_accel\", \"rtl_files\": [\"top.v\"],");
+        var schedule = Schedule(["top.v"]);
         var c = Context(new() { ["row_site"] = "core" }, tech: "osu018", schedule: schedule);
         var result = await Run(c);
         Assert.Contains(result.Artifacts, a => a.Name == "tech_lef");

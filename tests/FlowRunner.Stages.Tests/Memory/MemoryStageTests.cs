@@ -20,19 +20,12 @@ public sealed class MemoryStageTests : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
-    private const string Schedule = """
-        {
-          "top": "mnist_accel",
-          "memories": [
-            { "name": "conv1_w", "module": "conv1_w_rom", "depth": 72, "width": 8, "kind": "rom",
-              "reads_per_inference": 48672, "writes_per_inference": 0, "init_file": "rom/conv1_w.hex", "layer": "conv1" },
-            { "name": "fmap1", "module": "fmap1_ram", "depth": 5408, "width": 8, "kind": "sram",
-              "reads_per_inference": 48672, "writes_per_inference": 5408, "layer": 1 },
-            { "name": "dense_w", "module": "dense_w_rom", "depth": 17280, "width": 8, "kind": "rom",
-              "reads_per_inference": 17280 }
-          ]
-        }
-        """;
+    private static readonly string Schedule = TestSchedules.Json(TestSchedules.Record(top: "mnist_accel", memories:
+    [
+        TestSchedules.Memory("conv1_w", 72, 8, "rom", reads: 48672, layer: "conv1", module: "conv1_w_rom", initFile: "rom/conv1_w.hex"),
+        TestSchedules.Memory("fmap1", 5408, 8, "sram", reads: 48672, writes: 5408, layer: "conv2", module: "fmap1_ram"),
+        TestSchedules.Memory("dense_w", 17280, 8, "rom", reads: 17280, module: "dense_w_rom"),
+    ]));
 
     private StageContext Context(string schedule, Dictionary<string, object?> with, string? tech = "generic45")
     {

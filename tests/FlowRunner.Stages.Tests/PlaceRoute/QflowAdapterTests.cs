@@ -62,10 +62,8 @@ public sealed class QflowAdapterTests : IDisposable
     {
         var hlsDir = Folder("hls");
         foreach (var f in new[] { "accel.v", "bb.v" }) File.Copy(Path.Combine(AppContext.BaseDirectory, "Power", "Data", f), Path.Combine(hlsDir, f));
-        File.WriteAllText(Path.Combine(hlsDir, "schedule.json"), """
-            { "format": "flowrunner-schedule-1", "top": "accel", "lanes": 1, "cycles_per_inference": 400, "rtl_files": ["accel.v", "bb.v"],
-              "memory_modules": ["mem_in", "rom_conv1"], "layers": [], "operators": [], "memories": [] }
-            """);
+        File.WriteAllText(Path.Combine(hlsDir, "schedule.json"),
+            TestSchedules.Json(TestSchedules.Record(lanes: 1, cyclesPerInference: 400, rtlFiles: ["accel.v", "bb.v"], memoryModules: ["mem_in", "rom_conv1"])));
         var hls = new StageOutput("hls", "hls.emit", "emit", hlsDir, [], [new Artifact("schedule", "schedule.json")]);
         var synthDir = Folder("synth");
         var s = await new YosysSynthAdapter().RunAsync(Context("synth", SynthStage.KindName, "yosys", synthDir, new(), [hls], tech), CancellationToken.None);

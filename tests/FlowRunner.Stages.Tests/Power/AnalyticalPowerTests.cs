@@ -61,7 +61,7 @@ public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerF
     [Fact]
     public void Energy_scales_with_the_toggle_rate()
     {
-        var schedule = ScheduleFile.Read(fx.Hls.ArtifactPath("schedule"));
+        var schedule = ScheduleFile.Read(fx.Hls.ArtifactPath("schedule")).Record;
         var tech = TechEnergy.From(TechLoader.LoadFile(new TechLoader(fx.TechRoot).PathOf("generic45")));
         SignalActivity S(string what, int bits, int units, double toggles, long steps) => new(what, bits, units, toggles, toggles / (steps * units * bits));
         ActivityReport Activity(double scale) => new(1, 2, 9, [new LayerActivity("conv2d1", "conv2d", 2704, 2704 * 18, 48672,

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Network;
 using FlowRunner.Models.Training;
@@ -24,35 +25,24 @@ public sealed class PowerFixture : IDisposable
     public StageOutput Hls { get; }
     public StageOutput Memory { get; }
 
-    public const string Schedule = """
-        {
-          "format": "flowrunner-schedule-1", "top": "accel", "network": "mnist-cnn",
-          "lanes": 2, "bus_bits": 32, "multipliers_per_lane": 9,
-          "cycles_per_inference": 110000, "cycles": { "load": 392, "compute": 109600, "read": 8 },
-          "layers": [
-            { "name": "conv2d1", "kind": "conv2d", "cycles": 2800, "macs": 48672, "steps": 2704, "input_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>",
-              "weight_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "output_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "accum_bits": 20,
-              "input_memory": "mem_in", "weight_memory": "rom_conv1", "output_memory": "mem_fm1" },
-            { "name": "conv2d2", "kind": "conv2d", "cycles": 9400, "macs": 124416, "steps": 9216, "input_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>",
-              "weight_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "output_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "accum_bits": 23 },
-            { "name": "dense1", "kind": "dense", "cycles": 1000, "macs": 17280, "steps": 960, "input_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>",
-              "weight_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "output_format": "ac_fixed<8,4,true,AC_RND,AC_SAT>", "accum_bits": 27 }
-          ],
-          "operators": [
-            { "kind": "mul", "a_width": 8, "b_width": 8, "count": 18, "layer": null },
-            { "kind": "add", "width": 27, "count": 18, "layer": null },
-            { "kind": "reg", "width": 1, "count": 600, "layer": null },
-            { "kind": "mux", "width": 8, "count": 40, "layer": null },
-            { "kind": "cmp", "width": 16, "count": 6, "layer": null }
-          ],
-          "memory_modules": ["mem_in", "mem_fm1", "rom_conv1"],
-          "memories": [
-            { "name": "mem_in", "module": "mem_in", "depth": 392, "width": 16, "kind": "sram", "reads_per_inference": 20000, "writes_per_inference": 392, "init_file": null, "layer": "conv2d1" },
-            { "name": "mem_fm1", "module": "mem_fm1", "depth": 2704, "width": 16, "kind": "sram", "reads_per_inference": 60000, "writes_per_inference": 2704, "init_file": null, "layer": "conv2d2" },
-            { "name": "rom_conv1", "module": "rom_conv1", "depth": 8, "width": 144, "kind": "rom", "reads_per_inference": 2704, "writes_per_inference": 0, "init_file": null, "layer": "conv2d1" }
-          ]
-        }
-        """;
+    public static readonly string Schedule = TestSchedules.Json(TestSchedules.Record(lanes: 2, multipliersPerLane: 9, cyclesPerInference: 110000,
+        layers:
+        [
+            TestSchedules.Layer("conv2d1", 2800, 48672, 2704, 20, inputMemory: "mem_in", weightMemory: "rom_conv1", outputMemory: "mem_fm1"),
+            TestSchedules.Layer("conv2d2", 9400, 124416, 9216, 23),
+            TestSchedules.Layer("dense1", 1000, 17280, 960, 27, kind: "dense"),
+        ],
+        operators:
+        [
+            ScheduledOperator.Mul(8, 8, 18), ScheduledOperator.Of("add", 27, 18), ScheduledOperator.Of("reg", 1, 600), ScheduledOperator.Of("mux", 8, 40),
+            ScheduledOperator.Of("cmp", 16, 6),
+        ],
+        memories:
+        [
+            TestSchedules.Memory("mem_in", 392, 16, "sram", reads: 20000, writes: 392, layer: "conv2d1"),
+            TestSchedules.Memory("mem_fm1", 2704, 16, "sram", reads: 60000, writes: 2704, layer: "conv2d2"),
+            TestSchedules.Memory("rom_conv1", 8, 144, "rom", reads: 2704, layer: "conv2d1"),
+        ]));
 
     public PowerFixture()
     {

@@ -1,9 +1,12 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
+using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Floorplan;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Stages.Model;
 using FlowRunner.Stages.Power;
 using FlowRunner.Stages.Synthesis;
+using FlowRunner.Stages.Tests.Support;
 
 namespace FlowRunner.Stages.Tests.Records;
 
@@ -67,6 +70,32 @@ public class RecordTests
         RoundTrip(new ProfileRecord(2000, [new ProfileTensor("input", "input", 1, 1), new ProfileTensor("conv1.weights", "weights", 1.6655, 2)]).ToJson(),
             j => ProfileRecord.FromJson(j).ToJson(), "\"format\": \"flowrunner-profile-1\"", "\"images\": 2000", "\"max_abs\": 1.6655", "\"int_bits\": 2",
             "\"tensor\": \"conv1.weights\"", "\"kind\": \"weights\"");
+
+    [Fact]
+    public void Schedule_record_round_trips_through_its_file()
+    {
+        var record = TestSchedules.Record(lanes: 4, cyclesPerInference: 1234, rtlFiles: ["rtl/accel.v"],
+            layers: [TestSchedules.Layer("conv1", 1000, 9000, 250, 20, outputMemory: "mem_dense1_in"), TestSchedules.Layer("dense1", 200, 1920, 60, 24, kind: "dense")],
+            operators: [ScheduledOperator.Mul(8, 6, 36), ScheduledOperator.Of("reg", 20, 4, "conv1")],
+            memories: [TestSchedules.Memory("rom_conv1", 25, 288, "rom", reads: 250, layer: "conv1", initFile: "rtl/rom_conv1.hex")]);
+        var dir = Directory.CreateTempSubdirectory("flowrunner-schedule-").FullName;
+        try
+        {
+            ScheduleFile.Write(record, dir);
+            var json = File.ReadAllText(Path.Combine(dir, ScheduleFile.FileName));
+            var back = ScheduleFile.Read(Path.Combine(dir, ScheduleFile.FileName));
+            RoundTrip(json, _ => ScheduleFile.ToJson(back.Record), "\"format\": \"flowrunner-schedule-2\"", "\"cycles_per_inference\": 1234",
+                "\"multipliers_per_lane\": 9", "\"a_width\": 8", "\"b_width\": 6", "\"reads_per_inference\": 250", "\"init_file\": \"rtl/rom_conv1.hex\"",
+                "\"accumulator\": null", "\"output_memory\": null", "\"format\": \"ac_fixed<8,4,true,AC_RND,AC_SAT>\"");
+            Assert.Equal(Path.Combine(dir, "rtl", "rom_conv1.hex"), back.InitPath(back.Record.Memories[0]));
+            Assert.Equal(record.Layers, back.Record.Layers);
+            Assert.Equal(record.Operators, back.Record.Operators);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 
     [Fact]
     public void A_reader_refuses_another_version_a_missing_one_and_malformed_json_naming_the_file()

@@ -191,7 +191,7 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
         var cleanFixture = new SynthFixture(clean);
         var cc = cleanFixture.Context(cleanFixture.CopyFixtureHls(), "osu018", "yosys", directory: Path.Combine(clean, "synth"));
         var setup = SynthSetup.From(cc);
-        var run = await YosysFlow.SynthesizeAsync(cc.Tools, cc.Directory, setup.Schedule.Top, setup.Schedule.RtlFiles, setup.Schedule.MemoryModules.ToHashSet(),
+        var run = await YosysFlow.SynthesizeAsync(cc.Tools, cc.Directory, setup.Schedule.Record.Top, setup.Schedule.RtlPaths, setup.Schedule.Record.MemoryModules.ToHashSet(),
             setup.LibertyPath, setup.Library, CancellationToken.None);
         var powerSynth = await fx.SynthesizedNetlistAsync(fx.Folder("synth-power-clean"));
         foreach (var payload in Payloads)
@@ -226,7 +226,7 @@ public sealed class ScriptInjectionTests(PowerFixture fx) : IClassFixture<PowerF
             var netlist = Path.Combine(staDir, "netlist.v");
             File.Copy(run.NetlistPath, netlist);
             var staTools = new ToolRunner(staDir, fx.Log, new RetrySpec(1, 0, 120), new ToolLocator());
-            var timing = await YosysFlow.TimeAsync(staTools, staDir, lib, run with { NetlistPath = netlist }, setup.Schedule.Top, 10, 1.8, CancellationToken.None);
+            var timing = await YosysFlow.TimeAsync(staTools, staDir, lib, run with { NetlistPath = netlist }, setup.Schedule.Record.Top, 10, 1.8, CancellationToken.None);
             Assert.NotNull(timing);
             // OpenSTA's read_liberty opens the string form of its argument list, so such a Liberty is read from a plain-named copy.
             Assert.Contains("read_liberty sta-inputs/0.lib", File.ReadAllLines(Path.Combine(staDir, StaTiming.ScriptFile)));

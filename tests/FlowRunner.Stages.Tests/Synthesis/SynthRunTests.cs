@@ -1,3 +1,5 @@
+using FlowRunner.Stages.Tests.Support;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Abstractions;
 using FlowRunner.Stages.Synthesis;
 using FlowRunner.Tech.Liberty;
@@ -174,12 +176,8 @@ public sealed class SynthRunTests : IDisposable
         endmodule
         """;
 
-    private const string MultiplierSchedule = """
-        { "format": "flowrunner-schedule-1", "top": "accel", "rtl_files": ["rtl/accel.v"], "memory_modules": [],
-          "operators": [ { "kind": "mul", "a_width": 8, "b_width": 8, "count": 1, "layer": null },
-                         { "kind": "reg", "width": 8, "count": 2, "layer": null },
-                         { "kind": "reg", "width": 16, "count": 1, "layer": null } ] }
-        """;
+    private static readonly string MultiplierSchedule = TestSchedules.Json(TestSchedules.Record(lanes: 1, multipliersPerLane: 1, rtlFiles: ["rtl/accel.v"],
+        operators: [ScheduledOperator.Mul(8, 8, 1), ScheduledOperator.Of("reg", 8, 2), ScheduledOperator.Of("reg", 16, 1)]));
 
     [Theory]
     [InlineData("osu018")]

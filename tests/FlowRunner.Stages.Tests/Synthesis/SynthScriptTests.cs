@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Stages.Synthesis;
 using FlowRunner.Tech.Liberty;
 
@@ -40,12 +41,14 @@ public sealed class SynthScriptTests
     public void Schedule_reader_resolves_rtl_paths_and_reads_the_operator_inventory()
     {
         var s = ScheduleFile.Read(SynthFixture.Data("fixture/schedule.json"), "/hls");
-        Assert.Equal("accel", s.Top);
-        Assert.Equal(["/hls/rtl/accel.v", "/hls/rtl/mem_in.v", "/hls/rtl/rom_w.v"], s.RtlFiles);
-        Assert.Equal(["mem_in", "rom_w"], s.MemoryModules);
-        Assert.Equal(7, s.Operators.Count);
-        Assert.Equal(new ScheduledOperator("mul", 8, 8, 8, 2), s.Operators[0]);
-        Assert.Equal(new ScheduledOperator("reg", 1, 1, 1, 6), s.Operators[4]);
+        Assert.Equal("accel", s.Record.Top);
+        Assert.Equal(["/hls/rtl/accel.v", "/hls/rtl/mem_in.v", "/hls/rtl/rom_w.v"], s.RtlPaths);
+        Assert.Equal("/hls/rtl/rom_w.hex", s.InitPath(s.Record.Memories[1]));
+        Assert.Null(s.InitPath(s.Record.Memories[0]));
+        Assert.Equal(["mem_in", "rom_w"], s.Record.MemoryModules);
+        Assert.Equal(7, s.Record.Operators.Count);
+        Assert.Equal(ScheduledOperator.Mul(8, 8, 2), s.Record.Operators[0]);
+        Assert.Equal(ScheduledOperator.Of("reg", 1, 6), s.Record.Operators[4]);
     }
 
     [Fact]
@@ -60,19 +63,29 @@ public sealed class SynthScriptTests
             Assert.Contains("does not exist", missing.Message);
 
             var path = Path.Combine(dir, "schedule.json");
-            File.WriteAllText(path, """{ "operators": [ { "kind": "mul", "a_width": 8, "b_width": 8, "count": 1 }, { "kind": "div", "width": 8, "count": 1 } ] }""");
-            var bad = Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir));
-            Assert.Contains("operators[1].kind", bad.Message);
-            Assert.Contains("'div'", bad.Message);
-
-            File.WriteAllText(path, """{ "operators": [ { "kind": "add", "count": 3 } ] }""");
-            Assert.Contains("operators[0].width", Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message);
-
-            File.WriteAllText(path, "{ \"top\": \"accel\",\n  \"rtl_files\": [ 1 ] }");
-            Assert.Contains("rtl_files[0]", Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message);
-
-            File.WriteAllText(path, "{ \"top\": \n");
-            Assert.Contains($"{path}:", Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message);
+            var good = File.ReadAllText(SynthFixture.Data("fixture/schedule.json"));
+            string Error(string json)
+            {
+                File.WriteAllText(path, json);
+                return Assert.Throws<StageFailedException>(() => ScheduleFile.Read(path, dir)).Message;
+            }
+            var bad = Error(good.Replace("\"kind\": \"cmp\"", "\"kind\": \"div\""));
+            Assert.Contains("operators[6].kind", bad);
+            Assert.Contains("'div'", bad);
+            Assert.Contains("operators[1].width", Error(good.Replace("{ \"kind\": \"add\", \"width\": 20,", "{ \"kind\": \"add\", \"width\": 0,")));
+            Assert.Contains("operators[1]: a add has one width", Error(good.Replace("\"width\": 20, \"a_width\": 20, \"b_width\": 20, \"count\": 2", "\"width\": 20, \"a_width\": 19, \"b_width\": 20, \"count\": 2")));
+            Assert.Contains("rtl_files[0]", Error(good.Replace("\"rtl/accel.v\"", "1")));
+            Assert.Contains("rtl_files[0]", Error(good.Replace("\"rtl/accel.v\"", "\" \"")));
+            Assert.Contains("memories[0].kind", Error(good.Replace("\"kind\": \"sram\"", "\"kind\": \"flash\"")));
+            // Every field is required: a missing one is named, never read as 0.
+            var lanes = Error(good.Replace("\"lanes\": 2, ", ""));
+            Assert.Contains(path, lanes);
+            Assert.Contains("lanes", lanes);
+            Assert.Contains("init_file", Error(good.Replace("\"init_file\": null, ", "")));
+            // Another format, or none, says to rerun hls.emit's writer.
+            Assert.Contains("flowrunner-schedule-2", Error(good.Replace("flowrunner-schedule-2", "flowrunner-schedule-1")));
+            Assert.Contains("no \"format\"", Error("{ \"top\": \"accel\" }"));
+            Assert.Contains($"{path}:", Error("{ \"format\": \"flowrunner-schedule-2\", \"top\": \n"));
         }
         finally
         {
