@@ -1,52 +1,35 @@
 using FlowRunner.Abstractions;
-using FlowRunner.Models.Network;
-using FlowRunner.Numerics.Formats;
 
 namespace FlowRunner.Stages.Power;
 
-/// <summary>Adapter "analytical" of `power`: the documented model of <see cref="AnalyticalPowerModel"/>, no tool needed.</summary>
-public sealed class AnalyticalPowerAdapter : IToolAdapter
+/// <summary>Adapter "analytical" of `power`: the documented model of <see cref="AnalyticalPowerModel"/> on the measured activity, no tool needed.</summary>
+public sealed class AnalyticalPowerAdapter : PowerAdapter
 {
-    public string StageKind => PowerStage.KindName;
-    public string Id => "analytical";
-    public int Priority => 10;
-    public IReadOnlyList<string> RequiredTools => [];
+    public override string Id => "analytical";
+    public override int Priority => 10;
+    public override IReadOnlyList<string> RequiredTools => [];
 
-    public Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken) =>
+    public override Task<IReadOnlyList<ToolInfo>> ProbeAsync(IToolLocator locator, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ToolInfo>>([]);
 
-    public async Task<StageResult> RunAsync(StageContext context, CancellationToken cancellationToken)
-    {
-        var inputs = await Gather(context, cancellationToken);
-        return await Finish(context, inputs, cancellationToken);
-    }
+    protected override Task<PowerEstimate> EstimateAsync(StageContext context, PowerViews views, PowerActivity activity, CancellationToken cancellationToken) =>
+        Task.FromResult(new PowerEstimate(Estimate(context, views, activity), [], []));
 
-    /// <summary>Writes activity.json and power.json of the analytical estimate and returns its metrics.</summary>
-    internal static async Task<StageResult> Finish(StageContext context, PowerInputs inputs, CancellationToken cancellationToken)
+    /// <summary>The analytical breakdown of the point. The RTL simulation measured the control registers (counters, FSM, addresses): their mean
+    /// rate replaces the 0.1 assumption, unless the recipe sets control_activity.</summary>
+    internal static PowerBreakdown Estimate(StageContext c, PowerViews views, PowerActivity activity)
     {
-        var p = inputs.Analytical;
-        await File.WriteAllTextAsync(context.PathOf(PowerMetrics.ActivityFile), inputs.Activity.ToJson(), cancellationToken);
-        await File.WriteAllTextAsync(context.PathOf(PowerMetrics.PowerFile), p.ToJson(), cancellationToken);
-        Log(context, p);
-        return new StageResult(PowerMetrics.From(p, inputs), PowerMetrics.Artifacts());
-    }
-
-    /// <summary>Runs <see cref="PowerInputs.GatherAsync"/>, turning model errors into stage errors.</summary>
-    internal static async Task<PowerInputs> Gather(StageContext context, CancellationToken ct)
-    {
-        try { return await PowerInputs.GatherAsync(context, ct); }
-        catch (Exception e) when (e is ModelFormatException or FixedFormatException)
+        var o = c.Options;
+        var control = o.Double("control_activity", 0.1);
+        var simulated = views.Simulated;
+        if (!o.Has("control_activity") && simulated?.MeanRate(net => ActivityAnnotation.RoleOf(net) == "control") is { } measured)
         {
-            throw new StageFailedException($"stage '{context.StageId}': {e.Message}");
+            control = measured;
+            c.Log.Info($"activity.vcd ({simulated.Cycles:N0} cycles): control registers toggle {measured:F4} a bit a cycle; the analytical model uses it for control_activity");
         }
-    }
-
-    internal static void Log(StageContext context, PowerBreakdown p)
-    {
-        var s = p.Software!;
-        context.Log.Info($"{p.Tech} at {p.ClockNs:G4} ns: {p.Cycles:N0} cycles = {p.LatencyUs:G4} us; {p.EnergyPj / 1e6:G4} uJ an inference = {p.PowerMw:G4} mW "
-            + $"(logic {p.LogicPj / 1e6:G3} uJ, memory {p.MemoryPj / 1e6:G3}, clock {p.ClockPj / 1e6:G3}, leakage {p.LeakagePj / 1e6:G3}); area {p.AreaUm2:N0} um2");
-        context.Log.Info($"software on {s.Core}: {s.LatencyUs / 1000:G4} ms, {s.PowerMw:G3} mW, {s.EnergyUj:G4} uJ; hardware {s.LatencyUs / p.LatencyUs:G3}x faster, "
-            + $"{s.EnergyUj * 1e6 / p.EnergyPj:G3}x less energy");
+        var assumptions = new PowerAssumptions(control, o.Double("clock_tree_overhead", 0.5));
+        var synth = views.Synth;
+        return AnalyticalPowerModel.Estimate(views.Schedule.Record, activity.Report, views.Memories, TechEnergy.From(views.Tech), views.ClockNs, assumptions,
+            synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null);
     }
 }

@@ -1,8 +1,6 @@
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Models.Activity;
 using FlowRunner.Stages.Memory;
-
-using FlowRunner.Stages.Hls;
-using FlowRunner.Hls.Schedule;
 
 namespace FlowRunner.Stages.Power;
 
@@ -76,33 +74,27 @@ public static class AnalyticalPowerModel
         }
         var clock = flops * tech.FlopClockPj * (1 + assumptions.ClockTreeOverhead) * cycles;
 
-        var memoryRows = new List<MemoryEnergy>();
-        if (memories is not null)
-            foreach (var l in memories.Logical)
-                memoryRows.Add(new MemoryEnergy(l.Name, l.ReadsPerInference, l.WritesPerInference, l.ReadEnergyPj, l.WriteEnergyPj,
-                    l.ReadsPerInference * l.ReadEnergyPj + l.WritesPerInference * l.WriteEnergyPj, l.LeakageUw));
+        var memoryRows = MemoryEnergy.Of(memories);
 
         var (logicArea, areaSource) = synthLogicAreaUm2 is { } synthArea ? (synthArea, "synth")
             : (AnalyticalLogicArea(schedule, tech, flops, aWidth, bWidth, accWidth), "analytical (tech operation areas)");
+        var logicLeakage = logicArea * tech.LeakageNwPerUm2 * 1e-6;
+        var memoryLeakage = memoryRows.Sum(m => m.LeakageUw) / 1000;
         return new PowerBreakdown
         {
             Tech = tech.Tech,
             ClockNs = clockNs,
             Cycles = cycles,
-            MultiplierPj = mulPj,
-            AdderPj = addPj,
-            RegisterPj = regPj,
-            ControlPj = control,
+            LogicPj = mulPj + addPj + regPj + control,
             MemoryPj = memoryRows.Sum(m => m.EnergyPj),
             ClockPj = clock,
-            LogicLeakageMw = logicArea * tech.LeakageNwPerUm2 * 1e-6,
-            MemoryLeakageMw = memoryRows.Sum(m => m.LeakageUw) / 1000,
+            LeakageMw = logicLeakage + memoryLeakage,
+            Analytical = new AnalyticalParts(mulPj, addPj, regPj, control, logicLeakage, memoryLeakage, layers),
             LogicAreaUm2 = logicArea,
             LogicAreaSource = areaSource,
             MemoryAreaUm2 = memories?.Logical.Sum(l => l.AreaUm2) ?? 0,
             FlipFlops = flops,
             Memories = memoryRows,
-            Layers = layers,
             Assumptions =
             [
                 $"operation energies at input activity {TechEnergy.TableActivity} scaled by measured toggles per bit per cycle over {TechEnergy.TableActivity}",

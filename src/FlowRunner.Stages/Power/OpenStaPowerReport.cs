@@ -11,6 +11,9 @@ public sealed record OpenStaPowerReport(IReadOnlyDictionary<string, double> Grou
     /// <summary>Total power of the instances listed by `report_power -instances`, by instance name.</summary>
     public IReadOnlyDictionary<string, double> InstancesW { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Leakage of the instances listed by `report_power -instances`, by instance name (part of <see cref="InstancesW"/>).</summary>
+    public IReadOnlyDictionary<string, double> InstancesLeakageW { get; init; } = new Dictionary<string, double>();
+
     private static readonly Regex InstanceRow = new(@"^\s*([-+.\deE]+)\s+([-+.\deE]+)\s+([-+.\deE]+)\s+([-+.\deE]+)\s+(\S+)\s*$", RegexOptions.Multiline);
 
     private static readonly Regex Row = new(@"^\s*(Sequential|Combinational|Macro|Pad|Total)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", RegexOptions.Multiline);
@@ -35,8 +38,14 @@ public sealed record OpenStaPowerReport(IReadOnlyDictionary<string, double> Grou
             throw new FormatException($"{source}: no report_power Total row; the output ends with:\n{tail}");
         }
         var instances = new Dictionary<string, double>();
+        var leakage = new Dictionary<string, double>();
         foreach (Match m in InstanceRow.Matches(log))
-            if (double.TryParse(m.Groups[4].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var w)) instances[m.Groups[5].Value] = w;
-        return new OpenStaPowerReport(groups, total[3], total[0], total[1], total[2]) { InstancesW = instances };
+            if (double.TryParse(m.Groups[4].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var w)
+                && double.TryParse(m.Groups[3].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var l))
+            {
+                instances[m.Groups[5].Value] = w;
+                leakage[m.Groups[5].Value] = l;
+            }
+        return new OpenStaPowerReport(groups, total[3], total[0], total[1], total[2]) { InstancesW = instances, InstancesLeakageW = leakage };
     }
 }

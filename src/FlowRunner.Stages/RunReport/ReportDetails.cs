@@ -26,7 +26,8 @@ public static class ReportDetails
     /// <summary>Energy per inference and power by part for each point that has the split, with a bar of the shares; null when none has it.</summary>
     public static string? Breakdown(IReadOnlyList<PointResult> points)
     {
-        var rows = points.Where(p => p.Succeeded && Parts.All(x => p.Metrics.ContainsKey(x.Energy))).ToList();
+        // The clock part is optional: OpenSTA counts the clock pins in the logic.
+        var rows = points.Where(p => p.Succeeded && Parts.All(x => x.Part == "clock" || p.Metrics.ContainsKey(x.Energy))).ToList();
         if (rows.Count == 0) return null;
         var sb = new StringBuilder("<div class=\"scroll\"><table class=\"breakdown\"><tr><th class=\"l\">point</th>");
         foreach (var (part, _, _) in Parts) sb.Append("<th>").Append(part).Append(" (uJ)</th>");
@@ -34,7 +35,7 @@ public static class ReportDetails
         sb.Append("<th>total (uJ)</th><th class=\"l\">shares of the energy</th></tr>");
         foreach (var p in rows)
         {
-            var energies = Parts.Select(x => p.Metrics[x.Energy]).ToList();
+            var energies = Parts.Select(x => p.Metrics.GetValueOrDefault(x.Energy)).ToList();
             var total = energies.Sum();
             sb.Append("<tr><td class=\"l\">").Append(E($"{p.PointId} [{p.Label}]")).Append("</td>");
             foreach (var e in energies) sb.Append("<td>").Append(Figures.Format(e)).Append("</td>");
@@ -73,7 +74,7 @@ public static class ReportDetails
         foreach (var l in schedule.Layers)
         {
             var mems = schedule.Memories.Where(m => m.Layer == l.Name).ToList();
-            var array = power?.Layers.FirstOrDefault(x => x.Name == l.Name) is { } le ? (le.MultiplierPj + le.AdderPj + le.RegisterPj) / 1000 : (double?)null;
+            var array = power?.Analytical?.Layers.FirstOrDefault(x => x.Name == l.Name) is { } le ? (le.MultiplierPj + le.AdderPj + le.RegisterPj) / 1000 : (double?)null;
             var memory = power is null ? (double?)null : power.Memories.Where(m => mems.Any(x => x.Name == m.Name)).Sum(m => m.EnergyPj) / 1000;
             sb.Append("<tr><td class=\"l\">").Append(E(l.Name)).Append("</td><td class=\"l\">").Append(E(l.Kind)).Append("</td><td>").Append(Figures.Format(l.Cycles))
                 .Append("</td><td>").Append(Figures.Format(l.Cycles * 100.0 / totalCycles, 3)).Append("%</td><td>").Append(Figures.Format(l.Macs))

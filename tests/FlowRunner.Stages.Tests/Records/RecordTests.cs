@@ -34,10 +34,12 @@ public class RecordTests
 
     private static readonly PowerBreakdown Power = new()
     {
-        Tech = "generic45", ClockNs = 2.5, Cycles = 30208, MultiplierPj = 1000, AdderPj = 200, RegisterPj = 300, ControlPj = 50, MemoryPj = 900, ClockPj = 120,
-        LogicLeakageMw = 0.01, MemoryLeakageMw = 0.02, LogicAreaUm2 = 20000, LogicAreaSource = "synth", MemoryAreaUm2 = 90000, DieAreaUm2 = 250000, FlipFlops = 700,
-        Memories = [new MemoryEnergy("rom_w", 1000, 0, 1.5, 0, 1500, 0.25)], Layers = [new LayerEnergy("conv1", 100, 10, 2, 3, 0.21, 0.33)],
-        Assumptions = ["control_activity 0.1"], OpenSta = new OpenStaPower(0.004, new Dictionary<string, double> { ["Sequential"] = 0.001 }, 3.9, 0.1, 120),
+        Tech = "generic45", ClockNs = 2.5, Cycles = 30208, LogicPj = 1550, MemoryPj = 900, ClockPj = 120, LeakageMw = 0.03,
+        LogicAreaUm2 = 20000, LogicAreaSource = "synth", MemoryAreaUm2 = 90000, DieAreaUm2 = 250000, FlipFlops = 700,
+        Memories = [new MemoryEnergy("rom_w", 1000, 0, 1.5, 0, 1500, 0.25)],
+        Analytical = new AnalyticalParts(1000, 200, 300, 50, 0.01, 0.02, [new LayerEnergy("conv1", 100, 10, 2, 3, 0.21, 0.33)]),
+        Assumptions = ["control_activity 0.1"],
+        OpenSta = new OpenStaPower(0.004, 0.003, 0.0009, 0.0001, new Dictionary<string, double> { ["Sequential"] = 0.001 }, 0.002, 0.1, 120),
     };
 
     private static readonly AccuracyRecord Accuracy = new("ac_fixed<8,4,true,AC_RND,AC_SAT>", "full precision", "ac_fixed<8,4,true,AC_RND,AC_SAT>",
@@ -58,7 +60,7 @@ public class RecordTests
 
     [Fact]
     public void Power_breakdown_round_trips() =>
-        RoundTrip(Power.ToJson(), j => PowerBreakdown.FromJson(j).ToJson(), "\"format\": \"flowrunner-power-1\"", "\"cycles_per_inference\": 30208", "\"groups_w\"");
+        RoundTrip(Power.ToJson(), j => PowerBreakdown.FromJson(j).ToJson(), "\"format\": \"flowrunner-power-2\"", "\"cycles_per_inference\": 30208", "\"groups_w\"");
 
     [Fact]
     public void Accuracy_record_round_trips_with_the_qat_fact_and_keeps_ac_fixed_readable() =>

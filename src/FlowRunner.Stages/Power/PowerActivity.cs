@@ -1,50 +1,28 @@
 using System.Diagnostics;
 using FlowRunner.Abstractions;
-using FlowRunner.Stages.Services;
+using FlowRunner.Hls.Schedule;
 using FlowRunner.Models.Activity;
 using FlowRunner.Models.Datasets;
 using FlowRunner.Models.Inference;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
-using FlowRunner.Stages.Memory;
-using FlowRunner.Stages.Model;
-using FlowRunner.Tech;
-
 using FlowRunner.Stages.Hls;
-using FlowRunner.Hls.Schedule;
 using FlowRunner.Hls.Vectors;
+using FlowRunner.Stages.Model;
 
 namespace FlowRunner.Stages.Power;
 
-/// <summary>Everything both power adapters start from: tech, schedule, memories, upstream synthesis and floor-plan figures, the clock, the
-/// measured activity, the analytical estimate and the software baseline.</summary>
-public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, MemoryManifest? Memories, StageOutput? Synth, double? DieAreaUm2,
-    double ClockNs, ActivityReport Activity, double ActivitySeconds, PowerBreakdown Analytical, SoftwareEstimate Software)
+/// <summary>The power stage's activity step: the bit-accurate model in the formats the hardware computes in runs the chosen images on the
+/// schedule's MAC array, and the memories' traffic per inference comes from memory.json (else the schedule).</summary>
+public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report, double Seconds)
 {
-    /// <summary>Register activity from hls.emit's RTL simulation (activity.vcd), when it simulated.</summary>
-    public VcdActivity? Simulated { get; init; }
-
-    public static async Task<PowerInputs> GatherAsync(StageContext c, CancellationToken ct)
+    public static async Task<PowerActivity> MeasureAsync(StageContext c, PowerViews views, CancellationToken ct)
     {
-        var o = c.Options;
-        var tech = c.Tech();
-        var hls = c.View(Views.Schedule);
-        var schedule = ScheduleFile.Read(hls.ArtifactPath(Views.Schedule.Name), hls.Directory);
-        var memoryStage = c.FindView(Views.Memories);
-        MemoryManifest? memories = null;
-        if (memoryStage is null) c.Log.Warn("no memory.generate stage upstream: memory energy, leakage and area are left out");
-        else
-        {
-            memories = MemoryManifest.Read(memoryStage.ArtifactPath(Views.Memories.Name));
-        }
-        var synth = c.FindInput("synth");
-        var die = c.FindInput("floorplan")?.Metric("die_area_um2");
-        var clock = ClockOf(c, tech, synth);
-
-        var model = ModelArtifacts.From(c);
-        var net = BitAccurate(c, model, schedule);
+        var schedule = views.Schedule;
         var s = schedule.Record;
-        var images = await ImagesAsync(c, model, o.Int("images", 1000), ct);
+        var model = views.Model;
+        var net = BitAccurate(c, model, schedule);
+        var images = await ImagesAsync(c, model, c.Options.Int("images", 1000), ct);
         var sw = Stopwatch.StartNew();
         var accBits = s.Layers.Where(l => l.AccumBits > 0).ToDictionary(l => l.Name, l => l.AccumBits);
         ActivityReport activity;
@@ -53,7 +31,7 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         var seconds = sw.Elapsed.TotalSeconds;
         activity = activity with
         {
-            Memories = memories is not null
+            Memories = views.Memories is { } memories
                 ? memories.Logical.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList()
                 : s.Memories.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList(),
         };
@@ -62,41 +40,7 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         var unmatched = activity.Layers.Where(l => s.Layers.All(x => x.Name != l.Name)).Select(l => l.Name).ToList();
         if (s.Layers.Count > 0 && unmatched.Count > 0)
             c.Log.Warn($"{schedule.File}: no layer named {string.Join(", ", unmatched)}; their accumulators take the model's full-precision width");
-
-        // The RTL simulation measured the control registers (counters, FSM, addresses): their mean rate replaces the 0.1 assumption,
-        // unless the recipe sets control_activity.
-        VcdActivity? simulated = null;
-        if (c.FindView(Views.RegisterActivity) is { } sim)
-        {
-            try { simulated = VcdActivity.Read(sim.ArtifactPath(Views.RegisterActivity.Name)); }
-            catch (FormatException e) { throw new StageFailedException(e.Message); }
-        }
-        var control = o.Double("control_activity", 0.1);
-        if (!o.Has("control_activity") && simulated?.MeanRate(net => ActivityAnnotation.RoleOf(net) == "control") is { } measured)
-        {
-            control = measured;
-            c.Log.Info($"activity.vcd ({simulated.Cycles:N0} cycles): control registers toggle {measured:F4} a bit a cycle; the analytical model uses it for control_activity");
-        }
-        var assumptions = new PowerAssumptions(control, o.Double("clock_tree_overhead", 0.5));
-        var analytical = AnalyticalPowerModel.Estimate(s, activity, memories, TechEnergy.From(tech), clock, assumptions,
-            synth?.Metric("logic_area_um2"), synth?.Metric("flip_flops") is { } ff ? (long)ff : null) with { DieAreaUm2 = die };
-        var software = SoftwareBaseline.Estimate(model.Net.Spec, SoftwareCore.Load(SoftwareFile(c)));
-        return new PowerInputs(tech, schedule, memories, synth, die, clock, activity, seconds, analytical with { Software = software }, software) { Simulated = simulated };
-    }
-
-    private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)
-    {
-        var o = c.Options;
-        var ns = o.Double("clock_ns");
-        if (ns < 0) throw new StageFailedException($"stage '{c.StageId}': `with.clock_ns` must be positive (or 0 for the default), got {ns}");
-        if (ns > 0) return ns;
-        if (o.Bool("use_fmax"))
-        {
-            if (synth?.Metric("fmax_mhz") is { } f && f > 0) return 1000 / f;
-            c.Log.Warn("use_fmax is set but no synth stage upstream reports fmax_mhz: using the tech's clock");
-        }
-        if (tech.ClockNs <= 0) throw new StageFailedException($"{tech.File}: clock_ns is not set; give the power stage `with.clock_ns`");
-        return tech.ClockNs;
+        return new PowerActivity(net, activity, seconds);
     }
 
     /// <summary>The bit-accurate model in the formats the hardware computes in: the schedule's "formats" (what hls.emit built), or the `format`
@@ -180,13 +124,5 @@ public sealed record PowerInputs(TechDescription Tech, ScheduleFile Schedule, Me
         c.Log.Info($"the model has no dataset: activity on the {images.Count:N0} input vectors of hls.emit's {Path.GetFileName(file)} (input format {format})"
             + (images.Count < count ? $", fewer than the {count:N0} asked (raise hls.emit's `vectors`)" : ""));
         return images;
-    }
-
-    private static string SoftwareFile(StageContext c)
-    {
-        if (c.Options.String("software") is { Length: > 0 } s) return c.ResolvePath(s);
-        var root = c.TechFile is not null ? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(c.TechFile))) : TechLoader.FindTechRoot(c.RecipeDirectory);
-        if (root is null) throw new StageFailedException($"stage '{c.StageId}': no tech/ folder found for {SoftwareCore.DefaultFile}; set `with.software`");
-        return Path.Combine(root, SoftwareCore.DefaultFile);
     }
 }
