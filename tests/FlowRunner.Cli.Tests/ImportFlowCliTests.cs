@@ -13,14 +13,20 @@ public class ImportFlowCliTests
         JsonDocument.Parse(File.ReadAllText(Path.Combine(stageFolder, "metrics.json"))).RootElement.EnumerateArray()
             .Single(m => m.GetProperty("name").GetString() == name).GetProperty("value").GetDouble();
 
+    /// <summary>Runs a shipped recipe in a new workspace; every stage must succeed. Returns its one design point's folder.</summary>
+    private static async Task<string> RunShippedAsync(string recipe, int stages)
+    {
+        var ws = Flowrunner.NewWorkspace();
+        var r = await Flowrunner.RunAsync(ws, ["run", Path.Combine(Flowrunner.RepoRoot, "flows", recipe + ".yaml"), .. Fixtures]);
+        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
+        Assert.Contains($"succeeded: {stages} done", r.StandardOutput);
+        return Path.Combine(Directory.GetDirectories(Path.Combine(ws, "runs", recipe)).Single(), "p000");
+    }
+
     [Fact]
     public async Task The_jet_tagger_imported_without_a_dataset_runs_every_hardware_stage()
     {
-        var ws = Flowrunner.NewWorkspace();
-        var r = await Flowrunner.RunAsync(ws, ["run", Path.Combine(Flowrunner.RepoRoot, "flows", "import-mlp.yaml"), .. Fixtures]);
-        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
-        Assert.Contains("succeeded: 7 done", r.StandardOutput);
-        var run = Path.Combine(Directory.GetDirectories(Path.Combine(ws, "runs", "import-mlp")).Single(), "p000");
+        var run = await RunShippedAsync("import-mlp", 7);
         Assert.False(File.Exists(Path.Combine(run, "model", "dataset.json")), "no dataset was named, none is written");
         Assert.Equal(16 * 64 + 64 + 64 * 32 + 32 + 32 * 32 + 32 + 32 * 5 + 5, Metric(Path.Combine(run, "model"), "parameters"));
         // Icarus ran the RTL on the seeded random vectors against the bit-accurate model.
@@ -72,11 +78,7 @@ public class ImportFlowCliTests
     [Fact]
     public async Task The_import_example_runs_the_whole_flow_on_the_imported_qkeras_model()
     {
-        var ws = Flowrunner.NewWorkspace();
-        var r = await Flowrunner.RunAsync(ws, ["run", Path.Combine(Flowrunner.RepoRoot, "flows", "import-example.yaml"), .. Fixtures]);
-        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
-        Assert.Contains("succeeded: 11 done", r.StandardOutput);
-        var run = Path.Combine(Directory.GetDirectories(Path.Combine(ws, "runs", "import-example")).Single(), "p000");
+        var run = await RunShippedAsync("import-example", 11);
         Assert.InRange(Metric(Path.Combine(run, "accuracy"), "accuracy"), 0.9, 1); // the QKeras model as trained, bit-accurately
         Assert.InRange(Metric(Path.Combine(run, "qat_accuracy"), "accuracy"), 0.9, 1); // fine-tuned from the imported weights
         Assert.Contains("quantization-aware fine-tuning", File.ReadAllText(Path.Combine(run, "qat_accuracy", "stage.log")));
