@@ -69,5 +69,14 @@ internal static class GlobalOptions
         return services.BuildServiceProvider();
     }
 
+    /// <summary>The built-in stages and the engine without plug-ins (the benchmarks' registry).</summary>
+    public static ServiceProvider BuiltInServices()
+    {
+        var services = new ServiceCollection();
+        services.AddBuiltInStages();
+        services.AddFlowRunnerEngine(null);
+        return services.BuildServiceProvider();
+    }
+
     public static StageRegistry Registry(ServiceProvider sp) => sp.GetRequiredService<StageRegistry>();
 }

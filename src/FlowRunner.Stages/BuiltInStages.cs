@@ -21,6 +21,8 @@ public static class BuiltInStages
         services.Adapter<Model.ModelProfileAdapter>();
         services.Stage<Accuracy.AccuracySweepStage>();
         services.Adapter<Accuracy.AccuracySweepAdapter>();
+        services.Stage<QuantSearch.QuantSearchStage>();
+        services.Adapter<QuantSearch.QuantSearchAdapter>();
         services.Stage<Hls.HlsEmitStage>();
         services.Adapter<Hls.HlsEmitAdapter>();
         services.Stage<Synthesis.SynthStage>();

@@ -11,7 +11,8 @@ public class MainFlowCliTests
     {
         var ws = Flowrunner.NewWorkspace();
         var recipe = Path.Combine(Flowrunner.RepoRoot, "flows", "mnist-accel.yaml");
-        string[] quick = ["--set", "epochs=1", "--set", "qat_epochs=1", "--set", "qat_train_limit=400", "--set", "activity_images=50"];
+        // One float epoch and a 400-image fine-tuning collapse QAT at ac_fixed<4,3> (10%, no better than post-training): keep going.
+        string[] quick = ["--set", "epochs=1", "--set", "qat_epochs=1", "--set", "qat_train_limit=400", "--set", "activity_images=50", "--set", "on_collapse=warn"];
         var r = await Flowrunner.RunAsync(ws, ["run", recipe, .. quick]);
         Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
         Assert.Matches(@"done\s+p003/accuracy inprocess [0-9.]+s accuracy=0\.[89]", r.StandardOutput); // ac_fixed<8,4>

@@ -41,6 +41,32 @@ public class ResultsTests
     }
 
     [Fact]
+    public async Task A_stages_candidates_land_in_the_store_as_points_of_their_own_also_when_cached()
+    {
+        using var ws = new Workspace();
+        using var store = new ResultsStore(ResultsStore.DefaultPath(ws.Root));
+        var file = ws.Write("c.yaml", """
+            name: cand
+            params: { n: 2 }
+            stages:
+              - { id: e, kind: test.emit, with: { value: "abcd", candidates: 3 } }
+            sweep:
+              objective: { minimize: length, subject_to: "length >= 2" }
+            """);
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var s = await RunWithStore(ws, file, store);
+            var points = store.Points(s.RunId).OrderBy(p => p.PointId, StringComparer.Ordinal).ToList();
+            Assert.Equal(["p000", "p000.e.c1", "p000.e.c2", "p000.e.c3"], points.Select(p => p.PointId));
+            Assert.Equal([4.0, 1.0, 2.0, 3.0], points.Select(p => p.Metrics["length"]));
+            Assert.Equal(2L, Convert.ToInt64(points[2].Params["alt"]));
+            Assert.Equal(2L, Convert.ToInt64(points[2].Params["n"])); // the point's parameters come along
+            Assert.All(points, p => Assert.True(p.Succeeded));
+            Assert.Equal("p000.e.c2", Selector.Best(points, Objective.From(ws.Plan(file).Recipe.Sweep)).Best!.PointId);
+        }
+    }
+
+    [Fact]
     public async Task A_store_written_by_the_first_schema_is_upgraded_and_keeps_its_runs()
     {
         using var ws = new Workspace();

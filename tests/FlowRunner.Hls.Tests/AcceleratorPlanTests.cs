@@ -86,8 +86,9 @@ public class AcceleratorPlanTests
     }
 
     [Theory]
-    [InlineData("{ type: conv2d, kernel: 5, filters: 4 }", "kernel 5x5")]
-    [InlineData("{ type: conv2d, kernel: 3, filters: 4 }\n  - { type: maxpool2d }", "maxpool2d")]
+    [InlineData("{ type: conv2d, kernel: 9, filters: 4 }", "kernel 9x9")]
+    [InlineData("{ type: conv2d, kernel: [3, 8], filters: 4 }", "kernel 3x8")]
+    [InlineData("{ type: conv2d, kernel: 3, filters: 4 }\n  - { type: avgpool2d }", "avgpool2d")]
     public void Layers_the_rtl_cannot_build_are_errors_naming_the_layer(string first, string message)
     {
         var description = $"name: t\ninput: [12, 12, 1]\nclasses: 10\nlayers:\n  - {first}\n  - {{ type: flatten }}\n  - {{ type: dense, units: 10 }}\n";

@@ -1,11 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using FlowRunner.Engine;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Recipes;
-using FlowRunner.Engine.Registry;
-using FlowRunner.Stages;
 using FlowRunner.Tech;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace FlowRunner.Cli.Bench;
@@ -35,19 +33,22 @@ internal static class SweepBench
           where: "int < word and lanes * word <= 32"
         """;
 
-    public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
+    /// <summary>The engine with the built-in stages, for benchmarks that run recipes: the reference network copied into the work folder and the
+    /// tech/ folder above the program (or the current folder) on FLOWRUNNER_TECH_PATH.</summary>
+    internal static ServiceProvider Engine(string workDirectory)
     {
-        var grid = o.Quick ? "{ word: [4, 8], int: [2, 3], lanes: [1, 2] }" : Grid;
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "mnist-cnn.yaml"), Path.Combine(o.WorkDirectory, "mnist-cnn.yaml"), overwrite: true);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "mnist-cnn.yaml"), Path.Combine(workDirectory, "mnist-cnn.yaml"), overwrite: true);
         var techRoot = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? TechLoader.FindTechRoot(Environment.CurrentDirectory)
             ?? throw new InvalidOperationException("no tech/ folder above the program or the current folder");
         Environment.SetEnvironmentVariable("FLOWRUNNER_TECH_PATH", techRoot);
+        return GlobalOptions.BuiltInServices();
+    }
 
-        var services = new ServiceCollection();
-        services.AddBuiltInStages();
-        services.AddFlowRunnerEngine(null);
-        using var sp = services.BuildServiceProvider();
-        var registry = sp.GetRequiredService<StageRegistry>();
+    public static async Task<int> RunAsync(BenchOptions o, CancellationToken ct)
+    {
+        var grid = o.Quick ? "{ word: [4, 8], int: [2, 3], lanes: [1, 2] }" : Grid;
+        using var sp = Engine(o.WorkDirectory);
+        var registry = GlobalOptions.Registry(sp);
 
         var points = 0;
         async Task<(TimeSpan Time, RunSummary Summary)> Run(string workspace, int jobs, int threads = 0, IRunObserver? observer = null)
@@ -146,7 +147,8 @@ internal static class SweepBench
         public double MegabytesPerStage(string kind) => _byKind.TryGetValue(kind, out var v) ? v.Bytes / 1e6 / v.N : 0;
     }
 
-    private static void CopyTree(string from, string to)
+    /// <summary>Copies a folder tree (a warm workspace's dataset into a fresh one).</summary>
+    internal static void CopyTree(string from, string to)
     {
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));

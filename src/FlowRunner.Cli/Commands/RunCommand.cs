@@ -25,13 +25,14 @@ internal static class RunCommand
         var runId = new Option<string?>("--run-id") { Description = "Write into this run id instead of a new one" };
         var executorOption = new Option<string?>("--executor") { Description = "local (default) or slurm: submit design points as a Slurm job array (overrides the recipe's `executor:`)" };
         executorOption.AcceptOnlyFromAmong("local", "slurm");
-        var task = new Option<bool>("--task") { Description = "Run as one task of a cluster run (writes run.<point>.json; no report)", Hidden = true };
+        var task = new Option<bool>("--task") { Description = "Run as one task of a cluster run (writes run.<first point>.json; no report)", Hidden = true };
+        var pointsPerTask = new Option<int>("--points-per-task") { Description = "Design points one Slurm array task runs in one flowrunner process (default 1)", DefaultValueFactory = _ => 1 };
         var sbatch = new Option<string[]>("--sbatch") { Description = "Extra sbatch argument for --executor slurm, e.g. --sbatch=--partition=gpu (repeatable)", DefaultValueFactory = _ => [] };
         var failOnRegression = new Option<bool>("--fail-on-regression") { Description = "Exit 3 when a metric moved beyond the recipe's `regression:` limits since the previous run" };
 
         var cmd = new Command("run", "Run a recipe: every stage of every design point, in parallel where the graph allows, reusing cached results.")
         {
-            recipe, set, jobs, threads, force, from, to, quiet, plain, points, runId, failOnRegression, executorOption, task, sbatch,
+            recipe, set, jobs, threads, force, from, to, quiet, plain, points, runId, failOnRegression, executorOption, task, sbatch, pointsPerTask,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -75,14 +76,16 @@ internal static class RunCommand
             if (executorKind is not ("local" or "slurm")) return ErrorReport.Usage($"executor '{executorKind}' is not known (local or slurm)");
             if (r.GetValue(task))
             {
-                if (only.Length != 1 || options.RunId is null) return ErrorReport.Usage("--task needs exactly one --point and a --run-id");
+                if (only.Length == 0 || options.RunId is null) return ErrorReport.Usage("--task needs at least one --point and a --run-id");
                 var summary = await new Executor(registry, options with { ManifestName = $"run.{only[0]}.json" }, progress).RunAsync(plan, ct);
                 progress.PrintSummary(summary);
                 return summary.ExitCode;
             }
+            if (r.GetValue(pointsPerTask) < 1) return ErrorReport.Usage("--points-per-task must be at least 1");
             if (executorKind == "slurm")
             {
-                var slurm = new SlurmOptions(SelfCommand(), options.Workspace, plan.Recipe.File, r.GetValue(set)!, options.Jobs, r.GetValue(sbatch)!, TimeSpan.FromSeconds(1), GlobalOptions.PluginFolderOf(r));
+                var slurm = new SlurmOptions(SelfCommand(), options.Workspace, plan.Recipe.File, r.GetValue(set)!, options.Jobs, r.GetValue(sbatch)!, TimeSpan.FromSeconds(1), GlobalOptions.PluginFolderOf(r),
+                    PointsPerTask: r.GetValue(pointsPerTask));
                 var summary = await RecipeRun.ExecuteAsync(plan, options, progress, (o, opts, c) => new SlurmExecutor(slurm with { RunId = opts.RunId }, o).RunAsync(plan, c), ct);
                 return summary.Summary.ExitCode != 0 ? summary.Summary.ExitCode : r.GetValue(failOnRegression) && summary.Verdict.Failed ? 3 : 0;
             }

@@ -11,11 +11,13 @@ namespace FlowRunner.Engine.Cluster;
 
 /// <summary>Settings of a Slurm run: how the nodes start flowrunner, the shared workspace, extra sbatch arguments and the polling period.</summary>
 /// <param name="FlowRunnerCommand">The command that starts flowrunner on a node, e.g. ["dotnet", "/opt/flowrunner/flowrunner.dll"]; the workspace must be on a shared file system.</param>
+/// <param name="PointsPerTask">Design points one array task runs in one flowrunner process (consecutive points: task t runs points t*k to t*k+k-1),
+/// so the process start, the recipe planning and the dataset load are paid once per task instead of once per point.</param>
 public sealed record SlurmOptions(IReadOnlyList<string> FlowRunnerCommand, string Workspace, string RecipeFile, IReadOnlyList<string> Sets,
-    int JobsPerTask, IReadOnlyList<string> SbatchArguments, TimeSpan PollInterval, string? PluginFolder = null, string? RunId = null);
+    int JobsPerTask, IReadOnlyList<string> SbatchArguments, TimeSpan PollInterval, string? PluginFolder = null, string? RunId = null, int PointsPerTask = 1);
 
-/// <summary>Runs a recipe's design points as a Slurm job array: each array task runs `flowrunner run --point P --run-id R --task` on a node against the
-/// shared run folder, cache and results store; the controller tracks the tasks with squeue (and sacct where accounting exists), resubmits failed
+/// <summary>Runs a recipe's design points as a Slurm job array: each array task runs `flowrunner run --point P... --run-id R --task` (one point, or
+/// <see cref="SlurmOptions.PointsPerTask"/> consecutive points) on a node against the shared run folder, cache and results store; the controller tracks the tasks with squeue (and sacct where accounting exists), resubmits failed
 /// points up to the recipe's retry attempts, cancels the job with scancel when stopped, and merges the tasks' manifests into run.json.</summary>
 public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
 {
@@ -34,19 +36,23 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
         File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
         observer.RunStarted(runId, runDir, plan.Points.Count, plan.Points.Sum(p => plan.Stages[p.Id].Count));
 
-        var pending = Enumerable.Range(0, plan.Points.Count).ToList();
+        // Array task t runs the points t*k .. t*k+k-1; a failed task is resubmitted as a whole (its points that succeeded come from the cache).
+        var k = PointsPerTask(plan);
+        var batches = (plan.Points.Count + k - 1) / k;
+        var pending = Enumerable.Range(0, batches).ToList();
         var attempts = 0;
         var maxAttempts = Math.Max(1, plan.Recipe.Retry.Attempts);
         while (pending.Count > 0 && attempts < maxAttempts && !ct.IsCancellationRequested)
         {
             attempts++;
-            foreach (var i in pending) File.Delete(ExitFile(slurmDir, plan.Points[i].Id));
+            foreach (var b in pending)
+                foreach (var i in Batch(b, k, plan.Points.Count)) File.Delete(ExitFile(slurmDir, plan.Points[i].Id));
             var array = string.Join(',', pending);
             var submit = await tools.RunAsync(new ToolInvocation("sbatch",
                 ["--parsable", $"--array={array}", $"--job-name=flowrunner-{plan.Recipe.Name}", $"--output={Path.Combine(slurmDir, "%a.out")}", .. options.SbatchArguments, script])
             { IsTransient = r => r.ExitCode != 0 }, CancellationToken.None);
             var jobId = submit.StandardOutput.Trim().Split(';')[0];
-            log.Info($"attempt {attempts}: job {jobId} with array tasks {array}");
+            log.Info($"attempt {attempts}: job {jobId} with array tasks {array}" + (k > 1 ? $" ({k} points a task)" : ""));
             try
             {
                 await WaitAsync(tools, jobId, ct);
@@ -58,21 +64,30 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
                 break;
             }
             await RecordAccountingAsync(tools, jobId, log);
-            pending = pending.Where(i => ExitCode(slurmDir, plan.Points[i].Id) != 0).ToList();
-            if (pending.Count > 0) log.Warn($"failed points after attempt {attempts}: {string.Join(", ", pending.Select(i => plan.Points[i].Id))}");
+            pending = pending.Where(b => Batch(b, k, plan.Points.Count).Any(i => ExitCode(slurmDir, plan.Points[i].Id) != 0)).ToList();
+            if (pending.Count > 0)
+                log.Warn($"failed tasks after attempt {attempts}: {string.Join(", ", pending.Select(b => string.Join(" ", Batch(b, k, plan.Points.Count).Select(i => plan.Points[i].Id))))}");
         }
 
         var records = new List<StageRecord>();
         var points = new List<PointManifest>();
-        foreach (var p in plan.Points)
+        var manifests = new Dictionary<int, TaskManifest?>();
+        for (var i = 0; i < plan.Points.Count; i++)
         {
-            var manifestFile = Path.Combine(runDir, $"run.{p.Id}.json");
-            var stages = File.Exists(manifestFile)
-                ? JsonSerializer.Deserialize<TaskManifest>(await File.ReadAllTextAsync(manifestFile, CancellationToken.None), PlainJson.Options)?.Points.FirstOrDefault(x => x.Id == p.Id)?.Stages ?? []
-                : [];
+            var p = plan.Points[i];
+            var batch = i / k;
+            if (!manifests.TryGetValue(batch, out var taskManifest))
+            {
+                // A task writes one manifest, named after its first point, holding every point it ran.
+                var manifestFile = Path.Combine(runDir, $"run.{plan.Points[batch * k].Id}.json");
+                manifests[batch] = taskManifest = File.Exists(manifestFile)
+                    ? JsonSerializer.Deserialize<TaskManifest>(await File.ReadAllTextAsync(manifestFile, CancellationToken.None), PlainJson.Options)
+                    : null;
+            }
+            var stages = taskManifest?.Points.FirstOrDefault(x => x.Id == p.Id)?.Stages ?? [];
             if (stages.Count == 0)
                 stages = [new StageRecord { PointId = p.Id, StageId = plan.Stages[p.Id][0].Id, Kind = plan.Stages[p.Id][0].Spec.Kind, Status = StageStatus.Failed,
-                    Error = $"the Slurm task of {p.Id} ended without results (exit {ExitCode(slurmDir, p.Id)}); see {Path.Combine(slurmDir, plan.Points.ToList().IndexOf(p) + ".out")}" }];
+                    Error = $"the Slurm task of {p.Id} ended without results (exit {ExitCode(slurmDir, p.Id)}); see {Path.Combine(slurmDir, batch + ".out")}" }];
             foreach (var r in stages) observer.StageFinished(r);
             records.AddRange(stages);
             points.Add(new PointManifest(p.Id, p.Label, p.Params, stages));
@@ -96,6 +111,11 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
 
     private sealed record TaskPoint(string Id, IReadOnlyList<StageRecord> Stages);
 
+    private int PointsPerTask(RunPlan plan) => Math.Clamp(options.PointsPerTask, 1, Math.Max(1, plan.Points.Count));
+
+    /// <summary>Indices of the points array task b runs.</summary>
+    private static IEnumerable<int> Batch(int b, int k, int count) => Enumerable.Range(b * k, Math.Min(k, count - b * k));
+
     private static string ExitFile(string slurmDir, string point) => Path.Combine(slurmDir, point + ".exit");
 
     private static int? ExitCode(string slurmDir, string point) =>
@@ -106,14 +126,18 @@ public sealed class SlurmExecutor(SlurmOptions options, IRunObserver observer)
         var q = Shell.Word;
         var sb = new StringBuilder();
         sb.AppendLine("#!/bin/sh");
-        sb.AppendLine(Shell.Comment($"One design point of {plan.Recipe.Name} run {runId} per Slurm array task (written by flowrunner)."));
-        sb.AppendLine("POINT=$(printf 'p%03d' \"$SLURM_ARRAY_TASK_ID\")");
+        var k = PointsPerTask(plan);
+        sb.AppendLine(Shell.Comment($"Design points of {plan.Recipe.Name} run {runId}: array task t runs points t*{k} to t*{k}+{k - 1} in one flowrunner process (written by flowrunner)."));
+        sb.AppendLine($"FIRST=$((SLURM_ARRAY_TASK_ID * {k})); LAST=$((FIRST + {k - 1})); [ \"$LAST\" -lt {plan.Points.Count} ] || LAST={plan.Points.Count - 1}");
+        sb.AppendLine("set --");
+        sb.AppendLine("i=$FIRST; while [ \"$i\" -le \"$LAST\" ]; do set -- \"$@\" --point \"$(printf 'p%03d' \"$i\")\"; i=$((i + 1)); done");
         var plugins = options.PluginFolder is null ? [] : new[] { "--plugins", q(options.PluginFolder) };
         var cmd = options.FlowRunnerCommand.Select(q).Concat(["--workspace", q(options.Workspace), .. plugins, "run", q(options.RecipeFile),
-            "--run-id", q(runId), "--point", "\"$POINT\"", "--task", "--plain", "--jobs", options.JobsPerTask.ToString(CultureInfo.InvariantCulture)])
+            "--run-id", q(runId), "\"$@\"", "--task", "--plain", "--jobs", options.JobsPerTask.ToString(CultureInfo.InvariantCulture)])
             .Concat(options.Sets.SelectMany(s => new[] { "--set", q(s) }));
         sb.AppendLine(string.Join(' ', cmd));
-        sb.AppendLine($"echo $? > {q(slurmDir)}/\"$POINT\".exit");
+        sb.AppendLine("RC=$?");
+        sb.AppendLine($"i=$FIRST; while [ \"$i\" -le \"$LAST\" ]; do echo \"$RC\" > {q(slurmDir)}/\"$(printf 'p%03d' \"$i\")\".exit; i=$((i + 1)); done");
         return sb.ToString();
     }
 

@@ -112,7 +112,38 @@ public sealed class ResultsStore : IDisposable
                 Execute(tx, "INSERT OR REPLACE INTO metrics VALUES ($run,$point,$stage,$name,$value,$unit)",
                     ("$run", runId), ("$point", r.PointId), ("$stage", r.StageId), ("$name", m.Name),
                     ("$value", double.IsFinite(m.Value) ? m.Value : null), ("$unit", m.Unit));
+            if (r.Status is StageStatus.Done or StageStatus.Cached) RecordCandidates(tx, runId, r);
         });
+    }
+
+    /// <summary>The stage's <see cref="StageCandidates"/> as points of their own: the point's parameters with the candidate's, one stage row
+    /// (the stage that evaluated them) and the candidate's metrics.</summary>
+    private void RecordCandidates(SqliteTransaction tx, string runId, StageRecord r)
+    {
+        var candidates = StageCandidates.Read(r.Directory);
+        if (candidates.Count == 0) return;
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT params_json FROM points WHERE run_id=$r AND point_id=$p";
+        cmd.Parameters.AddWithValue("$r", runId);
+        cmd.Parameters.AddWithValue("$p", r.PointId);
+        var pointParams = cmd.ExecuteScalar() is string json ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!.ToDictionary(kv => kv.Key, kv => Plain(kv.Value)) : [];
+        foreach (var c in candidates)
+        {
+            var id = $"{r.PointId}.{r.StageId}.{c.Id}";
+            var pars = new Dictionary<string, object?>(pointParams);
+            foreach (var (k, v) in c.Params) pars[k] = v;
+            Execute(tx, "INSERT OR REPLACE INTO points (run_id, point_id, label, params_json, planned) VALUES ($run,$point,$label,$params,1)",
+                ("$run", runId), ("$point", id), ("$label", c.Label), ("$params", JsonSerializer.Serialize(pars, PlainJson.Options)));
+            Execute(tx, "INSERT OR REPLACE INTO stages VALUES ($run,$point,$stage,$kind,$adapter,'',$status,$hit,0,NULL,$key,NULL,$dir,$pos)",
+                ("$run", runId), ("$point", id), ("$stage", r.StageId), ("$kind", r.Kind), ("$adapter", r.Adapter), ("$status", r.Status),
+                ("$hit", r.Status == StageStatus.Cached ? 1 : 0), ("$key", r.CacheKey), ("$dir", r.Directory), ("$pos", r.Position));
+            Execute(tx, "DELETE FROM metrics WHERE run_id=$run AND point_id=$point", ("$run", runId), ("$point", id));
+            foreach (var (name, value) in c.Metrics)
+                Execute(tx, "INSERT OR REPLACE INTO metrics VALUES ($run,$point,$stage,$name,$value,$unit)",
+                    ("$run", runId), ("$point", id), ("$stage", r.StageId), ("$name", name), ("$value", double.IsFinite(value) ? value : null),
+                    ("$unit", c.Units.GetValueOrDefault(name, "")));
+        }
     }
 
     public void RunFinished(string runId, string status, DateTimeOffset ended) =>

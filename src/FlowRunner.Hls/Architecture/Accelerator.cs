@@ -1,16 +1,18 @@
 using FlowRunner.Models.Inference;
+using FlowRunner.Models.Layers;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
 
 namespace FlowRunner.Hls.Architecture;
 
-/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x 3 x 3 multipliers with exact
+/// <summary>The accelerator for a quantized network and a set of directives: a shared MAC array of L lanes x R x R multipliers with exact
 /// accumulators, a feature-map SRAM per layer, a weight ROM per layer, logits in registers, and the bus that loads images and reads logits.</summary>
 /// <remarks>Every check that the RTL can implement the model exactly lives here, so the emitters can assume a valid plan.</remarks>
 public sealed class Accelerator
 {
-    private Accelerator(BitAccurateNetwork model, Directives directives, int lanes, IReadOnlyList<EngineLayer> layers)
+    private Accelerator(BitAccurateNetwork model, Directives directives, int lanes, MacArray array, IReadOnlyList<EngineLayer> layers)
     {
+        Array = array;
         Model = model;
         Directives = directives;
         Lanes = lanes;
@@ -25,6 +27,9 @@ public sealed class Accelerator
     }
 
     public BitAccurateNetwork Model { get; }
+
+    /// <summary>The window geometry of every lane.</summary>
+    public MacArray Array { get; }
     public Directives Directives { get; }
 
     /// <summary>Values per bus beat and parallel filters of the MAC array.</summary>
@@ -50,9 +55,9 @@ public sealed class Accelerator
 
     /// <summary>Width of the accumulator registers and adder trees the RTL builds: the widest exact accumulator, and never narrower than a product
     /// plus the adder tree of a lane.</summary>
-    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + BitsFor(MacArray.TapsPerLane - 1));
+    public int AccumulatorRegisterBits => Math.Max(AccumulatorBits, OperandBits + WeightBits + BitsFor(Array.TapsPerLane - 1));
 
-    public int Multipliers => Lanes * MacArray.TapsPerLane;
+    public int Multipliers => Lanes * Array.TapsPerLane;
     public int Classes => Last.Filters;
     public FixedFormat InputFormat => Layers[0].Formats.Input;
     public int InputValues => Layers[0].Input.Size;
@@ -97,6 +102,27 @@ public sealed class Accelerator
         return null;
     }
 
+    /// <summary>The window of a max-pool layer (first-wave maxpool2d, or a maxpool1d/2d op), or null for other layers.</summary>
+    private static Window? IsMaxPool(LayerSpec k) => k.Kind switch
+    {
+        LayerKind.MaxPool2D => new Window(k.Pool, k.Pool, k.Pool, k.Pool, Padding.Valid),
+        LayerKind.Extended when k.Op is PoolOp { Type: "maxpool1d" or "maxpool2d" } p => p.Window,
+        _ => null,
+    };
+
+    /// <summary>Why a max-pool cannot be fused after layer <paramref name="l"/>, or null.</summary>
+    private static string? PoolRefusal(BitAccurateNetwork model, int j, LayerSpec l, Window window, bool second)
+    {
+        if (second) return "a second pool after the same layer has no hardware plan";
+        if (l.TypeName is not ("conv2d" or "conv1d")) return "a max-pool is fused into the conv layer before it; after a dense layer it has no hardware plan";
+        if (window.Padding != Padding.Valid) return $"padding {window.Padding}; the fused max-pool takes valid windows only";
+        var before = model.Values[j - 1];
+        var after = model.Values[j];
+        if (before.Width != after.Width || before.IntBits != after.IntBits || before.Signed != after.Signed)
+            return $"the pool assigns its maximum into {after} (from {before}); the fused max-pool keeps the values' format";
+        return null;
+    }
+
     /// <summary>Plans the accelerator; an <see cref="HlsException"/> names the layer or directive it cannot implement.</summary>
     public static Accelerator Plan(BitAccurateNetwork model, Directives directives)
     {
@@ -113,11 +139,12 @@ public sealed class Accelerator
         if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");
         if (lanes * imageBits > directives.BusBits)
             throw new HlsException($"lanes {lanes} x {imageBits}-bit pixels ({model.InputFormat}) do not fit one {directives.BusBits}-bit bus beat; at most {directives.BusBits / imageBits} lanes");
-        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * MacArray.TapsPerLane} multipliers) are supported");
+        var array = MacArray.For(spec);
+        if (lanes > 64) throw new HlsException($"lanes {lanes}: at most 64 lanes ({64 * array.TapsPerLane} multipliers) are supported");
 
         var weighted = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i].HasWeights).ToList();
-        if (spec.Layers[weighted[^1]] is { Kind: LayerKind.Conv2D } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
-            throw new HlsException($"layer '{lastConv.Name}': the last layer with weights gives the logits and must be dense (or a conv2d with a 1x1 output)");
+        if (spec.Layers[weighted[^1]] is { TypeName: "conv2d" or "conv1d" or "batchnorm" } lastConv && spec.Shapes[weighted[^1]].H * spec.Shapes[weighted[^1]].W > 1)
+            throw new HlsException($"layer '{lastConv.Name}': the last layer with weights gives the logits and must be dense (or a conv with a 1x1 output)");
         var layers = new List<EngineLayer>();
         for (var n = 0; n < weighted.Count; n++)
         {
@@ -131,21 +158,39 @@ public sealed class Accelerator
             var next = n + 1 < weighted.Count ? weighted[n + 1] : spec.Layers.Count;
             var relu = false;
             Activation? activation = null;
+            Window? pool = null;
+            ElementwiseFunction? function = null;
             for (var j = i + 1; j < next; j++)
             {
                 var k = spec.Layers[j];
+                if (k.Op is LeakyReluOp or TableActivationOp && function is null && !relu && pool is null)
+                {
+                    var (fn, unbuilt) = ElementwiseFunction.Of(k.Op, f.Output, model.Values[j]);
+                    function = fn ?? throw new HlsException($"layer '{k.Name}' ({k.Op.Describe()}) after '{l.Name}': {unbuilt}");
+                    continue;
+                }
+                if (IsMaxPool(k) is { } window)
+                {
+                    if (function is not null) throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': a max-pool after an element-wise activation has no hardware plan");
+                    if (PoolRefusal(model, j, l, window, pool is not null) is { } why) throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': {why}");
+                    pool = window;
+                    continue;
+                }
                 switch (k.Kind)
                 {
-                    case LayerKind.ReLU when !relu && n + 1 < weighted.Count: relu = true; break;
+                    case LayerKind.ReLU when !relu && function is null && n + 1 < weighted.Count: relu = true; break;
                     // A ReLU op (QKeras quantized_relu, relu6) brings its own format and bound: fused as relu, clamp, assign.
-                    case LayerKind.Extended when k.Op is FlowRunner.Models.Layers.ReluOp op && !relu && n + 1 < weighted.Count:
+                    // Its assignment after the pool's maximum would not commute with it under wrap-around: only a plain relu may follow a pool.
+                    case LayerKind.Extended when k.Op is ReluOp op && !relu && pool is null && function is null && n + 1 < weighted.Count:
                         relu = true;
                         activation = new Activation(model.Values[j], op.Max);
                         break;
+                    // Flatten and a channels-last reshape keep every value where it is: the next layer's addresses read them as its own shape.
                     case LayerKind.Flatten: break;
+                    case LayerKind.Extended when k.Op is ReshapeOp { Order: "hwc" }: break;
                     case LayerKind.Softmax when n + 1 == weighted.Count: break;
                     default:
-                        throw new HlsException($"layer '{k.Name}' ({k.TypeName}) after '{l.Name}': the RTL generator implements conv2d 3x3 and dense layers with a fused relu, flatten, and a final softmax (left to the host)");
+                        throw new HlsException($"layer '{k.Name}' ({k.Op?.Describe() ?? k.TypeName}) after '{l.Name}': the RTL generator implements conv1d, conv2d, dense and batchnorm layers with a fused relu, leaky relu, sigmoid or tanh, a fused max-pool after a conv, flatten, and a final softmax (left to the host)");
                 }
             }
             FixedFormat stored;
@@ -153,14 +198,14 @@ public sealed class Accelerator
             if (n + 1 < weighted.Count)
             {
                 var nextInput = model.Formats[weighted[n + 1]]!.Input;
-                var value = activation?.Format ?? f.Output;
+                var value = function?.Output ?? activation?.Format ?? f.Output;
                 assign = nextInput.Width != value.Width || nextInput.IntBits != value.IntBits || nextInput.Signed != value.Signed;
                 stored = assign ? nextInput : value;
             }
             else
             {
                 assign = false;
-                stored = f.Output;
+                stored = function?.Output ?? f.Output;
             }
             var acc = NetworkFormats.FullPrecision(f.Input, f.Weight, spec.FanIn(i)).Width;
             var bias = model.RawBias(i).ToArray();
@@ -173,8 +218,8 @@ public sealed class Accelerator
                 acc = Math.Max(acc, f.Weight.Width + f.Input.FracBits) + 1;
             }
             layers.Add(EngineLayerKinds.Create(new EngineLayerInputs(n, i, l, spec.InputShape(i), spec.Shapes[i], lanes, f, relu, stored, assign, acc,
-                model.RawWeights(i).ToArray(), bias) { Activation = activation }));
+                model.RawWeights(i).ToArray(), bias, array) { Activation = activation, Pool = pool, Function = function }));
         }
-        return new Accelerator(model, directives, lanes, layers);
+        return new Accelerator(model, directives, lanes, array, layers);
     }
 }

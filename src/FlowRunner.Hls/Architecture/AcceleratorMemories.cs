@@ -17,7 +17,7 @@ public static class AcceleratorMemories
                 ReadsPerInference = l.InputReads,
                 WritesPerInference = writes,
             }, l));
-            list.Add((new LogicalMemory(l.WeightMemory, l.WeightMemory, l.WeightWords, a.Lanes * MacArray.TapsPerLane * l.Formats.Weight.Width, MemoryKind.Rom)
+            list.Add((new LogicalMemory(l.WeightMemory, l.WeightMemory, l.WeightWords, a.Lanes * a.Array.TapsPerLane * l.Formats.Weight.Width, MemoryKind.Rom)
             {
                 ReadsPerInference = (long)l.Pixels * l.Groups * l.Steps,
             }, l));

@@ -7,14 +7,15 @@ using FlowRunner.Tech.Memories;
 namespace FlowRunner.Hls.Rtl;
 
 /// <summary>Synthesizable Verilog-2005 of the accelerator's top module `accel`: bus interface, control FSM, window row buffers, the
-/// L x 9 multiplier array with exact accumulators, the per-layer assignment (rounding and saturation) logic, the output packer and the
+/// L x R x R multiplier array with exact accumulators, the per-layer assignment (rounding and saturation) logic, the output packer and the
 /// memory instances (behavioral modules the memory stage may replace with generated macros).</summary>
 /// <remarks>
 /// Ports: clk, rst (synchronous, active high); wr_en + wr_data (one beat = L pixels, lane i in bits [i*W +: W], accepted while idle or
 /// done); start (one cycle); done (level, until the next start); rd_en + rd_data (logits, as many a beat as fit the bus, from beat 0 after
 /// each start; rd_en advances to the next beat).
-/// FSM: IDLE -> per layer { conv: per pixel WIN (3 x words-per-run reads), per group MAC (C steps), TAIL, OUT; dense: per group, per step
-/// WIN, MAC, then TAIL, OUT } FLUSH -> ... -> DONE. The cycle counts in <see cref="EngineLayer.Cycles"/> follow it state by state.
+/// FSM: IDLE -> per layer { conv: per pixel WIN (kernel rows x words-per-run reads), per group MAC (C steps), TAIL, OUT; dense: per group,
+/// per step WIN, MAC, then TAIL, OUT } FLUSH -> ... -> DONE. Padding: values outside the tensor read as zero (the word address beyond it,
+/// or the tap's column outside the input), and taps beyond a layer's kernel are held at zero. The cycle counts in <see cref="EngineLayer.Cycles"/> follow it state by state.
 /// </remarks>
 public static class AcceleratorVerilog
 {
@@ -36,6 +37,8 @@ public static class AcceleratorVerilog
             yield return ($"accel_{l.Name}_out", AssignVerilog.Module($"accel_{l.Name}_out", accw, l.Formats.ProductFrac, l.Formats.Output));
             if (l.Activation is { } act)
                 yield return ($"accel_{l.Name}_act", AssignVerilog.Module($"accel_{l.Name}_act", l.Formats.Output.Width + 1, l.Formats.Output.FracBits, act.Format));
+            if (l.Function is { } fn)
+                foreach (var m in FunctionVerilog.Modules($"accel_{l.Name}", fn)) yield return m;
             if (l.AssignStored)
                 yield return ($"accel_{l.Name}_store", AssignVerilog.Module($"accel_{l.Name}_store", l.Activated.Width + 1, l.Activated.FracBits, l.Stored));
         }
@@ -45,10 +48,11 @@ public static class AcceleratorVerilog
     public static IEnumerable<(string Module, string Verilog)> Memories(Accelerator a) =>
         AcceleratorMemories.Of(a).Select(m => (m.Memory.Module, MemoryVerilog.Behavioral(m.Memory)));
 
-    /// <summary>The ROM image of a layer: one word per line in hex, lane i tap t at bits [(i*9+t)*Ww +: Ww], two's complement.</summary>
+    /// <summary>The ROM image of a layer: one word per line in hex, lane i tap t at bits [(i*T+t)*Ww +: Ww] (T taps a lane), two's complement.</summary>
     public static string RomImage(EngineLayer l)
     {
         var ww = l.Formats.Weight.Width;
+        var Taps = l.Array.TapsPerLane;
         var sb = new StringBuilder();
         for (var w = 0; w < l.WeightWords; w++)
         {
@@ -64,8 +68,6 @@ public static class AcceleratorVerilog
         return sb.ToString();
     }
 
-    private const int Taps = MacArray.TapsPerLane;
-
     private static int BitsFor(long maxValue) => Accelerator.BitsFor(maxValue);
 
     private sealed class Generator(Accelerator a)
@@ -77,11 +79,46 @@ public static class AcceleratorVerilog
         private readonly int ACCW = a.AccumulatorRegisterBits;
         private readonly int NB = a.WindowValues;
         private readonly IReadOnlyList<EngineLayer> Ls = a.Layers;
+        private readonly int Taps = a.Array.TapsPerLane;
+        private readonly int R = a.Array.Rows;
+
+        /// <summary>Bits of the window-row counters.</summary>
+        private int KB => BitsFor(R - 1);
+
+        // What only some networks need, so the reference network's RTL stays as it was: a kernel shorter than the window, strides that
+        // differ between rows of a window and output rows, a first window before the tensor's start, taps checked against the columns.
+        private bool ShortWindows => Ls.Any(l => l.WindowRows != R);
+        private bool LineStrides => Ls.Any(l => l.LineStride != l.RowStride);
+        private bool Starts => Ls.Any(l => l.StartOffset != 0);
+        private bool ColumnChecks => Ls.Any(l => l.ColumnPadded);
+        private bool Pools => Ls.Any(l => l.Pool is not null);
+        private IEnumerable<EngineLayer> Pooled => Ls.Where(l => l.Pool is not null);
+
+        /// <summary>Width of the running maximum registers: the widest pooled value, sign-extended by one bit.</summary>
+        private int PW => Pooled.Max(l => l.Activated.Width + 1);
+
+        /// <summary>Filter groups a pooled layer keeps maxima for (a register per group and lane).</summary>
+        private int PG => Pooled.Max(l => l.Groups);
+
+        private int DXB => BitsFor(Math.Max(1, Ls.Max(l => (long)l.PoolColumns - 1)));
+        private int DYB => BitsFor(Math.Max(1, Ls.Max(l => (long)l.PoolRows - 1)));
+
+        private bool TapMasks => ColumnChecks || Ls.Any(l => Enumerable.Range(0, Taps).Any(t => !l.TapUsed(t)));
+
+        /// <summary>Bits of the column counter pxs (output column x stride) plus a tap's column.</summary>
+        private int QB => BitsFor(Ls.Max(l => (long)l.Columns * l.ColumnStride + Taps + l.PadLeft + l.Input.W));
+
+        /// <summary>A layer's first window position as (word, lane offset), the word in two's complement over the address width.</summary>
+        private (long Word, long Offset) Start(EngineLayer l)
+        {
+            var word = (long)Math.Floor((double)l.StartOffset / L);
+            return (word & ((1L << AB) - 1), l.StartOffset - word * L);
+        }
 
         private int N => Ls.Count;
         private int LB => BitsFor(Math.Max(1, N - 1));
         private int OB => BitsFor(Math.Max(1, L - 1));
-        private int AB => BitsFor(Ls.Max(l => (long)l.InputWords + l.WordsPerRun + l.RowStride / L + 2));
+        private int AB => BitsFor(Ls.Max(l => (long)l.InputWords + l.WordsPerRun + Math.Max(l.RowStride, l.LineStride) / L + 2 + l.AddressMargin));
         private int WS => Ls.Max(l => l.Stored.Width);
 
         // Counter widths: each holds the largest value any layer counts to.
@@ -103,7 +140,12 @@ public static class AcceleratorVerilog
         private static string Signed(int width, long v) => v < 0 ? $"-{width}'sd{I(-v)}" : $"{width}'sd{I(v)}";
 
         /// <summary>A per-layer constant as a wire selected by the layer register.</summary>
-        private void LayerConst(string name, int width, Func<EngineLayer, long> value)
+        private void LayerConst(string name, int width, Func<EngineLayer, long> value) => LayerCase(name, width, value);
+
+        /// <summary>A constant of the layer after the current one (layer 0's after the last), as a wire selected by the layer register.</summary>
+        private void NextLayerConst(string name, int width, Func<EngineLayer, long> value) => LayerCase(name, width, l => value(Ls[(l.Position + 1) % N]));
+
+        private void LayerCase(string name, int width, Func<EngineLayer, long> value)
         {
             W($"  reg [{width - 1}:0] {name};");
             W("  always @(*)");
@@ -144,12 +186,12 @@ public static class AcceleratorVerilog
             W($"  reg [{yb - 1}:0] py;");
             W($"  reg [{cb - 1}:0] st;");
             W($"  reg [{gb - 1}:0] grp;");
-            W($"  reg [1:0] wky;");
+            W($"  reg [{KB - 1}:0] wky;");
             W($"  reg [{jb - 1}:0] wj;");
             W($"  reg [{AB - 1}:0] row_a, ps_a, ls_a, raddr;");
-            W($"  reg [{OB - 1}:0] row_o, ps_o, ls_o, off0, off1, off2;");
+            W($"  reg [{OB - 1}:0] row_o, ps_o, ls_o, {string.Join(", ", Enumerable.Range(0, R).Select(k => $"off{k}"))};");
             W("  reg rv;");
-            W("  reg [1:0] rky;");
+            W($"  reg [{KB - 1}:0] rky;");
             W($"  reg [{rb - 1}:0] romaddr;");
             W("  reg mv, mfirst;");
             W($"  reg [{cb - 1}:0] mc;");
@@ -157,7 +199,16 @@ public static class AcceleratorVerilog
             W($"  reg [{beatsR - 1}:0] rptr;");
             W($"  reg [{pb - 1}:0] pcnt;");
             W($"  reg [{AB - 1}:0] waddr;");
-            W($"  reg [{NB * WA - 1}:0] rb0, rb1, rb2;");
+            W($"  reg [{NB * WA - 1}:0] {string.Join(", ", Enumerable.Range(0, R).Select(k => $"rb{k}"))};");
+            if (ColumnChecks) W($"  reg [{QB - 1}:0] pxs;");
+            if (Pools)
+            {
+                W($"  reg [{DXB - 1}:0] dx;");
+                W($"  reg [{DYB - 1}:0] dy;");
+                W($"  reg [{AB - 1}:0] pr_a, pb_a;");
+                W($"  reg [{OB - 1}:0] pr_o, pb_o;");
+                if (ColumnChecks) W($"  reg [{QB - 1}:0] pxb;");
+            }
             W($"  reg [{2 * L * WS - 1}:0] pk;");
             for (var i = 0; i < L; i++) W($"  reg signed [{ACCW - 1}:0] acc{i};");
             for (var k = 0; k < last.Filters; k++) W($"  reg [{wout - 1}:0] logit{k};");
@@ -182,13 +233,55 @@ public static class AcceleratorVerilog
             LayerConst("c_wlast", AB, l => (l.Input.Size - 1) / L);
             LayerConst("c_nlast", OB + 1, l => l.Input.Size - (l.Input.Size - 1) / L * L);
             LayerConst("c_nv", OB + 1, l => l.Filters - (l.Groups - 1) * L);
+            if (ShortWindows) LayerConst("c_wr", KB, l => l.WindowRows - 1);
+            if (LineStrides)
+            {
+                LayerConst("c_lq", AB, l => l.LineStride / L);
+                LayerConst("c_lr", OB, l => l.LineStride % L);
+            }
+            if (Starts)
+            {
+                // The next layer's first window, loaded when this one flushes.
+                NextLayerConst("c_na", AB, l => Start(l).Word);
+                NextLayerConst("c_no", OB, l => Start(l).Offset);
+            }
+            if (Pools)
+            {
+                LayerConst("c_dw", DXB, l => l.PoolColumns - 1);
+                LayerConst("c_dh", DYB, l => l.PoolRows - 1);
+                LayerConst("c_gq", AB, l => l.PoolColumnStride / L);
+                LayerConst("c_gr", OB, l => l.PoolColumnStride % L);
+                LayerConst("c_hq", AB, l => l.PoolLineStride / L);
+                LayerConst("c_hr", OB, l => l.PoolLineStride % L);
+                if (ColumnChecks) LayerConst("c_gw", QB, l => l.PoolColumnStep);
+            }
+            if (TapMasks)
+            {
+                LayerConst("c_tap", Taps, l => Enumerable.Range(0, Taps).Where(l.TapUsed).Sum(t => 1L << t));
+                if (ColumnChecks)
+                {
+                    LayerConst("c_sw", QB, l => l.ColumnStride);
+                    LayerConst("c_pl", QB, l => l.PadLeft);
+                    LayerConst("c_pr", QB, l => l.ColumnPadded ? l.PadLeft + l.Input.W : (1L << QB) - 1);
+                }
+            }
             W("  wire conv = " + string.Join(" || ", Ls.Where(l => l.StepsShareWindow).Select(l => $"layer == {Const(LB, l.Position)}").DefaultIfEmpty("1'b0")) + ";");
             W("");
 
             W("  // Flat positions as (word, lane offset) pairs, advanced by constant strides without dividers.");
             Advance("nrow", "row_a", "row_o", "c_rq", "c_rr");
             Advance("npix", "ps_a", "ps_o", "c_xq", "c_xr");
-            Advance("nline", "ls_a", "ls_o", "c_rq", "c_rr");
+            if (!Pools) Advance("nline", "ls_a", "ls_o", LineStrides ? "c_lq" : "c_rq", LineStrides ? "c_lr" : "c_rr");
+            else
+            {
+                // Pooled layers walk each pool window's outputs in turn: the next output in the window's row, the window's next row, the next
+                // window, the next row of windows.
+                Advance("nline", "ls_a", "ls_o", "c_hq", "c_hr");
+                Advance("nprow", "pr_a", "pr_o", LineStrides ? "c_lq" : "c_rq", LineStrides ? "c_lr" : "c_rr");
+                Advance("npb", "pb_a", "pb_o", "c_gq", "c_gr");
+                W("  wire pool_first = dx == " + Const(DXB, 0) + " && dy == " + Const(DYB, 0) + ";");
+                W("  wire pool_last = dx == c_dw && dy == c_dh;");
+            }
             W("");
 
             // Memories.
@@ -197,7 +290,7 @@ public static class AcceleratorVerilog
             W("  wire win_rd = state == S_WIN;");
             W($"  wire [{OB}:0] nvalid = grp == c_groups ? c_nv : {Const(OB + 1, L)};");
             W($"  wire [{pb}:0] pfill = {{1'b0, pcnt}} + {{{{{pb - OB}{{1'b0}}}}, nvalid}};");
-            W($"  wire pk_write = !is_last && ((state == S_OUT && pfill >= {Const(pb + 1, L)}) || (state == S_FLUSH && pcnt != {Const(pb, 0)}));");
+            W($"  wire pk_write = !is_last && ((state == S_OUT{(Pools ? " && pool_last" : "")} && pfill >= {Const(pb + 1, L)}) || (state == S_FLUSH && pcnt != {Const(pb, 0)}));");
             W($"  reg [{L * WS - 1}:0] pk_word;");
             foreach (var l in Ls)
             {
@@ -265,17 +358,31 @@ public static class AcceleratorVerilog
             {
                 row = "rbp";
                 W($"  // Row buffers at a {stride}-bit stride for the window select.");
-                for (var ky = 0; ky < MacArray.Rows; ky++)
+                for (var ky = 0; ky < R; ky++)
                     W($"  wire [{NB * stride - 1}:0] rbp{ky} = {{" + string.Join(", ", Enumerable.Range(0, NB).Reverse()
                         .Select(i => $"{stride - WA}'d0, rb{ky}[{i * WA + WA - 1}:{i * WA}]")) + "};");
             }
             W("  // Window taps for the product cycle: row ky, position base + offset + kx*C + channel.");
+            if (TapMasks)
+                W("  // A tap carries data when the layer's kernel has it and its input column is inside the tensor (else zero: padding).");
             for (var t = 0; t < Taps; t++)
             {
-                var ky = t / MacArray.TapsPerRow;
-                var kx = t % MacArray.TapsPerRow;
+                var ky = t / a.Array.TapsPerRow;
+                var kx = t % a.Array.TapsPerRow;
                 W($"  wire [{ib - 1}:0] ix{t} = c_base + {Resize($"off{ky}", OB, ib)} + {Resize("mc", cb, ib)} + c_chan * {Const(ib, kx)};");
-                W($"  wire signed [{WA - 1}:0] x{t} = {row}{ky}[ix{t} * {stride} +: {WA}];");
+                if (!TapMasks)
+                {
+                    W($"  wire signed [{WA - 1}:0] x{t} = {row}{ky}[ix{t} * {stride} +: {WA}];");
+                    continue;
+                }
+                var on = $"c_tap[{t}]";
+                if (ColumnChecks)
+                {
+                    LayerConst($"c_col{t}", QB, l => l.TapColumn(t));
+                    W($"  wire [{QB - 1}:0] col{t} = pxs + c_col{t};");
+                    on += $" && col{t} >= c_pl && col{t} < c_pr";
+                }
+                W($"  wire signed [{WA - 1}:0] x{t} = ({on}) ? {row}{ky}[ix{t} * {stride} +: {WA}] : {Const(WA, 0)};");
             }
             W("");
 
@@ -341,6 +448,21 @@ public static class AcceleratorVerilog
             }
 
             // Output assignment per layer and lane.
+            if (Pools)
+            {
+                W("  // Running maxima of the pooled layers' outputs: a register per filter group and lane.");
+                for (var g = 0; g < PG; g++)
+                    for (var i = 0; i < L; i++) W($"  reg signed [{PW - 1}:0] pm{g}_{i};");
+                for (var i = 0; i < L; i++)
+                {
+                    W($"  reg signed [{PW - 1}:0] psel{i};");
+                    W("  always @(*)");
+                    W("    case (grp)");
+                    for (var g = 0; g < PG; g++) W($"      {Const(GB, g)}: psel{i} = pm{g}_{i};");
+                    W($"      default: psel{i} = {Const(PW, 0)};");
+                    W("    endcase");
+                }
+            }
             W("  // Outputs: accumulator -> output format -> relu -> the next layer's input format.");
             foreach (var l in Ls)
             {
@@ -368,11 +490,73 @@ public static class AcceleratorVerilog
                         v = $"{l.Name}_a{i}";
                         vf = af;
                     }
+                    if (l.Function is { } fn)
+                    {
+                        // The element-wise activation: its ROM, or (a power-of-two LeakyReLU) the value assigned at two scales by its sign.
+                        var a0 = $"{{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}";
+                        var fv = $"{l.Name}_f{i}";
+                        W($"  wire [{fn.Output.Width - 1}:0] {fv};");
+                        if (fn.Kind == FunctionKind.Shift)
+                        {
+                            W($"  wire [{fn.Output.Width - 1}:0] {l.Name}_fp{i};");
+                            W($"  accel_{l.Name}_fpos u_{l.Name}_fpos{i} (.a({a0}), .y({l.Name}_fp{i}));");
+                            if (vf.Signed)
+                            {
+                                W($"  wire [{fn.Output.Width - 1}:0] {l.Name}_fq{i};");
+                                W($"  accel_{l.Name}_fneg u_{l.Name}_fneg{i} (.a({a0}), .y({l.Name}_fq{i}));");
+                            }
+                            W($"  assign {fv} = " + (vf.Signed ? $"{v}[{vf.Width - 1}] ? {l.Name}_fq{i} : {l.Name}_fp{i};" : $"{l.Name}_fp{i};"));
+                        }
+                        else W($"  accel_{l.Name}_fn u_{l.Name}_fn{i} (.a({a0}), .y({fv}));");
+                        v = fv;
+                        vf = fn.Output;
+                    }
+                    var ext = $"{{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}";
+                    if (l.Pool is not null)
+                    {
+                        // The window's maximum so far, in the value's format sign-extended by one bit (its first output starts it).
+                        var e = $"{l.Name}_e{i}";
+                        var m = $"{l.Name}_m{i}";
+                        var prev = $"$signed(psel{i}[{vf.Width}:0])";
+                        W($"  wire signed [{vf.Width}:0] {e} = {ext};");
+                        W($"  wire signed [{vf.Width}:0] {m} = pool_first || {e} > {prev} ? {e} : {prev};");
+                        ext = m;
+                        v = $"{m}[{vf.Width - 1}:0]";
+                    }
                     W($"  wire [{l.Stored.Width - 1}:0] {l.Name}_s{i};");
                     if (l.AssignStored)
-                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({{{(vf.Signed ? $"{v}[{vf.Width - 1}]" : "1'b0")}, {v}}}), .y({l.Name}_s{i}));");
+                        W($"  accel_{l.Name}_store u_{l.Name}_store{i} (.a({ext}), .y({l.Name}_s{i}));");
                     else W($"  assign {l.Name}_s{i} = {v};");
                 }
+            }
+            if (Pools)
+            {
+                W("  // The maxima go back to the current group's registers after every output of a pool window.");
+                for (var i = 0; i < L; i++)
+                {
+                    W($"  reg signed [{PW - 1}:0] pnext{i};");
+                    W("  always @(*)");
+                    W("    case (layer)");
+                    foreach (var l in Pooled)
+                    {
+                        var wv = l.Activated.Width;
+                        var m = $"{l.Name}_m{i}";
+                        W($"      {Const(LB, l.Position)}: pnext{i} = " + (PW == wv + 1 ? $"{m};" : $"{{{{{PW - wv - 1}{{{m}[{wv}]}}}}, {m}}};"));
+                    }
+                    W($"      default: pnext{i} = {Const(PW, 0)};");
+                    W("    endcase");
+                }
+                W("  always @(posedge clk)");
+                W("    if (state == S_OUT)");
+                W("      case (grp)");
+                for (var g = 0; g < PG; g++)
+                {
+                    W($"        {Const(GB, g)}: begin");
+                    for (var i = 0; i < L; i++) W($"          pm{g}_{i} <= pnext{i};");
+                    W("        end");
+                }
+                W("        default: ;");
+                W("      endcase");
             }
             W($"  reg [{L * WS - 1}:0] outv;");
             W("  always @(*) begin");
@@ -430,20 +614,18 @@ public static class AcceleratorVerilog
             W($"            layer <= {Const(LB, 0)};");
             W($"            wptr <= {Const(beatsW, 0)};");
             W($"            rptr <= {Const(beatsR, 0)};");
-            ResetLayer("            ");
+            ResetLayer("            ", true);
             W("          end");
             W("        S_WIN: begin");
             W($"          if (wj == {Const(jb, 0)}) begin");
-            W($"            if (wky == 2'd0) off0 <= row_o;");
-            W($"            if (wky == 2'd1) off1 <= row_o;");
-            W($"            if (wky == 2'd2) off2 <= row_o;");
+            for (var k = 0; k < R; k++) W($"            if (wky == {Const(KB, k)}) off{k} <= row_o;");
             W("          end");
             W("          if (wj == c_nw) begin");
             W($"            wj <= {Const(jb, 0)};");
-            W("            wky <= wky + 2'd1;");
+            W($"            wky <= wky + {Const(KB, 1)};");
             W("            row_a <= nrow_a;");
             W("            row_o <= nrow_o;");
-            W("            if (wky == 2'd2) begin");
+            W($"            if (wky == {(ShortWindows ? "c_wr" : Const(KB, R - 1))}) begin");
             W("              state <= S_MAC;");
             W($"              if (conv) st <= {Const(cb, 0)};");
             W("            end");
@@ -459,7 +641,7 @@ public static class AcceleratorVerilog
             W("            ps_o <= npix_o;");
             W("            row_a <= npix_a;");
             W("            row_o <= npix_o;");
-            W("            wky <= 2'd0;");
+            W($"            wky <= {Const(KB, 0)};");
             W("          end");
             W("        end");
             W("        S_TAIL: state <= S_OUT;");
@@ -468,7 +650,7 @@ public static class AcceleratorVerilog
             W($"            pk <= {{{Const(L * WS, 0)}, pk_next[{2 * L * WS - 1}:{L * WS}]}};");
             W($"            pcnt <= pfill[{pb - 1}:0] - {Const(pb, L)};");
             W($"            waddr <= waddr + {Const(AB, 1)};");
-            W("          end else if (!is_last) begin");
+            W($"          end else if (!is_last{(Pools ? " && pool_last" : "")}) begin");
             W("            pk <= pk_next;");
             W($"            pcnt <= pfill[{pb - 1}:0];");
             W("          end");
@@ -478,23 +660,29 @@ public static class AcceleratorVerilog
             W("            if (conv) state <= S_MAC;");
             W("            else begin");
             W("              state <= S_WIN;");
-            W($"              ps_a <= {Const(AB, 0)}; ps_o <= {Const(OB, 0)}; row_a <= {Const(AB, 0)}; row_o <= {Const(OB, 0)}; wky <= 2'd0;");
+            W($"              ps_a <= {Const(AB, 0)}; ps_o <= {Const(OB, 0)}; row_a <= {Const(AB, 0)}; row_o <= {Const(OB, 0)}; wky <= {Const(KB, 0)};");
             W("            end");
             W("          end else begin");
             W($"            grp <= {Const(gb, 0)};");
-            W("            if (!conv || (px == c_ow && py == c_oh)) state <= S_FLUSH;");
+            W($"            if (!conv || (px == c_ow && py == c_oh{(Pools ? " && pool_last" : "")})) state <= S_FLUSH;");
             W("            else begin");
             W("              state <= S_WIN;");
-            W("              wky <= 2'd0;");
+            W($"              wky <= {Const(KB, 0)};");
             W($"              romaddr <= {Const(rb, 0)};");
+            if (Pools) PoolAdvance(xb, yb);
+            else
+            {
             W("              if (px != c_ow) begin");
             W($"                px <= px + {Const(xb, 1)};");
+            if (ColumnChecks) W("                pxs <= pxs + c_sw;");
             W("                ps_a <= npix_a; ps_o <= npix_o; row_a <= npix_a; row_o <= npix_o;");
             W("              end else begin");
             W($"                px <= {Const(xb, 0)};");
+            if (ColumnChecks) W($"                pxs <= {Const(QB, 0)};");
             W($"                py <= py + {Const(yb, 1)};");
             W("                ls_a <= nline_a; ls_o <= nline_o; ps_a <= nline_a; ps_o <= nline_o; row_a <= nline_a; row_o <= nline_o;");
             W("              end");
+            }
             W("            end");
             W("          end");
             W("        end");
@@ -503,7 +691,7 @@ public static class AcceleratorVerilog
             W("          else begin");
             W("            state <= S_WIN;");
             W($"            layer <= layer + {Const(LB, 1)};");
-            ResetLayer("            ");
+            ResetLayer("            ", false);
             W("          end");
             W("        end");
             W("        default: state <= S_IDLE;");
@@ -517,7 +705,7 @@ public static class AcceleratorVerilog
             W("  always @(posedge clk)");
             W("    if (rv) begin");
             var shift = NB == L ? "rd_word" : $"{{rd_word, rbX[{NB * WA - 1}:{L * WA}]}}";
-            for (var ky = 0; ky < MacArray.Rows; ky++) W($"      if (rky == 2'd{ky}) rb{ky} <= {shift.Replace("rbX", $"rb{ky}")};");
+            for (var ky = 0; ky < R; ky++) W($"      if (rky == {Const(KB, ky)}) rb{ky} <= {shift.Replace("rbX", $"rb{ky}")};");
             W("    end");
             W("");
 
@@ -553,6 +741,7 @@ public static class AcceleratorVerilog
             W("    endcase");
             W("  end");
             var unused = new List<string> { "1'b0", "nrow_t", "npix_t", "nline_t", "mc" };
+            if (Pools) unused.AddRange(["nprow_t", "npb_t"]);
             var used = L * wi;
             if (used < bus) unused.Add($"wr_data[{bus - 1}:{used}]");
             W("  // Bits left unused on purpose (spare bus bits, carries already folded into the word address).");
@@ -561,19 +750,60 @@ public static class AcceleratorVerilog
             return _sb.ToString();
         }
 
-        private void ResetLayer(string pad)
+        /// <summary>Counters and window positions to the start of a layer: layer 0 after start (<paramref name="first"/>), else the next one.</summary>
+        private void ResetLayer(string pad, bool first)
         {
             W($"{pad}px <= {Const(XB, 0)};");
             W($"{pad}py <= {Const(YB, 0)};");
             W($"{pad}st <= {Const(CB, 0)};");
             W($"{pad}grp <= {Const(GB, 0)};");
-            W($"{pad}wky <= 2'd0;");
+            W($"{pad}wky <= {Const(KB, 0)};");
             W($"{pad}wj <= {Const(JB, 0)};");
-            W($"{pad}row_a <= {Const(AB, 0)}; row_o <= {Const(OB, 0)}; ps_a <= {Const(AB, 0)}; ps_o <= {Const(OB, 0)}; ls_a <= {Const(AB, 0)}; ls_o <= {Const(OB, 0)};");
+            var (sa, so) = !Starts ? (Const(AB, 0), Const(OB, 0)) : first ? (Const(AB, Start(Ls[0]).Word), Const(OB, Start(Ls[0]).Offset)) : ("c_na", "c_no");
+            W($"{pad}row_a <= {sa}; row_o <= {so}; ps_a <= {sa}; ps_o <= {so}; ls_a <= {sa}; ls_o <= {so};");
+            if (ColumnChecks) W($"{pad}pxs <= {Const(QB, 0)};");
+            if (Pools)
+            {
+                W($"{pad}dx <= {Const(DXB, 0)};");
+                W($"{pad}dy <= {Const(DYB, 0)};");
+                W($"{pad}pr_a <= {sa}; pr_o <= {so}; pb_a <= {sa}; pb_o <= {so};");
+                if (ColumnChecks) W($"{pad}pxb <= {Const(QB, 0)};");
+            }
             W($"{pad}romaddr <= {Const(RB, 0)};");
             W($"{pad}pcnt <= {Const(PB, 0)};");
             W($"{pad}pk <= {Const(2 * L * WS, 0)};");
             W($"{pad}waddr <= {Const(AB, 0)};");
+        }
+
+        /// <summary>The next output position of a layer that walks pool windows (a layer without a pool has 1 x 1 windows): along the window's
+        /// row, to its next row, to the next window, to the next row of windows.</summary>
+        private void PoolAdvance(int xb, int yb)
+        {
+            var cols = ColumnChecks;
+            W($"              if (dx != c_dw) begin");
+            W($"                dx <= dx + {Const(DXB, 1)};");
+            W("                ps_a <= npix_a; ps_o <= npix_o; row_a <= npix_a; row_o <= npix_o;");
+            if (cols) W("                pxs <= pxs + c_sw;");
+            W("              end else if (dy != c_dh) begin");
+            W($"                dx <= {Const(DXB, 0)};");
+            W($"                dy <= dy + {Const(DYB, 1)};");
+            W("                pr_a <= nprow_a; pr_o <= nprow_o; ps_a <= nprow_a; ps_o <= nprow_o; row_a <= nprow_a; row_o <= nprow_o;");
+            if (cols) W("                pxs <= pxb;");
+            W("              end else if (px != c_ow) begin");
+            W($"                dx <= {Const(DXB, 0)};");
+            W($"                dy <= {Const(DYB, 0)};");
+            W($"                px <= px + {Const(xb, 1)};");
+            W("                pb_a <= npb_a; pb_o <= npb_o; pr_a <= npb_a; pr_o <= npb_o; ps_a <= npb_a; ps_o <= npb_o; row_a <= npb_a; row_o <= npb_o;");
+            if (cols) W("                pxs <= pxb + c_gw; pxb <= pxb + c_gw;");
+            W("              end else begin");
+            W($"                dx <= {Const(DXB, 0)};");
+            W($"                dy <= {Const(DYB, 0)};");
+            W($"                px <= {Const(xb, 0)};");
+            W($"                py <= py + {Const(yb, 1)};");
+            W("                ls_a <= nline_a; ls_o <= nline_o; pb_a <= nline_a; pb_o <= nline_o; pr_a <= nline_a; pr_o <= nline_o;");
+            W("                ps_a <= nline_a; ps_o <= nline_o; row_a <= nline_a; row_o <= nline_o;");
+            if (cols) W($"                pxs <= {Const(QB, 0)}; pxb <= {Const(QB, 0)};");
+            W("              end");
         }
 
         /// <summary>(a, o) + (q, r) with o, r &lt; L: the lane offset carries into the word address.</summary>

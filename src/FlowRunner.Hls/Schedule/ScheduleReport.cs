@@ -12,24 +12,24 @@ public static class ScheduleReport
         var l = a.Lanes;
         var acc = a.AccumulatorRegisterBits;
         var ws = a.Layers.Max(x => x.Stored.Width);
-        var list = new List<ScheduledOperator>
-        {
-            ScheduledOperator.Mul(a.OperandBits, a.WeightBits, (long)l * MacArray.TapsPerLane),
-            // Per lane: the adder tree of 9 products (4 + 2 + 1 + 1 adders, each a bit wider than its operands) and the accumulate adder.
-            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 1, (long)l * 4),
-            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 2, (long)l * 2),
-            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 3, (long)l * 1),
-            ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + 4, (long)l * 1),
+        var taps = a.Array.TapsPerLane;
+        var list = new List<ScheduledOperator> { ScheduledOperator.Mul(a.OperandBits, a.WeightBits, (long)l * taps) };
+        // Per lane: the adder tree of the products (pairs at each level, each a bit wider than its operands: 4 + 2 + 1 + 1 for 9) and
+        // the accumulate adder.
+        for (int n = taps, level = 1; n > 1; n = (n + 1) / 2, level++)
+            list.Add(ScheduledOperator.Of("add", a.OperandBits + a.WeightBits + level, (long)l * (n / 2)));
+        list.AddRange(
+        [
             ScheduledOperator.Of("add", acc, l),
             ScheduledOperator.Of("reg", acc, l),
-            ScheduledOperator.Of("reg", a.OperandBits, 3L * a.WindowValues),
+            ScheduledOperator.Of("reg", a.OperandBits, (long)a.Array.Rows * a.WindowValues),
             ScheduledOperator.Of("reg", ws, 2L * l),
             ScheduledOperator.Of("reg", a.Last.Stored.Width, a.Classes),
             // Tap selection: a window value out of a row buffer per tap.
-            ScheduledOperator.Of("mux", a.OperandBits, 9L * Math.Max(1, a.WindowValues - 1)),
+            ScheduledOperator.Of("mux", a.OperandBits, (long)taps * Math.Max(1, a.WindowValues - 1)),
             // Packer placement and weight/operand selection across layers.
             ScheduledOperator.Of("mux", ws, 2L * l * l),
-        };
+        ]);
         foreach (var x in a.Layers)
         {
             // Rounding incrementer and two saturation comparators per lane and assignment.
@@ -55,7 +55,7 @@ public static class ScheduleReport
             x.Formats.Input.ToString(), x.Formats.Weight.ToString(), x.Formats.Output.ToString(), x.Stored.ToString(), x.Relu, x.AccumulatorBits,
             x.InputMemory, x.WeightMemory, a.OutputMemory(x))).ToList();
         var formats = new ScheduleFormats(a.Model.Defaults.Format.ToString(), a.Model.Defaults.Accumulator?.ToString(), a.Model.Defaults.Logits?.ToString());
-        return new ScheduleRecord(ScheduleRecord.FormatTag, "accel", a.Model.Spec.Name, formats, a.Lanes, a.Directives.BusBits, Directives.TapsPerLane,
+        return new ScheduleRecord(ScheduleRecord.FormatTag, "accel", a.Model.Spec.Name, formats, a.Lanes, a.Directives.BusBits, a.Array.TapsPerLane,
             a.Multipliers, rtlFiles, memories.Select(m => m.Module).ToList(), a.CyclesPerInference,
             new ScheduleCycles(a.LoadBeats, a.ComputeCycles, a.ReadBeats), layers, Operators(a), memories);
     }

@@ -22,6 +22,7 @@ public sealed class BitAccurateNetwork
 {
     private readonly QuantizedLayer?[] _layers;
     private readonly RawKernel?[] _ops;
+    private readonly OpParameters?[] _opParameters;
     private readonly ConcurrentBag<Workspace> _pool = [];
 
     public BitAccurateNetwork(FloatNetwork net, FormatDefaults defaults) : this(net, defaults, forceStepwise: false) { }
@@ -35,6 +36,7 @@ public sealed class BitAccurateNetwork
         Formats = NetworkFormats.Resolve(Spec, defaults);
         _layers = new QuantizedLayer?[Spec.Layers.Count];
         _ops = new RawKernel?[Spec.Layers.Count];
+        _opParameters = new OpParameters?[Spec.Layers.Count];
         Values = NetworkFormats.ValueFormats(Spec, defaults, Formats);
         Require(InputFormat, "input format", "the image");
         var incoming = InputFormat;
@@ -52,6 +54,7 @@ public sealed class BitAccurateNetwork
                 }
                 Require(Values[i], "output format", name);
                 _ops[i] = op.Prepare(net.Weights[i], net.Biases[i], Spec.InputShape(i), Spec.Shapes[i], Formats[i], incoming, Values[i]);
+                if (op.HasWeights && Formats[i] is { } fw) _opParameters[i] = OpParameters.Of(net.Weights[i], net.Biases[i], Spec.FanIn(i), fw);
                 incoming = Values[i];
                 continue;
             }
@@ -93,13 +96,25 @@ public sealed class BitAccurateNetwork
     public FixedFormat OutputFormat { get; }
 
     /// <summary>How a layer with weights accumulates (null for the others).</summary>
-    public AccumulationMode? Mode(int layer) => _layers[layer]?.Mode;
+    public AccumulationMode? Mode(int layer) => _layers[layer]?.Mode ?? _opParameters[layer]?.Mode;
 
-    /// <summary>Raw weights of a layer in its weight format, canonical order (Conv2D [filter][ky][kx][channel], Dense [unit][input]).</summary>
-    public ReadOnlySpan<long> RawWeights(int layer) => Layer(layer).Weights;
+    /// <summary>Raw weights of a layer in its weight format, canonical order (Conv2D and ConvOp [filter][ky][kx][channel], Dense [unit][input]).</summary>
+    public ReadOnlySpan<long> RawWeights(int layer) => _opParameters[layer] is { } p ? p.Weights : Layer(layer).Weights;
 
     /// <summary>Raw biases of a layer in its weight format (empty without a bias); the accumulator starts from them assigned into its format.</summary>
-    public ReadOnlySpan<long> RawBias(int layer) => Layer(layer).BiasRaw;
+    public ReadOnlySpan<long> RawBias(int layer) => _opParameters[layer] is { } p ? p.Bias : Layer(layer).BiasRaw;
+
+    /// <summary>The raw weights, biases and accumulation mode of a weighted LayerOp (as its kernel quantizes them).</summary>
+    private sealed record OpParameters(long[] Weights, long[] Bias, AccumulationMode Mode)
+    {
+        public static OpParameters Of(float[] w, float[] b, int fanIn, LayerFormats f)
+        {
+            var weights = WeightedRaw.Quantize(w, f.Weight);
+            var bias = WeightedRaw.Quantize(b, f.Weight);
+            var biasAcc = bias.Select(v => FixedKernels.Assign(v, f.Weight.FracBits, f.Accumulator)).ToArray();
+            return new OpParameters(weights, bias, QuantizedLayer.Classify(weights, biasAcc, fanIn, f).Mode);
+        }
+    }
 
     private QuantizedLayer Layer(int layer) => _layers[layer] ?? throw new ArgumentException($"layer {layer} '{Spec.Layers[layer].Name}' has no weights");
 

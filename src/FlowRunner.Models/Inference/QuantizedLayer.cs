@@ -28,24 +28,11 @@ internal sealed class QuantizedLayer
         BiasAcc = new long[outputs];
         for (var o = 0; o < BiasRaw.Length; o++) BiasAcc[o] = FixedKernels.Assign(BiasRaw[o], f.Weight.FracBits, f.Accumulator);
 
-        // Bound every partial sum: |bias| + max|x| · Σ|w| per output, shifted to the accumulator's LSB.
+        var (mode, worstSum) = Classify(Weights, BiasAcc, FanIn, f);
         var up = f.Accumulator.FracBits - f.ProductFrac;
         var maxIn = MaxAbs(f.Input);
-        BigInteger worstSum = 0, worstAcc = 0;
-        for (var o = 0; o < outputs; o++)
-        {
-            BigInteger sumW = 0;
-            foreach (var w in Weights.AsSpan(o * FanIn, FanIn)) sumW += Math.Abs(w);
-            var sum = maxIn * sumW;
-            worstSum = BigInteger.Max(worstSum, sum);
-            if (up >= 0) worstAcc = BigInteger.Max(worstAcc, Math.Abs(BiasAcc[o]) + (sum << up));
-        }
         var acc = f.Accumulator;
-        // Exact needs the sums (not the declared accumulator) to fit 64 bits; the other modes run the accumulator's own arithmetic.
-        Mode = up >= 0 && worstAcc < BigInteger.One << 62 && worstAcc <= acc.MaxRaw && -worstAcc >= acc.MinRaw ? AccumulationMode.Exact
-            : up >= 0 && up < 62 && acc.FitsInt64 && acc.Overflow == Overflow.Wrap ? AccumulationMode.WrapOnce
-            : AccumulationMode.Stepwise;
-        if (forceStepwise) Mode = AccumulationMode.Stepwise;
+        Mode = forceStepwise ? AccumulationMode.Stepwise : mode;
         Narrow = Mode != AccumulationMode.Stepwise && worstSum < int.MaxValue;
         Up = up;
         // A rounding accumulator (LSB above the product's): acc << d plus one product must fit 62 bits for the 64-bit step.
@@ -76,6 +63,31 @@ internal sealed class QuantizedLayer
             Weights.CopyTo(TapWeights, 0);
         }
         TapWeightsInt = Narrow ? TapWeights.Select(w => (int)w).ToArray() : [];
+    }
+
+    /// <summary>How a weighted layer's sums accumulate, from its raw weights ([output][fan-in]), its biases in the accumulator's format and its
+    /// formats; with the largest Σ|w·x| of an output (the int32 fast path's bound).</summary>
+    internal static (AccumulationMode Mode, BigInteger WorstSum) Classify(long[] weights, long[] biasAcc, int fanIn, LayerFormats f)
+    {
+        // Bound every partial sum: |bias| + max|x| · Σ|w| per output, shifted to the accumulator's LSB.
+        var up = f.Accumulator.FracBits - f.ProductFrac;
+        var maxIn = MaxAbs(f.Input);
+        BigInteger worstSum = 0, worstAcc = 0;
+        var outputs = fanIn == 0 ? 0 : weights.Length / fanIn;
+        for (var o = 0; o < outputs; o++)
+        {
+            BigInteger sumW = 0;
+            foreach (var w in weights.AsSpan(o * fanIn, fanIn)) sumW += Math.Abs(w);
+            var sum = maxIn * sumW;
+            worstSum = BigInteger.Max(worstSum, sum);
+            if (up >= 0) worstAcc = BigInteger.Max(worstAcc, Math.Abs(biasAcc.Length > 0 ? biasAcc[o] : 0) + (sum << up));
+        }
+        var acc = f.Accumulator;
+        // Exact needs the sums (not the declared accumulator) to fit 64 bits; the other modes run the accumulator's own arithmetic.
+        var mode = up >= 0 && worstAcc < BigInteger.One << 62 && worstAcc <= acc.MaxRaw && -worstAcc >= acc.MinRaw ? AccumulationMode.Exact
+            : up >= 0 && up < 62 && acc.FitsInt64 && acc.Overflow == Overflow.Wrap ? AccumulationMode.WrapOnce
+            : AccumulationMode.Stepwise;
+        return (mode, worstSum);
     }
 
     public int Index { get; }

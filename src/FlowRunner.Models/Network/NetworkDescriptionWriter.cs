@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using FlowRunner.Numerics.Formats;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace FlowRunner.Models.Network;
 
@@ -41,6 +43,28 @@ public static class NetworkDescriptionWriter
         string s => Quote(s),
         _ => throw new ArgumentException($"cannot write a {v.GetType().Name} option"),
     };
+
+    /// <summary>The description <paramref name="source"/> with the formats of some layers replaced: per layer index, the format keys
+    /// (`input_format`, `weight_format`, `accum_format`, `output_format`) to set; every other key and layer stays as written. The result is
+    /// parsed back, so what comes out is a description <see cref="NetworkSpecParser"/> reads.</summary>
+    public static string WithLayerFormats(string source, IReadOnlyDictionary<int, IReadOnlyList<KeyValuePair<string, FixedFormat>>> formats, string file)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(source));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var layers = (YamlSequenceNode)root.Children[new YamlScalarNode("layers")];
+        foreach (var (index, keys) in formats)
+        {
+            var layer = (YamlMappingNode)layers.Children[index];
+            foreach (var (key, format) in keys)
+                layer.Children[new YamlScalarNode(key)] = new YamlScalarNode(format.ToString()) { Style = ScalarStyle.DoubleQuoted };
+        }
+        var text = new StringWriter();
+        stream.Save(text, assignAnchors: false);
+        var yaml = text.ToString().TrimEnd('.', '\n', '\r', ' ') + "\n";
+        NetworkSpecParser.Parse(yaml, file);
+        return yaml;
+    }
 
     /// <summary>A YAML double-quoted scalar.</summary>
     public static string Quote(string s)

@@ -152,19 +152,6 @@ public sealed class AccuracySweepAdapter() : InProcessAdapter(new AccuracySweepS
         return metrics;
     }
 
-    private static List<int> Ints(StageContext c, StageOptions o, string key)
-    {
-        var list = new List<int>();
-        foreach (var v in o.List(key))
-        {
-            if (v is long or int || v is double d && d == Math.Floor(d) || v is string s && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
-                list.Add(Convert.ToInt32(v, CultureInfo.InvariantCulture));
-            else throw new StageFailedException($"stage '{c.StageId}': option '{key}': '{v}' is not an integer");
-        }
-        if (list.Count == 0) throw new StageFailedException($"stage '{c.StageId}': option '{key}' is empty");
-        return list;
-    }
-
     /// <summary>[int, frac] pairs or { int, frac } maps; empty means the whole grid.</summary>
     private static List<(int Int, int Frac)> QatPoints(StageContext c, StageOptions o, List<int> ints, List<int> fracs)
     {

@@ -24,8 +24,12 @@ public sealed record MemoryManifest(
     /// <summary>The memories view of a memory.generate stage.</summary>
     public static MemoryManifest Read(string file) => RecordFile.Read(file, ViewJson.Records.MemoryManifest, "format", FormatName);
 
-    public static MemoryManifest From(IReadOnlyList<MemoryPlan> plans, MemoryOutputs outputs)
+    /// <param name="outputs">The files written for the plans; null for an estimate without files (no macros listed, no wrappers), as
+    /// quant.search prices its candidates.</param>
+    public static MemoryManifest From(IReadOnlyList<MemoryPlan> plans, MemoryOutputs? outputs)
     {
+        if (outputs is null)
+            return new MemoryManifest([], plans.Select(p => LogicalOf(p, "")).ToList());
         var files = outputs.Macros.ToDictionary(f => f.Macro.Name);
         var macros = plans.SelectMany(p => p.Macros.Select(m =>
         {
@@ -34,7 +38,11 @@ public sealed record MemoryManifest(
             return new MacroEntry(m.Name, p.Memory.Name, R(s.WidthUm), R(s.HeightUm), R(s.AreaUm2), Slash(f.Lef), Slash(f.Liberty), Slash(f.Verilog),
                 MacroViews.PinEdge, R(s.ReadEnergyPj), R(s.WriteEnergyPj), R(s.LeakageUw), R(s.AccessNs), m.Words, m.Width);
         })).ToList();
-        var logical = plans.Select(p => new LogicalEntry(p.Memory.Name, p.Memory.Module, Slash(outputs.Wrappers[p.Memory.Name]),
+        return new MemoryManifest(macros, plans.Select(p => LogicalOf(p, Slash(outputs.Wrappers[p.Memory.Name]))).ToList());
+    }
+
+    private static LogicalEntry LogicalOf(MemoryPlan p, string wrapper) =>
+        new LogicalEntry(p.Memory.Name, p.Memory.Module, wrapper,
             p.Macros.Select(m => m.Name).ToList(), p.SplitName, R(p.AreaUm2), R(p.ReadEnergyPj), R(p.WriteEnergyPj),
             p.Memory.ReadsPerInference, p.Memory.WritesPerInference)
         {
@@ -46,9 +54,7 @@ public sealed record MemoryManifest(
             LeakageUw = R(p.LeakageUw),
             AccessNs = R(p.AccessNs),
             Lib = LogicalLiberty.FileOf(p.Memory.Module),
-        }).ToList();
-        return new MemoryManifest(macros, logical);
-    }
+        };
 
     private static double R(double v) => Math.Round(v, 6);
 

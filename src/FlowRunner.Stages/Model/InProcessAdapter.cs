@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlowRunner.Abstractions;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
@@ -75,5 +76,19 @@ public abstract class InProcessAdapter(IStage stage) : IToolAdapter
         if (string.IsNullOrWhiteSpace(text)) return null;
         try { return FixedFormat.Parse(text); }
         catch (FixedFormatException e) { throw new StageFailedException($"stage '{c.StageId}': option '{key}': {e.Message}"); }
+    }
+
+    /// <summary>A list option of integers; an empty list or a value that is not an integer names the stage and option.</summary>
+    protected static List<int> Ints(StageContext c, StageOptions o, string key)
+    {
+        var list = new List<int>();
+        foreach (var v in o.List(key))
+        {
+            if (v is long or int || v is double d && d == Math.Floor(d) || v is string s && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                list.Add(Convert.ToInt32(v, CultureInfo.InvariantCulture));
+            else throw new StageFailedException($"stage '{c.StageId}': option '{key}': '{v}' is not an integer");
+        }
+        if (list.Count == 0) throw new StageFailedException($"stage '{c.StageId}': option '{key}' is empty");
+        return list;
     }
 }

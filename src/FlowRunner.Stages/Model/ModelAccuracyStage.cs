@@ -12,6 +12,7 @@ namespace FlowRunner.Stages.Model;
 /// <summary>Stage `model.accuracy`: bit-accurate accuracy of the upstream model's weights in a fixed-point format, on its test images.</summary>
 /// <remarks>
 /// Reads: the model stage's weights.json and dataset.json (and its training images with `qat_epochs`).
+/// With `qat_epochs`, a fine-tuning that collapses (<see cref="QatCollapse"/>) fails the stage naming the format, unless `on_collapse: warn`.
 /// With `qat_epochs` the float weights upstream are fine-tuned quantization-aware at the stage's format first (sharing one float training
 /// among the formats of a sweep); the accuracy view then records them as QAT-trained at that format.
 /// Writes: accuracy.json ("accuracy": formats of every layer, accumulation modes, accuracy, float accuracy, images).
@@ -36,6 +37,7 @@ public sealed class ModelAccuracyStage : IStage
         new("qat_epochs", OptionType.Int, 0, "first fine-tune the upstream weights quantization-aware at `format` for N epochs (adam, clipped straight-through estimator), then measure; 0: measure the weights as they are"),
         new("qat_train_limit", OptionType.Int, 0, "with qat_epochs: fine-tune on the first N training images only (0: all)", "images"),
         new("seed", OptionType.Int, 1, "with qat_epochs: seed of the fine-tuning's shuffling (default: the recipe's seed)"),
+        QatCollapseCheck.Option,
     ];
 
     public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset];
@@ -61,21 +63,28 @@ public sealed class ModelAccuracyAdapter() : InProcessAdapter(new ModelAccuracyS
         var qatEpochs = o.Int("qat_epochs");
         if (qatEpochs < 0) throw new StageFailedException($"stage '{c.StageId}': option 'qat_epochs' must be >= 0");
         Dataset test;
+        double? ptq = null, qatLoss = null;
         if (qatEpochs > 0)
         {
             var split = await model.SplitAsync(c, ct);
             test = split.Test.Take(o.Int("test_limit"));
             var train = split.Train.Take(o.Int("qat_train_limit"));
             var options = QuantizationAwareTraining.DefaultOptions(o.Int("seed"), c.Threads) with { Epochs = qatEpochs };
-            c.Log.Info($"quantization-aware fine-tuning at {formats.Format}: {qatEpochs} epoch(s) on {train.Count:N0} images");
-            net = QuantizationAwareTraining.FineTune(net, train, formats, options,
-                p => c.Log.Progress(p.Fraction * 0.9, $"qat epoch {p.Epoch}/{p.Epochs}"), ct);
+            ptq = new BitAccurateNetwork(net, formats).Accuracy(test, c.Threads);
+            c.Log.Info($"quantization-aware fine-tuning at {formats.Format}: {qatEpochs} epoch(s) on {train.Count:N0} images (post-training {ptq:P2})");
+            net = QuantizationAwareTraining.FineTune(net, train, formats, options, p =>
+            {
+                c.Log.Progress(p.Fraction * 0.9, $"qat epoch {p.Epoch}/{p.Epochs}");
+                qatLoss = p.EpochLoss ?? qatLoss;
+            }, ct);
         }
         else test = await model.TestSetAsync(c, o.Int("test_limit"), ct);
         var bitAccurate = new BitAccurateNetwork(net, formats);
         var sw = Stopwatch.StartNew();
         var accuracy = bitAccurate.Accuracy(test, c.Threads);
         var seconds = sw.Elapsed.TotalSeconds;
+        if (ptq is { } before)
+            QatCollapseCheck.Apply(c, o, formats.Format, accuracy, before, net.Spec.Classes, qatLoss, "a lower rate or more qat_epochs (model.train's `qat` map sets both)");
         var floatAccuracy = FloatInference.Accuracy(model.Net, test, threads: c.Threads); // the float weights upstream, not the fine-tuned ones
         c.Log.Info($"bit-accurate accuracy {accuracy:P2} at {formats} on {test.Count:N0} images in {seconds:F2} s; float {floatAccuracy:P2}");
         var layers = Enumerable.Range(0, net.Spec.Layers.Count).Where(i => bitAccurate.Formats[i] is not null).Select(i =>

@@ -34,8 +34,7 @@ public sealed class ModelTrainStage : IStage
             { Choices = ["constant", "cosine", "one_cycle"] },
         new("augment", OptionType.Map, null, "seeded random distortion of every training sample, per epoch: { shift: 2 (pixels), rotate: 10 (degrees), scale: 0.1 (±fraction) }; "
             + "also used by quantization-aware fine-tuning"),
-        new("on_collapse", OptionType.String, "fail", "when quantization-aware training collapses (accuracy below 2x chance, or more than 10 points below post-training quantization at the "
-            + "same format): fail the stage, or warn and keep going") { Choices = ["fail", "warn"] },
+        QatCollapseCheck.Option,
         new("qat", OptionType.Map, null, "quantization-aware fine-tuning after float training: { word: 4, int: 2, quantization: rnd, overflow: sat, logits_format: \"\", "
             + "epochs: 2, optimizer: adam, learning_rate: 0, enabled: true }; format ac_fixed<word,int,true,..>, int counts the sign bit "
             + "(QKeras quantized_bits(bits, integer) = word bits, int integer + 1); logits_format: a format or \"accumulator\" for the last layer's outputs; "
@@ -88,17 +87,15 @@ public sealed class ModelTrainAdapter() : InProcessAdapter(new ModelTrainStage()
         {
             var formats = FormatDefaults.For(spec, qat.Format, logits: qat.Logits);
             var ptqAccuracy = new BitAccurateNetwork(net, formats).Accuracy(data.Test, c.Threads);
-            net = QuantizationAwareTraining.FineTune(net, data.Train, formats, qat.Training with { Augment = augment }, p => Report(p, floatShare, 1 - floatShare, "qat"), ct,
-                qat.ClipGradients);
+            double? qatLoss = null;
+            net = QuantizationAwareTraining.FineTune(net, data.Train, formats, qat.Training with { Augment = augment }, p =>
+            {
+                Report(p, floatShare, 1 - floatShare, "qat");
+                qatLoss = p.EpochLoss ?? qatLoss;
+            }, ct, qat.ClipGradients);
             var qatAccuracy = new BitAccurateNetwork(net, formats).Accuracy(data.Test, c.Threads);
             c.Log.Info($"quantization-aware training at {qat.Format}: bit-accurate accuracy {qatAccuracy:P2} (post-training {ptqAccuracy:P2})");
-            if (QatCollapse.Check(qatAccuracy, ptqAccuracy, spec.Classes) is { } why)
-            {
-                var message = $"stage '{c.StageId}': quantization-aware training at {qat.Format} collapsed: {why}; try a wider format (more integer bits if the "
-                    + "profile's ranges saturate), a lower qat.learning_rate, more qat.epochs, or ste: clipped; on_collapse: warn keeps going";
-                if (o.String("on_collapse") == "fail") throw new StageFailedException(message);
-                c.Log.Warn(message);
-            }
+            QatCollapseCheck.Apply(c, o, qat.Format!.Value, qatAccuracy, ptqAccuracy, spec.Classes, qatLoss, "a lower qat.learning_rate, more qat.epochs, or ste: clipped");
             metrics.Add(new Metric("qat_accuracy", qatAccuracy));
         }
         var seconds = sw.Elapsed.TotalSeconds;

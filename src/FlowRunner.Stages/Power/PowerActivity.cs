@@ -22,20 +22,29 @@ public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report
         var s = schedule.Record;
         var model = views.Model;
         var net = BitAccurate(c, model, schedule);
-        var images = await ImagesAsync(c, model, c.Options.Int("images", 1000), ct);
         var sw = Stopwatch.StartNew();
+        var count = c.Options.Int("images", 1000);
         var accBits = s.Layers.Where(l => l.AccumBits > 0).ToDictionary(l => l.Name, l => l.AccumBits);
-        ActivityReport activity;
-        try { activity = ActivityRecorder.Record(net, images, new MacArray(s.Lanes, s.MultipliersPerLane, accBits), c.Threads, ct); }
-        catch (ArgumentException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
+        var array = new MacArray(s.Lanes, s.MultipliersPerLane, accBits);
+        var key = ActivityKey(c, model, net, array, count);
+        var shared = SharedActivity.TryGetValue(key, out var activity);
+        if (!shared)
+        {
+            var images = await ImagesAsync(c, model, count, ct);
+            try { activity = ActivityRecorder.Record(net, images, array, c.Threads, ct); }
+            catch (ArgumentException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
+            if (SharedActivity.Count >= 256) SharedActivity.Clear();
+            SharedActivity.TryAdd(key, activity);
+        }
         var seconds = sw.Elapsed.TotalSeconds;
+        var imageCount = activity!.Images;
         activity = activity with
         {
             Memories = views.Memories is { } memories
                 ? memories.Logical.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList()
                 : s.Memories.Select(m => new MemoryActivity(m.Name, m.Width, m.ReadsPerInference, m.WritesPerInference)).ToList(),
         };
-        c.Log.Info($"activity of {images.Count:N0} images on {s.Lanes} lanes x {s.MultipliersPerLane} multipliers in {seconds:F2} s: "
+        c.Log.Info($"activity of {imageCount:N0} images on {s.Lanes} lanes x {s.MultipliersPerLane} multipliers in {seconds:F2} s{(shared ? " (measured by an earlier point in this process: same model, formats, images and MAC array)" : "")}: "
             + string.Join("; ", activity.Layers.Select(l => $"{l.Name} operands {l.OperandA.ToggleRate:F3}/{l.OperandB.ToggleRate:F3}, accumulator {l.Accumulator.ToggleRate:F3}")));
         var unmatched = activity.Layers.Where(l => s.Layers.All(x => x.Name != l.Name)).Select(l => l.Name).ToList();
         if (s.Layers.Count > 0 && unmatched.Count > 0)
@@ -84,6 +93,19 @@ public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report
             return net;
         }
         catch (ModelFormatException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
+    }
+
+    /// <summary>Activity measured in this process, by everything it depends on: design points that differ only downstream of it (a sweep's memory
+    /// splits, floor-plan settings) share one measurement. The model's weights are an immutable cache entry, so their path names them.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ActivityReport> SharedActivity = new();
+
+    private static string ActivityKey(StageContext c, ModelArtifacts model, BitAccurateNetwork net, MacArray array, int count)
+    {
+        var seed = c.Options.Has("seed") ? c.Options.Int("seed") : c.Seed;
+        var weights = new FileInfo(model.WeightsPath);
+        var acc = string.Join(",", (array.AccumulatorBits ?? new Dictionary<string, int>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        return string.Join("|", Path.GetFullPath(model.WeightsPath), weights.Length, weights.LastWriteTimeUtc.Ticks, Path.GetFullPath(model.DatasetPath),
+            count, seed, net.Defaults, net.InputFormat, string.Join(";", net.Formats), string.Join(";", net.Values), net.OutputFormat, array.Lanes, array.TapsPerLane, acc);
     }
 
     /// <summary>The first images of a seeded shuffle of the test set, then of the training set when more are asked for.</summary>

@@ -88,6 +88,7 @@ public static class RunReportWriter
             h.Append("<figure><figcaption>Floor plan of the best point</figcaption>").Append(fp).Append("</figure>");
         h.Append("</div></section>");
         h.Append(PlaceRoute.PlaceRouteReport.Html(summary, best?.PointId));
+        h.Append(QuantSearch.QuantSearchReport.Html(summary, best?.PointId));
 
         if (ReportDetails.Breakdown(points) is { } breakdown)
             h.Append("<section id=\"breakdown\"><h2>Energy and power by part</h2>").Append(breakdown).Append("</section>");

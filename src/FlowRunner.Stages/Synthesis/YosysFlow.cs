@@ -53,7 +53,7 @@ public static class YosysFlow
         return new YosysRun(stat, Path.Combine(directory, YosysScript.NetlistFile), logPath, clock.Elapsed, flipFlops, latches, blackboxes, cells);
     }
 
-    /// <summary>Times the netlist with OpenSTA: the tech Liberty plus a generated Liberty for the black boxes (<see cref="BlackboxLiberty"/>).</summary>
+    /// <summary>Times the netlist with OpenSTA: the tech Liberty plus a generated Liberty for the black boxes (<see cref="BlackboxCells"/>).</summary>
     public static async Task<StaTimingReport?> TimeAsync(IToolRunner tools, string directory, string liberty, YosysRun run, string top,
         double periodNs, double voltage, CancellationToken ct)
     {
@@ -61,7 +61,7 @@ public static class YosysFlow
         if (run.Blackboxes.Count > 0)
         {
             var bb = Path.Combine(directory, BlackboxLibertyFile);
-            BlackboxLiberty.WriteFile(bb, run.Blackboxes, voltage);
+            BlackboxCells.WriteFile(bb, run.Blackboxes, voltage);
             libs.Add(bb);
         }
         // The netlist artifact keeps the ROMs' INIT_FILE overrides for simulation; OpenSTA reads a copy without them.

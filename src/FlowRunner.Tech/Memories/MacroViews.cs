@@ -9,69 +9,32 @@ public static class MacroViews
     /// <summary>The edge the signal pins sit on, as recorded in memory.json.</summary>
     public const string PinEdge = "bottom";
 
-    /// <summary>A one-cell Liberty library for the macro, in the units of the generated standard cells (ns, pF, nW, V).</summary>
+    /// <summary>A one-cell Liberty library for the macro, through the one black-box writer (<see cref="BlackboxLiberty"/>) with its energy tables.</summary>
     public static LibertyGroup Liberty(MacroInstance macro, MemoryKind kind, TechDescription tech)
     {
         var s = macro.Shape;
         var v = tech.Memory.Views;
         var t = tech.Memory.For(kind).Timing;
         var aw = LogicalMemory.AddressWidth(macro.Words);
-        var lib = LibertyLibraryHeader.Create(macro.Name, tech.SupplyV);
-        foreach (var width in new[] { aw, macro.Width }.Distinct())
-            lib.AddGroup("type", BusType(width))
-                .Set("base_type", "array").Set("data_type", "bit").Set("bit_width", width)
-                .Set("bit_from", width - 1).Set("bit_to", 0).Set("downto", "true");
-
-        var cell = lib.AddGroup("cell", macro.Name)
-            .Set("area", Math.Round(s.AreaUm2, 4))
-            .Set("dont_touch", "true")
-            .Set("dont_use", "true")
-            .Set("cell_leakage_power", Math.Round(s.LeakageUw * 1000, 6));
-
-        var clk = cell.AddGroup("pin", "clk").Set("direction", "input").Set("capacitance", v.PinCapacitancePf)
-            .Set("clock", "true").Set("min_period", Math.Round(s.CycleNs, 4))
-            .Set("min_pulse_width_high", Math.Round(s.CycleNs / 2, 4)).Set("min_pulse_width_low", Math.Round(s.CycleNs / 2, 4));
+        var pins = new List<BlackboxPin> { new("clk", "input"), new("ce", "input") };
+        if (kind == MemoryKind.Sram) pins.Add(new("we", "input"));
+        pins.Add(new("addr", "input", aw - 1, 0, true));
+        if (kind == MemoryKind.Sram) pins.Add(new("din", "input", macro.Width - 1, 0, true));
+        pins.Add(new("dout", "output", macro.Width - 1, 0, true));
         // Energy per access is charged on the rising clock edge under the condition that makes the access.
-        if (kind == MemoryKind.Sram)
+        IReadOnlyList<(string, double)> energies = kind == MemoryKind.Sram
+            ? [("ce & !we", s.ReadEnergyPj), ("ce & we", s.WriteEnergyPj)]
+            : [("ce", s.ReadEnergyPj)];
+        var cell = new BlackboxCell(macro.Name, pins, "clk", new BlackboxTiming(t.SetupNs, t.HoldNs, s.AccessNs, Math.Max(s.AccessNs * 0.1, 0.01)))
         {
-            clk.Add(ClockEnergy("ce & !we", s.ReadEnergyPj));
-            clk.Add(ClockEnergy("ce & we", s.WriteEnergyPj));
-        }
-        else clk.Add(ClockEnergy("ce", s.ReadEnergyPj));
-
-        Input(cell.AddGroup("pin", "ce"), v, t);
-        if (kind == MemoryKind.Sram) Input(cell.AddGroup("pin", "we"), v, t);
-        Input(cell.AddGroup("bus", "addr").Set("bus_type", BusType(aw)), v, t);
-        if (kind == MemoryKind.Sram) Input(cell.AddGroup("bus", "din").Set("bus_type", BusType(macro.Width)), v, t);
-
-        var dout = cell.AddGroup("bus", "dout").Set("bus_type", BusType(macro.Width))
-            .Set("direction", "output").Set("capacitance", 0).Set("max_capacitance", v.PinCapacitancePf * 50);
-        var access = LibertyTable.Scalar(Math.Round(s.AccessNs, 4));
-        var slew = LibertyTable.Scalar(Math.Round(Math.Max(s.AccessNs * 0.1, 0.01), 4));
-        dout.AddGroup("timing").SetQuoted("related_pin", "clk").Set("timing_type", "rising_edge").Set("timing_sense", "non_unate")
-            .Add(access.ToGroup("cell_rise")).Add(access.ToGroup("cell_fall"))
-            .Add(slew.ToGroup("rise_transition")).Add(slew.ToGroup("fall_transition"));
-        return lib;
-    }
-
-    private static string BusType(int width) => $"bus_{width}";
-
-    private static LibertyGroup ClockEnergy(string when, double energyPj)
-    {
-        var e = LibertyTable.Scalar(Math.Round(energyPj, 6));
-        var zero = LibertyTable.Scalar(0);
-        return new LibertyGroup("internal_power").SetQuoted("when", when).Add(e.ToGroup("rise_power")).Add(zero.ToGroup("fall_power"));
-    }
-
-    private static void Input(LibertyGroup pin, MacroViewSpec v, MemoryTimingSpec t)
-    {
-        pin.Set("direction", "input").Set("capacitance", v.PinCapacitancePf);
-        foreach (var (type, ns) in new[] { ("setup_rising", t.SetupNs), ("hold_rising", t.HoldNs) })
-        {
-            var c = LibertyTable.Scalar(Math.Round(ns, 4));
-            pin.AddGroup("timing").SetQuoted("related_pin", "clk").Set("timing_type", type)
-                .Add(c.ToGroup("rise_constraint")).Add(c.ToGroup("fall_constraint"));
-        }
+            AreaUm2 = s.AreaUm2,
+            LeakageNw = s.LeakageUw * 1000,
+            InputCapacitancePf = v.PinCapacitancePf,
+            OutputMaxCapacitancePf = v.PinCapacitancePf * 50,
+            MinPeriodNs = s.CycleNs,
+            ClockEnergies = energies,
+        };
+        return BlackboxLiberty.Library(macro.Name, tech.SupplyV, [cell]);
     }
 
     /// <summary>The LEF abstract: CLASS BLOCK, signal pins along the bottom edge at the pin pitch, power stripes at the top, obstructions over the rest.</summary>

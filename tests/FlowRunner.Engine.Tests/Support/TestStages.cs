@@ -11,7 +11,8 @@ public static class TestStages
     public static int RunCount(string workspace, string stageId) => Runs.GetValueOrDefault($"{workspace}|{stageId}");
 
     public static (IStage[] Stages, IToolAdapter[] Adapters) All() =>
-        ([new TestKind("test.emit", [new("value", OptionType.String, "x", "text to write"), new("count", OptionType.Int, 1, "a number"), new("seed", OptionType.Int, null, "seed")]),
+        ([new TestKind("test.emit", [new("value", OptionType.String, "x", "text to write"), new("count", OptionType.Int, 1, "a number"), new("seed", OptionType.Int, null, "seed"),
+              new("candidates", OptionType.Int, 0, "alternatives left in candidates.json, the i-th with length i")]),
           new TestKind("test.sum", []),
           new TestKind("test.fail", [new("message", OptionType.String, "boom", "error text")]),
           new TestKind("test.meet", [new("group", OptionType.String, "g", "stages of a group wait for each other"), new("tag", OptionType.String, "", "makes stages differ")]),
@@ -54,6 +55,10 @@ public static class TestStages
         {
             var text = c.Options.String("value") + new string('!', (int)c.Options.Int("count") - 1);
             await File.WriteAllTextAsync(c.PathOf("value.txt"), text, ct);
+            var candidates = c.Options.Int("candidates");
+            if (candidates > 0)
+                Results.StageCandidates.Write(c.Directory, Enumerable.Range(1, candidates).Select(i => new Results.StageCandidate($"c{i}", $"alternative {i}",
+                    new Dictionary<string, object?> { ["alt"] = (long)i }, new Dictionary<string, double> { ["length"] = i }, new Dictionary<string, string>())).ToList());
             return new StageResult([new Metric("length", text.Length)], [new Artifact("value", "value.txt")]);
         }
     }

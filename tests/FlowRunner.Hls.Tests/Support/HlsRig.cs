@@ -72,13 +72,32 @@ internal static class HlsRig
     /// <summary>A shipped model of tests/fixtures/models/keras (architecture JSON and its weights file).</summary>
     public static FloatNetwork Keras(string name)
     {
-        var root = AppContext.BaseDirectory;
-        for (var d = new DirectoryInfo(root); d is not null; d = d.Parent)
-        {
-            var keras = Path.Combine(d.FullName, "tests", "fixtures", "models", "keras");
+        var keras = Fixture("models", "keras");
+        return FlowRunner.Import.ModelImporter.Import(Path.Combine(keras, name + ".json"), Path.Combine(keras, name + "_weights.h5")).Network;
+    }
+
+    /// <summary>A shipped ONNX model of tests/fixtures/models/onnx.</summary>
+    public static FloatNetwork Onnx(string file) => FlowRunner.Import.ModelImporter.Import(Path.Combine(Fixture("models", "onnx"), file), null).Network;
+
+    /// <summary>A shipped model by "keras:NAME" (tests/fixtures/models/keras) or "onnx:FILE" (tests/fixtures/models/onnx).</summary>
+    public static FloatNetwork Shipped(string model) =>
+        model.StartsWith("keras:", StringComparison.Ordinal) ? Keras(model[6..]) : Onnx(model[5..]);
+
+    /// <summary>Emits a network and lints its RTL with Verilator -Wall: the tool's output when it is not clean, else null.</summary>
+    public static string? LintProblems(FloatNetwork net, string format, int lanes)
+    {
+        using var dir = new TempDir();
+        var (_, files) = EmitRandom(dir.Path, net, format, lanes, 1);
+        var run = Tool.Run("verilator", new[] { "--lint-only", "-Wall", "--top-module", "accel" }.Concat(files.Rtl), dir.Path);
+        return run.ExitCode == 0 && !run.Output.Contains("%Warning") ? null : run.ToString();
+    }
+
+    /// <summary>A path under tests/fixtures of the repository.</summary>
+    public static string Fixture(params string[] parts)
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "FlowRunner.sln")))
-                return FlowRunner.Import.ModelImporter.Import(Path.Combine(keras, name + ".json"), Path.Combine(keras, name + "_weights.h5")).Network;
-        }
+                return Path.Combine([d.FullName, "tests", "fixtures", .. parts]);
         throw new InvalidOperationException("FlowRunner.sln not found above the test binaries");
     }
 

@@ -10,6 +10,9 @@ public sealed class StageHarness(MnistFixture mnist) : IDisposable
     public string Root { get; } = Repo.TempFolder("stages");
     public RecordingLog Log { get; } = new();
 
+    /// <summary>The recipe's tech file (null: none), for stages that price hardware.</summary>
+    public string? TechFile { get; init; }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
@@ -31,6 +34,8 @@ public sealed class StageHarness(MnistFixture mnist) : IDisposable
             Inputs = inputs,
             Needs = inputs.Select(i => i.StageId).ToList(),
             RecipeDirectory = Path.Combine(Repo.Root, "flows"),
+            TechFile = TechFile,
+            TechName = TechFile is null ? null : Path.GetFileName(Path.GetDirectoryName(TechFile)),
             DataDirectory = mnist.DataDirectory,
             Seed = 1,
             Threads = 2,
@@ -39,7 +44,7 @@ public sealed class StageHarness(MnistFixture mnist) : IDisposable
             Locator = new PathToolLocator(),
         };
         var result = await adapter.RunAsync(context, CancellationToken.None);
-        foreach (var a in result.Artifacts) Assert.True(File.Exists(Path.Combine(dir, a.RelativePath)), $"{id}: artifact {a.Name} ({a.RelativePath}) was not written");
+        foreach (var a in result.Artifacts) Assert.True(File.Exists(Path.Combine(dir, a.RelativePath)) || Directory.Exists(Path.Combine(dir, a.RelativePath)), $"{id}: artifact {a.Name} ({a.RelativePath}) was not written");
         return new StageOutput(id, adapter.StageKind, adapter.Id, dir, result.Metrics, result.Artifacts);
     }
 }

@@ -60,5 +60,12 @@ public sealed class AugmentationTests(MnistFixture mnist)
         Assert.NotNull(QatCollapse.Check(0.70, 0.90, 10));
         Assert.Null(QatCollapse.Check(0.85, 0.90, 10));
         Assert.Null(QatCollapse.Check(0.95, 0.40, 10));
+        // Near chance but climbing from a worse post-training figure: progress (a 1-epoch fine-tuning of <4,3> from 13% to 19%).
+        Assert.Null(QatCollapse.Check(0.19, 0.13, 10));
+        // Near chance and no better than post-training quantization: collapsed.
+        Assert.NotNull(QatCollapse.Check(0.10, 0.13, 10));
+        // Near chance, lifted by luck while the loss diverged (Adam at rate 20: 11.7% to 18.7%, loss 5.5): collapsed; the loss falling: progress.
+        Assert.NotNull(QatCollapse.Check(0.187, 0.117, 10, lastLoss: 5.5));
+        Assert.Null(QatCollapse.Check(0.19, 0.13, 10, lastLoss: 1.9));
     }
 }

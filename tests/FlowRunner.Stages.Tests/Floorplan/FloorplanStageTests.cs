@@ -69,29 +69,9 @@ public sealed class FloorplanStageTests : IDisposable
         }
         var dir = Path.Combine(_root, stage);
         Directory.CreateDirectory(dir);
-        var techRoot = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no tech/ folder");
         var values = new Dictionary<string, object?> { ["moves"] = 0.2 };
         foreach (var (k, v) in with) values[k] = v;
-        return new StageContext
-        {
-            StageId = stage,
-            Kind = FloorplanStage.KindName,
-            AdapterId = "annealer",
-            PointId = "p000",
-            Directory = dir,
-            Options = new StageOptions(stage, values),
-            Parameters = new Dictionary<string, object?>(),
-            Inputs = inputs,
-            Needs = ["synth", "memory"],
-            TechName = tech,
-            TechFile = new TechLoader(techRoot).PathOf(tech),
-            RecipeDirectory = _root,
-            DataDirectory = Path.Combine(_root, ".flowrunner"),
-            Seed = 11,
-            Log = new RecordingLog(),
-            Tools = new NoTools(),
-            Locator = new NoTools(),
-        };
+        return TestContexts.Stage(_root, stage, FloorplanStage.KindName, "annealer", dir, values, inputs, tech, seed: 11, needs: ["synth", "memory"]);
     }
 
     private static Task<StageResult> Run(StageContext c) => new AnnealerAdapter().RunAsync(c, CancellationToken.None);

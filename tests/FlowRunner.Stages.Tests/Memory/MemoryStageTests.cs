@@ -35,27 +35,8 @@ public sealed class MemoryStageTests : IDisposable
         File.WriteAllText(Path.Combine(hls, "rom", "conv1_w.hex"), string.Join("\n", Enumerable.Range(0, 72).Select(i => (i * 7 % 256).ToString("x2"))) + "\n");
         var stageDir = Path.Combine(_root, "memory");
         Directory.CreateDirectory(stageDir);
-        var techRoot = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no tech/ folder");
-        return new StageContext
-        {
-            StageId = "memory",
-            Kind = MemoryGenerateStage.KindName,
-            AdapterId = "compiler",
-            PointId = "p000",
-            Directory = stageDir,
-            Options = new StageOptions("memory", with),
-            Parameters = new Dictionary<string, object?>(),
-            Inputs = [new StageOutput("hls", "hls.emit", "rtl", hls, [], [new Artifact("schedule", "schedule.json")])],
-            Needs = ["hls"],
-            TechName = tech,
-            TechFile = tech is null ? null : new TechLoader(techRoot).PathOf(tech),
-            RecipeDirectory = _root,
-            DataDirectory = Path.Combine(_root, ".flowrunner"),
-            Seed = 1,
-            Log = _log,
-            Tools = new NoTools(),
-            Locator = new NoTools(),
-        };
+        return TestContexts.Stage(_root, "memory", MemoryGenerateStage.KindName, "compiler", stageDir, with,
+            [new StageOutput("hls", "hls.emit", "rtl", hls, [], [new Artifact("schedule", "schedule.json")])], tech, _log);
     }
 
     private static Task<StageResult> Run(StageContext c) => new MemoryCompilerAdapter().RunAsync(c, CancellationToken.None);

@@ -26,29 +26,12 @@ public sealed class QflowAdapterTests : IDisposable
     }
 
     private StageContext Context(string id, string kind, string adapter, string dir, Dictionary<string, object?> with, IReadOnlyList<StageOutput> inputs, string tech = "osu018",
-        IToolAdapter? declared = null, IStage? stage = null) => new()
+        IToolAdapter? declared = null, IStage? stage = null)
     {
-        StageId = id,
-        Kind = kind,
-        AdapterId = adapter,
-        PointId = "p000",
-        Directory = dir,
-        Options = new StageOptions(id, with),
-        Parameters = new Dictionary<string, object?>(),
-        Inputs = inputs,
-        Needs = inputs.Select(i => i.StageId).ToList(),
-        TechName = tech,
-        TechFile = new TechLoader(_techRoot).PathOf(tech),
-        RecipeDirectory = _root,
-        DataDirectory = Path.Combine(_root, ".flowrunner"),
-        Seed = 1,
-        Threads = 2,
-        Log = _log,
-        Tools = declared is null ? new ToolRunner(dir, _log, new RetrySpec(1, 0, 300), new ToolLocator())
-            : new DeclaredToolRunner(new ToolRunner(dir, _log, new RetrySpec(1, 0, 300), new ToolLocator()), declared, dir),
-        Locator = new ToolLocator(),
-        DeclaredReads = stage?.Reads,
-    };
+        var tools = new ToolRunner(dir, _log, new RetrySpec(1, 0, 300), new ToolLocator());
+        return TestContexts.Stage(_root, id, kind, adapter, dir, with, inputs, tech, _log, declared is null ? tools : new DeclaredToolRunner(tools, declared, dir),
+            new ToolLocator(), declaredReads: stage?.Reads);
+    }
 
     private string Folder(string id)
     {

@@ -59,6 +59,26 @@ public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerF
     }
 
     [Fact]
+    public async Task Points_with_the_same_model_formats_images_and_array_share_one_activity_measurement()
+    {
+        const string Shared = "measured by an earlier point in this process";
+        int Mentions() => fx.Log.Infos.Count(l => l.Contains(Shared));
+        var before = Mentions();
+        var (a, dirA) = await Run(new() { ["images"] = 23L });
+        Assert.Equal(before, Mentions());
+        var (b, dirB) = await Run(new() { ["images"] = 23L });
+        Assert.Equal(before + 1, Mentions());
+        Assert.Equal(File.ReadAllText(Path.Combine(dirA, "activity.json")), File.ReadAllText(Path.Combine(dirB, "activity.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(dirA, "power.json")), File.ReadAllText(Path.Combine(dirB, "power.json")));
+        // Another image count is another measurement.
+        var (c, dirC) = await Run(new() { ["images"] = 24L });
+        Assert.Equal(before + 1, Mentions());
+        Assert.Equal(24, ActivityReport.FromJson(File.ReadAllText(Path.Combine(dirC, "activity.json"))).Images);
+        Assert.Equal(a.Metrics.Where(m => m.Name != "activity_time_s").Select(m => m.Value), b.Metrics.Where(m => m.Name != "activity_time_s").Select(m => m.Value));
+        Assert.NotEqual(M(a, "activity_images"), M(c, "activity_images"));
+    }
+
+    [Fact]
     public void Energy_scales_with_the_toggle_rate()
     {
         var schedule = ScheduleFile.Read(fx.Hls.ArtifactPath("schedule")).Record;

@@ -19,7 +19,7 @@ namespace FlowRunner.Stages.Tests.Power;
 public sealed class PowerFixture : IDisposable
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "flowrunner-power-" + Guid.NewGuid().ToString("N")[..10]);
-    public string TechRoot { get; } = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no tech/ folder");
+    public string TechRoot { get; } = TestContexts.TechRoot;
     public RecordingLog Log { get; } = new();
     public StageOutput Model { get; }
     public StageOutput Hls { get; }
@@ -59,27 +59,8 @@ public sealed class PowerFixture : IDisposable
     }
 
     public StageContext Context(string id, string kind, string adapter, string dir, Dictionary<string, object?> with, IReadOnlyList<StageOutput> inputs,
-        IToolRunner? tools = null, string tech = "generic45") => new()
-    {
-        StageId = id,
-        Kind = kind,
-        AdapterId = adapter,
-        PointId = "p000",
-        Directory = dir,
-        Options = new StageOptions(id, with),
-        Parameters = new Dictionary<string, object?>(),
-        Inputs = inputs,
-        Needs = inputs.Select(i => i.StageId).ToList(),
-        TechName = tech,
-        TechFile = new TechLoader(TechRoot).PathOf(tech),
-        RecipeDirectory = Root,
-        DataDirectory = Path.Combine(Root, ".flowrunner"),
-        Seed = 1,
-        Threads = 2,
-        Log = Log,
-        Tools = tools ?? new NoTools(),
-        Locator = new ToolLocator(),
-    };
+        IToolRunner? tools = null, string tech = "generic45") =>
+        TestContexts.Stage(Root, id, kind, adapter, dir, with, inputs, tech, Log, tools, new ToolLocator());
 
     /// <summary>Data/accel.v synthesized by Yosys onto generic45 into a synth stage folder (netlist.v, and synth.json naming a Liberty copied into it).</summary>
     public async Task<StageOutput> SynthesizedNetlistAsync(string dir)

@@ -116,7 +116,7 @@ public sealed class SynthScriptTests
     public void Blackbox_liberty_has_a_cell_per_memory_with_its_bus_pins_and_clock_arcs()
     {
         var modules = new[] { "mem_in.v", "rom_w.v" }.SelectMany(f => VerilogModules.Read(SynthFixture.Data("fixture/rtl/" + f))).ToList();
-        var text = LibertyWriter.Write(BlackboxLiberty.Generate(modules, 1.8, clockToOutputNs: 0.5));
+        var text = LibertyWriter.Write(BlackboxCells.Generate(modules, 1.8, clockToOutputNs: 0.5));
         var lib = LibertyReader.Read(text, "blackboxes.lib");
         Assert.Equal(["mem_in", "rom_w"], lib.Cells.Select(c => c.Name));
         var mem = lib.Cell("mem_in")!;

@@ -53,11 +53,7 @@ internal sealed class SynthFixture : IDisposable
         return target;
     }
 
-    public static string TechFile(string tech)
-    {
-        var root = TechLoader.FindTechRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no tech/ folder above the test binaries");
-        return new TechLoader(root).PathOf(tech);
-    }
+    public static string TechFile(string tech) => TestContexts.TechFile(tech);
 
     public StageContext Context(string hlsDir, string tech, string adapter, Dictionary<string, object?>? with = null, string stage = "synth",
         IToolLocator? locator = null, RetrySpec? retry = null, string? directory = null)
@@ -65,27 +61,10 @@ internal sealed class SynthFixture : IDisposable
         var dir = directory ?? Path.Combine(Root, $"{stage}-{tech}-{adapter}");
         Directory.CreateDirectory(dir);
         locator ??= new ToolLocator();
-        return new StageContext
-        {
-            StageId = stage,
-            Kind = SynthStage.KindName,
-            AdapterId = adapter,
-            PointId = "p000",
-            Directory = dir,
-            Options = new StageOptions(stage, with ?? []),
-            Parameters = new Dictionary<string, object?>(),
-            Inputs = [new StageOutput("hls", "hls.emit", "emit", hlsDir, [], [new Artifact("schedule", "schedule.json")])],
-            Needs = ["hls"],
-            TechName = tech,
-            TechFile = TechFile(tech),
-            RecipeDirectory = Root,
-            DataDirectory = Path.Combine(Root, ".flowrunner"),
-            Seed = 1,
-            Log = Log,
-            // Two attempts, short back-off: a real crash is retried once, a syntax error fails at once.
-            Tools = new ToolRunner(dir, Log, retry ?? new RetrySpec(2, 0.1, 120), locator),
-            Locator = locator,
-        };
+        // Two attempts, short back-off: a real crash is retried once, a syntax error fails at once.
+        return TestContexts.Stage(Root, stage, SynthStage.KindName, adapter, dir, with,
+            [new StageOutput("hls", "hls.emit", "emit", hlsDir, [], [new Artifact("schedule", "schedule.json")])], tech, Log,
+            new ToolRunner(dir, Log, retry ?? new RetrySpec(2, 0.1, 120), locator), locator, needs: ["hls"]);
     }
 }
 

@@ -1,7 +1,7 @@
 namespace FlowRunner.Hls.Architecture;
 
 /// <summary>A Dense layer run as windows of one value a channel: per group of L units, for each step k a window whose row r holds inputs
-/// 9k + 3r .. 9k + 3r + 2, then 9 multiplies a lane. Weights [unit][input].</summary>
+/// T*k + R*r .. T*k + R*r + R - 1 (R taps a row, T = R x R a lane), then T multiplies a lane. Weights [unit][input].</summary>
 public sealed class DenseEngineLayer : EngineLayer
 {
     public DenseEngineLayer(EngineLayerInputs p) : base(p) => Filters = p.Spec.Units;
@@ -10,22 +10,22 @@ public sealed class DenseEngineLayer : EngineLayer
     public override int Filters { get; }
     public override int FanIn => Input.Size;
     public override int Channels => 1;
-    public override int Steps => (Input.Size + MacArray.TapsPerLane - 1) / MacArray.TapsPerLane;
+    public override int Steps => (Input.Size + Array.TapsPerLane - 1) / Array.TapsPerLane;
     public override int Pixels => 1;
     public override int Columns => 1;
     public override int Rows => 1;
     public override bool StepsShareWindow => false;
-    public override int RunLength => MacArray.TapsPerRow;
-    public override int RowStride => MacArray.TapsPerRow;
-    public override int StepStride => MacArray.TapsPerLane;
+    public override int RunLength => Array.TapsPerRow;
+    public override int RowStride => Array.TapsPerRow;
+    public override int StepStride => Array.TapsPerLane;
 
-    public override long Cycles => (long)Groups * ((long)Steps * (MacArray.Rows * (long)WordsPerRun + 1) + 2) + 1;
+    public override long Cycles => (long)Groups * ((long)Steps * (Array.Rows * (long)WordsPerRun + 1) + 2) + 1;
 
-    public override long InputReads => (long)Groups * Steps * MacArray.Rows * WordsPerRun;
+    public override long InputReads => (long)Groups * Steps * Array.Rows * WordsPerRun;
 
     protected override long TapWeight(int filter, int step, int tap)
     {
-        var j = MacArray.TapsPerLane * step + tap;
+        var j = Array.TapsPerLane * step + tap;
         return j < FanIn ? Weights[filter * FanIn + j] : 0;
     }
 
@@ -43,7 +43,7 @@ public sealed class DenseEngineLayer : EngineLayer
     {
         var up = Name.ToUpperInvariant();
         var L = Lanes;
-        const int taps = MacArray.TapsPerLane;
+        var taps = Array.TapsPerLane;
         w($"  {up}_GROUP: for (int g = 0; g < {Groups}; g++) {{");
         w($"    {Name}_acc_t acc[{L}];");
         w($"    {up}_CLEAR: for (int i = 0; i < {L}; i++) {CppClear($"g * {L} + i")};");

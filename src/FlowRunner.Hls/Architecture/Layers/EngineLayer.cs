@@ -5,10 +5,16 @@ namespace FlowRunner.Hls.Architecture;
 
 /// <summary>What every layer kind the shared MAC array runs gets from the planner: its place, shapes, formats and raw parameters.</summary>
 public sealed record EngineLayerInputs(int Position, int SpecIndex, LayerSpec Spec, TensorShape Input, TensorShape Output, int Lanes,
-    LayerFormats Formats, bool Relu, FixedFormat Stored, bool AssignStored, int AccumulatorBits, long[] Weights, long[] Bias)
+    LayerFormats Formats, bool Relu, FixedFormat Stored, bool AssignStored, int AccumulatorBits, long[] Weights, long[] Bias, MacArray Array)
 {
     /// <summary>The fused ReLU's own format and bound, when it has them (QKeras quantized_relu, relu6); null: a plain ReLU or none.</summary>
     public Activation? Activation { get; init; }
+
+    /// <summary>A fused max-pool over the layer's outputs (valid windows), or null.</summary>
+    public FlowRunner.Models.Layers.Window? Pool { get; init; }
+
+    /// <summary>A fused element-wise activation after the output assignment (LeakyReLU, sigmoid, tanh), or null.</summary>
+    public ElementwiseFunction? Function { get; init; }
 }
 
 /// <summary>A fused ReLU with its own value format (the output after relu is assigned into it) and optional upper bound.</summary>
@@ -21,13 +27,14 @@ public sealed record Activation(FixedFormat Format, double? Max)
     public long? BoundRaw => Max is { } m ? Numerics.Kernels.FixedKernels.Quantize(m, Format) : null;
 }
 
-/// <summary>One layer as the shared MAC array of L lanes x 3 window rows x 3 taps runs it: the kind's plan (loop bounds, window geometry,
+/// <summary>One layer as the shared MAC array of L lanes x R window rows x R taps runs it: the kind's plan (loop bounds, window geometry,
 /// cycles, memory traffic, the order its weights and inputs feed the array) and its HLS C++; a subclass per layer kind, registered in
 /// <see cref="EngineLayerKinds"/>.</summary>
 /// <remarks>
-/// The array reads a window of <see cref="MacArray.Rows"/> runs of <see cref="RunLength"/> contiguous input values per step; a kind says
-/// where runs start (<see cref="RowStride"/>), how far consecutive windows are (<see cref="StepStride"/>) and which weight meets which tap
-/// (<see cref="RomWeight"/>).
+/// The array reads a window of <see cref="WindowRows"/> runs of <see cref="RunLength"/> contiguous input values per step; a kind says
+/// where runs start (<see cref="RowStride"/>, <see cref="StartOffset"/>), how far consecutive windows are (<see cref="StepStride"/>,
+/// <see cref="LineStride"/>), which weight meets which tap (<see cref="RomWeight"/>) and which taps carry data (<see cref="TapUsed"/>,
+/// <see cref="TapColumn"/> against the padding). Values outside the tensor read as zero.
 /// </remarks>
 public abstract class EngineLayer
 {
@@ -47,13 +54,38 @@ public abstract class EngineLayer
         Weights = p.Weights;
         Bias = p.Bias;
         Activation = p.Activation;
+        Array = p.Array;
+        Pool = p.Pool;
+        Function = p.Function;
     }
+
+    /// <summary>The fused element-wise activation (LeakyReLU, sigmoid, tanh), or null.</summary>
+    public ElementwiseFunction? Function { get; }
+
+    /// <summary>The fused max-pool's window over this layer's outputs (the layer walks each pool window's outputs in turn and keeps their
+    /// maximum, written once per window), or null.</summary>
+    public FlowRunner.Models.Layers.Window? Pool { get; }
+
+    /// <summary>Outputs a pool window spans in columns and rows (1 x 1 without a pool).</summary>
+    public virtual int PoolColumns => 1;
+    public virtual int PoolRows => 1;
+
+    /// <summary>Flat distance between the first windows of consecutive pool windows in a row and in a column (the position strides without
+    /// a pool).</summary>
+    public virtual int PoolColumnStride => StepStride;
+    public virtual int PoolLineStride => LineStride;
+
+    /// <summary>Input columns between the first outputs of consecutive pool windows (the column stride without a pool).</summary>
+    public virtual int PoolColumnStep => ColumnStride;
+
+    /// <summary>The MAC array's geometry (shared by every layer of the accelerator).</summary>
+    public MacArray Array { get; }
 
     /// <summary>The fused ReLU's own format and bound, or null.</summary>
     public Activation? Activation { get; }
 
     /// <summary>The format of the value after the output assignment and the fused activation (what <see cref="Stored"/> is assigned from).</summary>
-    public FixedFormat Activated => Activation?.Format ?? Formats.Output;
+    public FixedFormat Activated => Function?.Output ?? Activation?.Format ?? Formats.Output;
 
     /// <summary>The layer kind's name in the schedule report.</summary>
     public abstract string KindName { get; }
@@ -121,6 +153,31 @@ public abstract class EngineLayer
     /// <summary>Flat distance between consecutive windows: the next position (shared windows) or the next step.</summary>
     public abstract int StepStride { get; }
 
+    /// <summary>Runs read per window (kernel rows; at most <see cref="MacArray.Rows"/>).</summary>
+    public virtual int WindowRows => Array.Rows;
+
+    /// <summary>Flat distance between the first windows of consecutive output rows.</summary>
+    public virtual int LineStride => RowStride;
+
+    /// <summary>Flat position of the first window's first value (negative with top or left padding).</summary>
+    public virtual int StartOffset => 0;
+
+    /// <summary>Whether a window may cross the left or right edge, so taps are checked against the input columns (<see cref="TapColumn"/>).</summary>
+    public virtual bool ColumnPadded => false;
+
+    /// <summary>Left padding, the input's columns and the column stride of the window (for <see cref="ColumnPadded"/> layers).</summary>
+    public virtual int PadLeft => 0;
+    public virtual int ColumnStride => 1;
+
+    /// <summary>Whether tap <paramref name="tap"/> (row-major over the window) has a kernel position in this layer.</summary>
+    public virtual bool TapUsed(int tap) => true;
+
+    /// <summary>The window column of a tap: the input column it reads is output column x stride - padding + this.</summary>
+    public virtual int TapColumn(int tap) => tap % Array.TapsPerRow;
+
+    /// <summary>Words of address range beyond the input the windows may reach (padding), so the address counters never alias.</summary>
+    public virtual int AddressMargin => 0;
+
     /// <summary>Cycles of this layer in the FSM (see the schedule): the RTL meets them state by state.</summary>
     public abstract long Cycles { get; }
 
@@ -150,7 +207,7 @@ public abstract class EngineLayer
     public int WeightWords => Groups * Steps;
 
     /// <summary>Products of one inference (including the zero-weight padding lanes and taps).</summary>
-    public long Macs => (long)Pixels * Groups * Steps * Lanes * MacArray.TapsPerLane;
+    public long Macs => (long)Pixels * Groups * Steps * Lanes * Array.TapsPerLane;
 
     public string InputMemory => $"mem_{Name}_in";
     public string WeightMemory => $"rom_{Name}";
@@ -174,13 +231,40 @@ public abstract class EngineLayer
     {
         w($"{pad}{Name}_out_t o = acc[i];");
         if (Relu) w($"{pad}if (o < 0) o = 0;");
-        if (Activation is { } act)
+        if (Function is { } fn)
+        {
+            w($"{pad}{Name}_fn_t r;");
+            if (fn.Op is FlowRunner.Models.Layers.LeakyReluOp leaky)
+                w($"{pad}r = o < 0 ? {Name}_fn_t(dbl(o) * {Cpp.HlsCppEmitter.Literal(leaky.Alpha)}) : {Name}_fn_t(o);");
+            else
+            {
+                var f = fn.Op.Type == "sigmoid" ? "1.0 / (1.0 + std::exp(-dbl(o)))" : "std::tanh(dbl(o))";
+                var n = FlowRunner.Models.Layers.TableActivationOp.TableSize;
+                w("#ifdef FLOWRUNNER_FLOAT");
+                w($"{pad}r = {f};");
+                w("#else");
+                w($"{pad}int idx = (int)std::floor(dbl(o) * {1 << fn.TableScale}) + {n / 2};");
+                w($"{pad}r = {Name}_table[idx < 0 ? 0 : idx > {n - 1} ? {n - 1} : idx];");
+                w("#endif");
+            }
+            w($"{pad}{target} = r;");
+        }
+        else if (Activation is { } act)
         {
             w($"{pad}{Name}_act_t r = o;");
             if (act.Max is { } m) w($"{pad}if (o > {Cpp.HlsCppEmitter.Literal(m)}) r = {Cpp.HlsCppEmitter.Literal(m)};");
             w($"{pad}{target} = r;");
         }
         else w($"{pad}{target} = o;");
+    }
+
+    /// <summary>Writes the fused function's table (sigmoid, tanh) as a C++ array of the model's entries, when the layer has one.</summary>
+    public void EmitCppFunction(Action<string> w)
+    {
+        if (Function is not { Kind: FunctionKind.Table } fn) return;
+        var scale = Math.ScaleB(1.0, -fn.Output.FracBits);
+        w($"// {Name}: {fn.Op.Describe()} as the model's table (index floor(x * {1 << fn.TableScale}) + {FlowRunner.Models.Layers.TableActivationOp.TableSize / 2}, clamped)");
+        w($"static const {Name}_fn_t {Name}_table[{FlowRunner.Models.Layers.TableActivationOp.TableSize}] = {{{string.Join(", ", fn.Entries().Select(e => Cpp.HlsCppEmitter.Literal(e * scale)))}}};");
     }
 
     /// <summary>The accumulators' starting values: the filter's bias, else zero.</summary>
