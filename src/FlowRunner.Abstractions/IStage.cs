@@ -21,6 +21,14 @@ public interface IStage
     /// write fails it.</summary>
     IReadOnlyList<ViewUse> Writes => [];
 
+    /// <summary>The views the stage reads with these resolved `with:` options: <see cref="Reads"/>, with an optional view the options make
+    /// needed turned required (the planner then checks it has a producer upstream). The default is <see cref="Reads"/>.</summary>
+    IReadOnlyList<ViewUse> ReadsWith(IReadOnlyDictionary<string, object?> options) => Reads;
+
+    /// <summary>The views the stage writes with these resolved `with:` options: <see cref="Writes"/>, with an optional view turned required
+    /// when the options make the stage write it, and left out when they rule it out. The default is <see cref="Writes"/>.</summary>
+    IReadOnlyList<ViewUse> WritesWith(IReadOnlyDictionary<string, object?> options) => Writes;
+
     /// <summary>The metrics the stage reports, with units. When the list is not empty, the engine fails a stage that does not report a
     /// declared metric, reports it in another unit, or reports one it did not declare.</summary>
     IReadOnlyList<MetricSpec> Reports => [];

@@ -94,4 +94,32 @@ public sealed class KerasReferenceTests
             OnnxRuntimeTests.Close(o.Select(v => (float)v).ToArray(), net.Outputs(x).Select(v => (double)v).ToArray(), "KERAS_conv1d_small");
         }
     }
+
+    [Fact]
+    public void Keras_tanh_sigmoid_and_relu6_activations_equal_their_definitions()
+    {
+        // The jet tagger with its three hidden activations changed in the model.json: tanh, sigmoid, relu6 (min(max(x, 0), 6)).
+        var text = File.ReadAllText(ShippedModels.Keras("KERAS_3layer.json"));
+        foreach (var act in new[] { "tanh", "sigmoid", "relu6" })
+        {
+            var at = text.IndexOf("\"activation\": \"relu\"", StringComparison.Ordinal);
+            text = text[..at] + $"\"activation\": \"{act}\"" + text[(at + "\"activation\": \"relu\"".Length)..];
+        }
+        var json = Path.Combine(ShippedModels.TempFolder("keras-activations"), "activations.json");
+        File.WriteAllText(json, text);
+        var h5 = ShippedModels.Keras("KERAS_3layer_weights.h5");
+        var net = ModelImporter.Import(json, h5).Network;
+        Func<double, double>[] activation = [Math.Tanh, v => 1 / (1 + Math.Exp(-v)), v => Math.Min(Math.Max(v, 0), 6)];
+        string[] dense = ["fc1_relu", "fc2_relu", "fc3_relu", "output_softmax"];
+        foreach (var x in ShippedModels.Random(30, 16, seed: 4, lo: -4, hi: 4))
+        {
+            var h = x.Select(v => (double)v).ToArray();
+            for (var l = 0; l < 4; l++)
+            {
+                h = Dense(h, Read(h5, dense[l], "kernel"), Read(h5, dense[l], "bias"));
+                h = l < 3 ? h.Select(activation[l]).ToArray() : Softmax(h);
+            }
+            OnnxRuntimeTests.Close(h.Select(v => (float)v).ToArray(), net.Outputs(x).Select(v => (double)v).ToArray(), "KERAS_3layer with tanh, sigmoid, relu6");
+        }
+    }
 }

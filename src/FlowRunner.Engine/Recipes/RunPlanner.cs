@@ -57,13 +57,6 @@ public static class RunPlanner
         var order = TopologicalOrder(recipe, errors);
         var upstream = order is null ? null : Ancestors(recipe, order);
 
-        if (upstream is not null)
-            foreach (var s in recipe.Stages)
-                if (registry.Stage(s.Kind) is { } k)
-                    foreach (var read in k.Reads.Where(r => !r.IsOptional))
-                        if (MissingView(recipe, registry, upstream[s.Id], s, read.View) is { } problem)
-                            errors.Add(new RecipeError(s.Mark, problem));
-
         if (techFile is not null)
             foreach (var s in recipe.Stages)
                 if (registry.Stage(s.Kind)?.TechProblem(techFile) is { } problem)
@@ -91,22 +84,36 @@ public static class RunPlanner
                     Upstream = upstream[id],
                 });
             }
+            if (p == points[0]) CheckViews(recipe, registry, list, errors);
             stages[p.Id] = list;
             if (errors.Count > 0) break; // one point's errors say it all; the others would repeat them
         }
         return errors.Count > 0 ? null : new RunPlan { Recipe = recipe, Points = points, Stages = stages, TechFile = techFile };
     }
 
-    /// <summary>Why a stage's needed view has no producer among its upstream stages, or null when one always writes it.</summary>
-    private static string? MissingView(Recipe recipe, StageRegistry registry, IReadOnlyList<string> upstream, StageSpec stage, View view)
+    /// <summary>Every view a stage needs with its options has a producer upstream that writes it with its own options (a stage's options
+    /// may turn an optional read into a needed one, or rule out an optional write: model.import with `dataset: none`).</summary>
+    private static void CheckViews(Recipe recipe, StageRegistry registry, IReadOnlyList<ResolvedStage> stages, List<RecipeError> errors)
     {
-        var kinds = upstream.Select(u => recipe.Stage(u)!.Kind).Select(registry.Stage).OfType<IStage>().ToList();
-        if (kinds.Any(k => k.Writes.Any(w => w.Name == view.Name && !w.IsOptional))) return null;
-        var sometimes = kinds.Where(k => k.Writes.Any(w => w.Name == view.Name)).Select(k => k.Kind).Distinct().ToList();
+        var byId = stages.ToDictionary(s => s.Id);
+        foreach (var s in stages)
+            foreach (var read in s.Kind.ReadsWith(s.Options).Where(r => !r.IsOptional))
+                if (MissingView(registry, s.Upstream.Where(byId.ContainsKey).Select(u => byId[u]).ToList(), s, read) is { } problem)
+                    errors.Add(new RecipeError(s.Spec.Mark, problem));
+    }
+
+    /// <summary>Why a stage's needed view has no producer among its upstream stages, or null when one always writes it.</summary>
+    private static string? MissingView(StageRegistry registry, IReadOnlyList<ResolvedStage> upstream, ResolvedStage stage, ViewUse read)
+    {
+        var view = read.View;
+        if (upstream.Any(u => u.Kind.WritesWith(u.Options).Any(w => w.Name == view.Name && !w.IsOptional))) return null;
+        var needs = $"stage '{stage.Id}' ({stage.Spec.Kind}) needs view '{view.Name}'" + (read.When.Length > 0 ? $" ({read.When})" : "");
+        var sometimes = upstream.Where(u => u.Kind.Writes.Any(w => w.Name == view.Name)).ToList();
         if (sometimes.Count > 0)
-            return $"stage '{stage.Id}' ({stage.Kind}) needs view '{view.Name}', which its upstream {string.Join(", ", sometimes)} writes only {string.Join("; ", kinds.SelectMany(k => k.Writes).Where(w => w.Name == view.Name).Select(w => w.When).Distinct())}";
+            return $"{needs}, which its upstream {string.Join(", ", sometimes.Select(u => u.Spec.Kind).Distinct())} writes only "
+                + string.Join("; ", sometimes.SelectMany(u => u.Kind.Writes).Where(w => w.Name == view.Name).Select(w => w.When).Distinct());
         var writers = registry.Stages.Where(k => k.Writes.Any(w => w.Name == view.Name && !w.IsOptional)).Select(k => k.Kind).ToList();
-        return $"stage '{stage.Id}' ({stage.Kind}) needs view '{view.Name}', which no stage upstream writes; "
+        return $"{needs}, which no stage upstream writes; "
             + (writers.Count > 0 ? $"add a {string.Join(" or ", writers)} stage to its `needs:`" : "no known stage kind writes it");
     }
 

@@ -79,6 +79,29 @@ public sealed class Accelerator
 
     internal static int OperandWidth(FixedFormat f) => f.Width + (f.Signed ? 0 : 1);
 
+    /// <summary>Why layer <paramref name="j"/>, before the first weighted layer, is not a pure quantizer of the network's input, or null when it is.
+    /// A relu (QKeras `quantized_relu` on the input) whose input, output and the first weighted layer's input are one unsigned format is the
+    /// identity on every value of that format: it is the input format the host writes, and the hardware plan starts at the first weighted layer.</summary>
+    private static string? InputQuantizerRefusal(BitAccurateNetwork model, int j, int firstWeighted)
+    {
+        var layer = model.Spec.Layers[j];
+        double? max;
+        if (layer.Kind == LayerKind.ReLU) max = null;
+        else if (layer.Op is FlowRunner.Models.Layers.ReluOp op) max = op.Max;
+        else return "only a quantizer on the input (a relu into the input's own unsigned format, as QKeras quantized_relu) maps to the input format; this layer has no hardware plan";
+        var input = model.InputFormat;
+        bool Same(FixedFormat f) => f.Width == input.Width && f.IntBits == input.IntBits && f.Signed == input.Signed;
+        if (input.Signed)
+            return $"the input format {input} is signed, so the relu changes negative inputs and is more than the input's quantizer; give the input an unsigned format (as quantized_relu does)";
+        if (!Same(model.Values[j]))
+            return $"its output format {model.Values[j]} differs from the input format {input}, so it is more than the input's quantizer";
+        if (model.Formats[firstWeighted]!.Input is var next && !Same(next))
+            return $"the next layer '{model.Spec.Layers[firstWeighted].Name}' reads format {next}, not the input format {input}, so the relu is more than the input's quantizer";
+        if (max is { } m && m < input.Max)
+            return $"its bound {m} clips values of the input format {input}, so it is more than the input's quantizer";
+        return null;
+    }
+
     /// <summary>The window of a max-pool layer (first-wave maxpool2d, or a maxpool1d/2d op), or null for other layers.</summary>
     private static Window? IsMaxPool(LayerSpec k) => k.Kind switch
     {
@@ -106,8 +129,11 @@ public sealed class Accelerator
         var spec = model.Spec;
         if (directives.BusBits is < 8 or > 1024) throw new HlsException($"bus_bits must be between 8 and 1024, got {directives.BusBits}");
         if (directives.Lanes < 0) throw new HlsException($"lanes must be positive (or 0 for as many as fit the bus), got {directives.Lanes}");
-        if (!spec.Layers[0].HasWeights)
-            throw new HlsException($"layer '{spec.Layers[0].Name}' ({spec.Layers[0].Op?.Describe() ?? spec.Layers[0].TypeName}): the first layer must be conv2d or dense; a layer on the input before them has no hardware plan");
+        var firstWeighted = Enumerable.Range(0, spec.Layers.Count).FirstOrDefault(i => spec.Layers[i].HasWeights, -1);
+        if (firstWeighted < 0) throw new HlsException($"network '{spec.Name}' has no layer with weights; the MAC array needs a conv2d or dense layer");
+        for (var j = 0; j < firstWeighted; j++)
+            if (InputQuantizerRefusal(model, j, firstWeighted) is { } why)
+                throw new HlsException($"layer '{spec.Layers[j].Name}' ({spec.Layers[j].Op?.Describe() ?? spec.Layers[j].TypeName}) on the input, before the first conv2d or dense: {why}");
         var imageBits = model.InputFormat.Width;
         var lanes = directives.Lanes == 0 ? directives.BusBits / imageBits : directives.Lanes;
         if (lanes < 1) throw new HlsException($"a {imageBits}-bit pixel ({model.InputFormat}) does not fit the {directives.BusBits}-bit bus");

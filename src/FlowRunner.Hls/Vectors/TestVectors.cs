@@ -59,6 +59,55 @@ public static class TestVectors
         return result;
     }
 
+    /// <summary>Reads a vector file: its input format and every vector (labels, raw pixels, raw and float logits). A file that is not
+    /// one fails with <see cref="FormatException"/> naming the file and the token.</summary>
+    public static (string InputFormat, IReadOnlyList<TestVector> Vectors) Read(string file)
+    {
+        var tokens = File.ReadAllText(file).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var at = 0;
+        string Next(string what) => at < tokens.Length ? tokens[at++] : throw new FormatException($"{file}: ends before {what}");
+        void Expect(string keyword)
+        {
+            var t = Next(keyword);
+            if (t != keyword) throw new FormatException($"{file}: expected '{keyword}' at token {at}, found '{t}'");
+        }
+        long Integer(string what) => long.TryParse(Next(what), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new FormatException($"{file}: {what} at token {at} is not an integer ('{tokens[at - 1]}')");
+        Expect(Magic);
+        Expect("images");
+        var images = Integer("images");
+        Expect("inputs");
+        var inputs = Integer("inputs");
+        Expect("outputs");
+        var outputs = Integer("outputs");
+        Expect("input_format");
+        var inputFormat = Next("input_format");
+        Expect("output_format");
+        Next("output_format");
+        if (images < 0 || inputs < 1 || outputs < 1) throw new FormatException($"{file}: images {images}, inputs {inputs}, outputs {outputs} are not a vector file's counts");
+        var result = new List<TestVector>();
+        for (var i = 0; i < images; i++)
+        {
+            Expect("image");
+            Integer("image");
+            Expect("label");
+            var label = (int)Integer("label");
+            Expect("pixels");
+            var pixels = new long[inputs];
+            for (var j = 0; j < inputs; j++) pixels[j] = Integer("pixel");
+            Expect("logits");
+            var logits = new long[outputs];
+            for (var j = 0; j < outputs; j++) logits[j] = Integer("logit");
+            Expect("float_logits");
+            var floats = new float[outputs];
+            for (var j = 0; j < outputs; j++)
+                floats[j] = float.TryParse(Next("float logit"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f
+                    : throw new FormatException($"{file}: float logit at token {at} is not a number ('{tokens[at - 1]}')");
+            result.Add(new TestVector(label, pixels, logits, floats));
+        }
+        return (inputFormat, result);
+    }
+
     public static string Write(BitAccurateNetwork model, IReadOnlyList<TestVector> vectors)
     {
         var sb = new StringBuilder();

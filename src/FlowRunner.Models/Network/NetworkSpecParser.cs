@@ -31,6 +31,8 @@ public static class NetworkSpecParser
         return Parse(File.ReadAllText(file), file);
     }
 
+    /// <summary>Parses a description. Every error found is reported: the exception's <see cref="ModelFormatException.Errors"/> lists each
+    /// one (unknown keys, each layer's first problem, bad formats) with file, line and column; the shape checks run once the layers read.</summary>
     public static NetworkSpec Parse(string text, string file)
     {
         var stream = new YamlStream();
@@ -40,21 +42,33 @@ public static class NetworkSpecParser
             throw new ModelFormatException($"{file}: not a network description (a map with input, classes and layers)");
         var p = new Reader(file);
         p.CheckKeys(root, TopKeys, "top-level key");
-        if (p.Get(root, "input") is not YamlSequenceNode input || input.Children.Count is < 1 or > 3)
-            throw new ModelFormatException($"{p.At(p.Get(root, "input") ?? root)}: `input:` must be [height, width, channels], [steps, channels] or [features]");
-        var dims = input.Children.Select((n, k) => p.Int(n, "input dimension")).ToArray();
-        var shape = dims.Length switch { 1 => new TensorShape(1, 1, dims[0]), 2 => new TensorShape(1, dims[0], dims[1]), _ => new TensorShape(dims[0], dims[1], dims[2]) };
-        var layout = p.Text(root, "input_layout") ?? "hwc";
-        if (layout is not ("hwc" or "chw")) throw new ModelFormatException($"{p.At(p.Get(root, "input_layout")!)}: input_layout must be hwc or chw, got '{layout}'");
-        if (p.Get(root, "layers") is not YamlSequenceNode layers || layers.Children.Count == 0)
-            throw new ModelFormatException($"{p.At(p.Get(root, "layers") ?? root)}: `layers:` must list the layers");
+        var shape = p.Try(() =>
+        {
+            if (p.Get(root, "input") is not YamlSequenceNode input || input.Children.Count is < 1 or > 3)
+                throw new ModelFormatException($"{p.At(p.Get(root, "input") ?? root)}: `input:` must be [height, width, channels], [steps, channels] or [features]");
+            var dims = input.Children.Select((n, k) => p.Int(n, "input dimension")).ToArray();
+            return dims.Length switch { 1 => new TensorShape(1, 1, dims[0]), 2 => new TensorShape(1, dims[0], dims[1]), _ => new TensorShape(dims[0], dims[1], dims[2]) };
+        });
+        var layout = p.Try(() =>
+        {
+            var l = p.Text(root, "input_layout") ?? "hwc";
+            return l is "hwc" or "chw" ? l : throw new ModelFormatException($"{p.At(p.Get(root, "input_layout")!)}: input_layout must be hwc or chw, got '{l}'");
+        });
+        var name = p.Try(() => p.Text(root, "name")) ?? Path.GetFileNameWithoutExtension(file);
+        var classes = p.Try(() => p.Get(root, "classes") is { } c ? p.Int(c, "classes") : 0);
+        var format = p.Try(() => p.Format(root, "format"));
+        var accum = p.Try(() => p.Format(root, "accum_format"));
+        var logits = p.Try(() => p.Logits(root));
         var list = new List<LayerSpec>();
-        foreach (var node in layers.Children) list.Add(p.Layer(node, list));
-        var name = p.Text(root, "name") ?? Path.GetFileNameWithoutExtension(file);
+        if (p.Get(root, "layers") is not YamlSequenceNode layers || layers.Children.Count == 0)
+            p.Errors.Add($"{p.At(p.Get(root, "layers") ?? root)}: `layers:` must list the layers");
+        else
+            foreach (var node in layers.Children)
+                if (p.Try(() => p.Layer(node, list)) is { } layer) list.Add(layer);
+        if (p.Errors.Count > 0) throw new ModelFormatException(p.Errors);
         try
         {
-            return new NetworkSpec(name, shape, p.Get(root, "classes") is { } c ? p.Int(c, "classes") : 0, list,
-                p.Format(root, "format"), p.Format(root, "accum_format"), text, p.Logits(root)) { InputLayout = layout };
+            return new NetworkSpec(name, shape!, classes, list, format, accum, text, logits) { InputLayout = layout! };
         }
         catch (ModelFormatException e) when (!e.Message.StartsWith(file, StringComparison.Ordinal))
         {
@@ -65,6 +79,20 @@ public static class NetworkSpecParser
     private sealed class Reader(string file)
     {
         public string At(YamlNode n) => $"{file}:{n.Start.Line}:{n.Start.Column}";
+
+        /// <summary>Every error found so far, in file order of the checks.</summary>
+        public List<string> Errors { get; } = [];
+
+        /// <summary>Runs one independent check; its error is kept and the parse goes on (default value).</summary>
+        public T? Try<T>(Func<T> read)
+        {
+            try { return read(); }
+            catch (ModelFormatException e)
+            {
+                Errors.Add(e.Message);
+                return default;
+            }
+        }
 
         /// <summary>An unknown key is quoted only when it looks like a key (a short plain name): the description may be any file named by
         /// mistake (/etc/shadow), and its lines are never printed; the place is in the message already.</summary>
@@ -84,7 +112,7 @@ public static class NetworkSpecParser
         {
             foreach (var k in m.Children.Keys)
                 if (k is not YamlScalarNode { Value: { } v } || !allowed.Contains(v))
-                    throw new ModelFormatException($"{At(k)}: {UnknownKey(what, (k as YamlScalarNode)?.Value)} (keys: {string.Join(", ", allowed)})");
+                    Errors.Add($"{At(k)}: {UnknownKey(what, (k as YamlScalarNode)?.Value)} (keys: {string.Join(", ", allowed)})");
         }
 
         public int Int(YamlNode n, string what)
@@ -145,8 +173,8 @@ public static class NetworkSpecParser
                 Bias: bias,
                 Pool: kind == LayerKind.MaxPool2D && Get(m, "pool") is { } pool ? Int(pool, "pool") : 2)
             {
-                WeightFormat = Format(m, "weight_format"), InputFormat = Format(m, "input_format"),
-                AccumFormat = Format(m, "accum_format"), OutputFormat = keep ? null : Format(m, "output_format"),
+                WeightFormat = Try(() => Format(m, "weight_format")), InputFormat = Try(() => Format(m, "input_format")),
+                AccumFormat = Try(() => Format(m, "accum_format")), OutputFormat = keep ? null : Try(() => Format(m, "output_format")),
                 KeepAccumulator = keep, Op = op,
             };
         }

@@ -46,12 +46,24 @@ public sealed class HlsEmitStage : IStage
         new("bus_bits", OptionType.Int, 32, "width of the host bus", "bits"),
         new("lanes", OptionType.Int, 0, "values per bus beat and parallel filters (9 multipliers a lane); 0: as many pixels as fit the bus"),
         new("vectors", OptionType.Int, 20, "test images written to vectors.txt with the model's logits", "images"),
-        new("vectors_source", OptionType.String, "dataset", "dataset: the model's test images; random: inputs uniform over the input format's range, seeded by the recipe (models without a dataset)"),
+        new("vectors_source", OptionType.String, "dataset", "dataset: the model's test images; random: inputs uniform over the input format's range, seeded by the recipe (models without a dataset)")
+        {
+            Choices = ["dataset", "random"],
+        },
         new("simulate_images", OptionType.Int, 0, "when Icarus Verilog (iverilog, vvp) is installed: simulate the RTL on this many vectors and fail on any mismatch; 0: do not", "images"),
         new("ac_include", OptionType.String, "", "folder of the Algorithmic C headers (hlslibs ac_types include/): compile accel.cpp with g++ and run it on the vectors; empty: do not"),
     ];
 
-    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset.Optional("vectors_source: dataset")];
+    private const string DatasetVectors = "vectors_source: dataset";
+
+    public IReadOnlyList<ViewUse> Reads => [Views.Weights, Views.Dataset.Optional(DatasetVectors)];
+
+    public IReadOnlyList<ViewUse> ReadsWith(IReadOnlyDictionary<string, object?> options) =>
+        options.TryGetValue("vectors_source", out var v) && v as string == "random" ? Reads : [Views.Weights, new ViewUse(Views.Dataset, false, DatasetVectors)];
+
+    /// <summary>vectors.txt (<see cref="TestVectors"/>): the inputs hls.emit checked the hardware on, with the bit-accurate logits; power measures
+    /// activity on them when the model has no dataset.</summary>
+    public static readonly View Vectors = new("vectors", "vectors.txt: inputs in the input format and the bit-accurate model's logits (flowrunner-vectors-1, read with TestVectors.Read)");
 
     public IReadOnlyList<ViewUse> Writes =>
     [
@@ -136,7 +148,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
             new(Views.Rtl.Name, AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
             new("testbench", files.Testbench, "Verilog test bench: reads vectors.txt (+vectors=FILE), checks every logit"),
             new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),
-            new("vectors", files.Vectors, "test images and the bit-accurate model's logits (flowrunner-vectors-1)"),
+            new(HlsEmitStage.Vectors.Name, files.Vectors, "test images and the bit-accurate model's logits (flowrunner-vectors-1)"),
         ];
         if (simulated)
             artifacts = [.. artifacts, new Artifact(Views.RegisterActivity.Name, HlsEmitStage.ActivityFile, "Icarus VCD of the registers and the clock over the first simulated image")];

@@ -10,9 +10,11 @@ namespace FlowRunner.Stages.Import;
 /// <summary>Stage `model.import`: starts a recipe from a user's model (Keras/QKeras .json + .h5 or whole-model .h5, ONNX/QONNX .onnx) instead
 /// of model.train, and names the dataset the stages after it evaluate on.</summary>
 /// <remarks>
-/// Reads: `file` and `weights` (relative to the recipe; the cache key covers their contents) and the dataset.
-/// Writes: weights.json ("weights"), network.yaml ("network"), dataset.json ("dataset"), layers.txt (the layer table).
-/// Reports: float_accuracy, test_images, parameters, layers.
+/// Reads: `file` and `weights` (relative to the recipe; the cache key covers their contents) and the dataset, when `dataset` names one.
+/// Writes: weights.json ("weights"), network.yaml ("network"), layers.txt (the layer table), and dataset.json ("dataset") when `dataset`
+/// names one. With `dataset: none` (the default) the stages that need labelled data (model.accuracy, model.profile, accuracy.sweep) are
+/// refused by validate, and hls.emit takes `vectors_source: random`.
+/// Reports: parameters, layers; float_accuracy and test_images with a dataset.
 /// </remarks>
 public sealed class ModelImportStage : IStage
 {
@@ -26,13 +28,33 @@ public sealed class ModelImportStage : IStage
     [
         new("file", OptionType.String, null, "the model: model.json (Keras 2 / QKeras), a whole-model .h5, or an .onnx (relative to the recipe)", Required: true),
         new("weights", OptionType.String, "", "Keras: the weights .h5 of model.json (default: <stem>_weights.h5 beside it)"),
-        .. DatasetOptions.Options,
+        .. DatasetOptions.Options.Select(d => d.Key != "dataset" ? d : d with
+        {
+            Default = NoDataset,
+            Description = "none (default): the model comes without labelled data (hls.emit then needs `vectors_source: random`); " + d.Description,
+            Choices = [NoDataset, .. DatasetSpec.Kinds],
+        }),
     ];
 
-    public IReadOnlyList<ViewUse> Writes => [Views.Weights, Views.Network, Views.Dataset];
+    /// <summary>The `dataset` value of a model that comes without labelled data.</summary>
+    public const string NoDataset = "none";
+
+    private const string WithDataset = "when `dataset` names one (not none)";
+
+    public IReadOnlyList<ViewUse> Writes => [Views.Weights, Views.Network, Views.Dataset.Optional(WithDataset)];
+
+    public IReadOnlyList<ViewUse> WritesWith(IReadOnlyDictionary<string, object?> options) =>
+        HasDataset(options) ? [Views.Weights, Views.Network, Views.Dataset] : [Views.Weights, Views.Network];
+
+    /// <summary>Whether these resolved options name a dataset.</summary>
+    public static bool HasDataset(IReadOnlyDictionary<string, object?> options) =>
+        !(options.TryGetValue("dataset", out var d) ? d as string ?? NoDataset : NoDataset).Equals(NoDataset, StringComparison.Ordinal);
 
     public IReadOnlyList<MetricSpec> Reports { get; } =
-        [new("float_accuracy", ""), new("test_images", ""), new("parameters", "", "weights and biases"), new("layers", "", "layers of the imported network")];
+    [
+        new MetricSpec("float_accuracy", "").Optional(WithDataset), new MetricSpec("test_images", "").Optional(WithDataset),
+        new("parameters", "", "weights and biases"), new("layers", "", "layers of the imported network"),
+    ];
 }
 
 /// <summary>The in-process adapter of model.import.</summary>
@@ -43,18 +65,30 @@ public sealed class ModelImportAdapter() : InProcessAdapter(new ModelImportStage
         var file = c.ResolvePath(o.String("file"));
         var weights = o.String("weights") is { Length: > 0 } w ? c.ResolvePath(w) : null;
         var m = ModelImporter.Import(file, weights);
-        var data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
-        var floatAccuracy = FloatInference.Accuracy(m.Network, data.Test, threads: c.Threads);
         var table = LayerTable.Text(m.Spec);
-        c.Log.Info($"imported {m.Spec.Name} from {m.Source}: float accuracy {floatAccuracy:P2} on {data.Test.Count:N0} test images\n{table}");
+        var metrics = new List<Metric>
+        {
+            new("parameters", m.Network.Weights.Sum(x => x.Length) + m.Network.Biases.Sum(b => b.Length)), new("layers", m.Spec.Layers.Count),
+        };
+        var artifacts = new List<Artifact>
+        {
+            new(Views.Weights.Name, "weights.json", "the imported weights (FlowRunner's weights file)"), new(Views.Network.Name, "network.yaml", "the imported network description"),
+            new("layers", "layers.txt", "layers with shapes, parameters and formats"),
+        };
+        DatasetSplit? data = null;
+        if (ModelImportStage.HasDataset(o.Values))
+        {
+            data = await DatasetLoader.LoadAsync(DatasetOptions.From(c, o), ToolDatasetHost.Of(c), ct);
+            var floatAccuracy = FloatInference.Accuracy(m.Network, data.Test, threads: c.Threads);
+            c.Log.Info($"imported {m.Spec.Name} from {m.Source}: float accuracy {floatAccuracy:P2} on {data.Test.Count:N0} test images\n{table}");
+            metrics.AddRange([new("float_accuracy", floatAccuracy), new("test_images", data.Test.Count)]);
+            artifacts.Add(new(Views.Dataset.Name, DatasetSpec.FileName, "dataset, split seed and test image indices"));
+        }
+        else c.Log.Info($"imported {m.Spec.Name} from {m.Source}, without a dataset\n{table}");
         WeightsFile.Save(m.Network, c.PathOf("weights.json"), new TrainingRecord(Dataset: "imported: " + m.Source));
         await File.WriteAllTextAsync(c.PathOf("network.yaml"), m.Description, ct);
         await File.WriteAllTextAsync(c.PathOf("layers.txt"), table, ct);
-        data.Spec.Save(c.PathOf(DatasetSpec.FileName));
-        return new StageResult(
-            [new Metric("float_accuracy", floatAccuracy), new Metric("test_images", data.Test.Count),
-             new Metric("parameters", m.Network.Weights.Sum(x => x.Length) + m.Network.Biases.Sum(b => b.Length)), new Metric("layers", m.Spec.Layers.Count)],
-            [new Artifact(Views.Weights.Name, "weights.json", "the imported weights (FlowRunner's weights file)"), new Artifact(Views.Network.Name, "network.yaml", "the imported network description"),
-             new Artifact(Views.Dataset.Name, DatasetSpec.FileName, "dataset, split seed and test image indices"), new Artifact("layers", "layers.txt", "layers with shapes, parameters and formats")]);
+        data?.Spec.Save(c.PathOf(DatasetSpec.FileName));
+        return new StageResult(metrics, artifacts);
     }
 }

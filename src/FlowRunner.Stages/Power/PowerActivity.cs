@@ -7,6 +7,7 @@ using FlowRunner.Models.Inference;
 using FlowRunner.Models.Network;
 using FlowRunner.Numerics.Formats;
 using FlowRunner.Stages.Hls;
+using FlowRunner.Hls.Vectors;
 using FlowRunner.Stages.Model;
 
 namespace FlowRunner.Stages.Power;
@@ -111,6 +112,7 @@ public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report
     private static async Task<IReadOnlyList<float[]>> ImagesAsync(StageContext c, ModelArtifacts model, int count, CancellationToken ct)
     {
         if (count < 1) throw new StageFailedException($"stage '{c.StageId}': `with.images` must be at least 1, got {count}");
+        if (!model.HasDataset) return VectorInputs(c, count);
         Dataset pool = await model.TestSetAsync(c, 0, ct);
         var images = pool.Images.ToList();
         if (images.Count < count)
@@ -126,4 +128,23 @@ public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report
         return order.Take(count).Order().Select(i => images[i]).ToList();
     }
 
+    /// <summary>A model without a dataset: the inputs hls.emit wrote to vectors.txt (seeded random inputs), as values, at most <paramref name="count"/>.</summary>
+    private static IReadOnlyList<float[]> VectorInputs(StageContext c, int count)
+    {
+        var hls = c.View(HlsEmitStage.Vectors);
+        var file = hls.ArtifactPath(HlsEmitStage.Vectors.Name);
+        (string InputFormat, IReadOnlyList<TestVector> Vectors) read;
+        FixedFormat format;
+        try
+        {
+            read = TestVectors.Read(file);
+            format = FixedFormat.Parse(read.InputFormat);
+        }
+        catch (Exception e) when (e is FormatException or FixedFormatException or IOException) { throw new StageFailedException(e.Message); }
+        var images = read.Vectors.Take(count).Select(v => v.Pixels.Select(p => (float)Math.ScaleB(p, -format.FracBits)).ToArray()).ToList();
+        if (images.Count == 0) throw new StageFailedException($"{file}: no vectors to measure activity on");
+        c.Log.Info($"the model has no dataset: activity on the {images.Count:N0} input vectors of hls.emit's {Path.GetFileName(file)} (input format {format})"
+            + (images.Count < count ? $", fewer than the {count:N0} asked (raise hls.emit's `vectors`)" : ""));
+        return images;
+    }
 }

@@ -6,7 +6,8 @@ namespace FlowRunner.Stages.Power;
 /// and the same network in software on the host processor for comparison.</summary>
 /// <remarks>
 /// Three steps (<see cref="PowerAdapter"/>): gathering reads the views (<see cref="PowerViews"/>: hls.emit's schedule, memory.generate's
-/// memory.json, the model and its test images, optionally synth's figures, netlist and liberty, the floor plan's die area, hls.emit's
+/// memory.json, the model (model.train, model.load or model.import) and its test images (or, for a model imported without a dataset, hls.emit's
+/// vectors.txt, "vectors"), optionally synth's figures, netlist and liberty, the floor plan's die area, hls.emit's
 /// activity.vcd); activity runs the bit-accurate model on the MAC array (<see cref="PowerActivity"/>); the adapter estimates (analytical:
 /// <see cref="AnalyticalPowerModel"/>; opensta: OpenSTA's report_power). The stage then prices the network in software once
 /// (<see cref="SoftwareBaseline"/>) whatever the adapter.
@@ -38,7 +39,8 @@ public sealed class PowerStage : IStage
 
     public IReadOnlyList<ViewUse> Reads =>
     [
-        Views.Schedule, Views.Weights, Views.Dataset,
+        Views.Schedule, Views.Weights, Views.Dataset.Optional("the model stage names a dataset: activity on its images"),
+        Hls.HlsEmitStage.Vectors.Optional("a model without a dataset: activity on hls.emit's vectors"),
         Views.Memories.Optional("memory energy, leakage and area"),
         Views.Synthesis.Optional("logic area, flip-flops, fmax and the Liberty mapped to"),
         Views.Netlist.Optional("the opensta adapter"),

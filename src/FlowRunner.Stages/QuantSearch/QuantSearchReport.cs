@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using FlowRunner.Engine.Execution;
 using FlowRunner.Engine.Results;
+using FlowRunner.Plots;
 using FlowRunner.Stages.RunReport;
 
 namespace FlowRunner.Stages.QuantSearch;
@@ -20,9 +21,9 @@ public static class QuantSearchReport
         double? X(SearchCandidate c) => r.Objective switch { "area" => c.AreaUm2, "latency" => c.LatencyUs, "bits" => c.Bits, _ => c.EnergyUj };
         var front = r.Front.ToHashSet();
         var uniform = r.UniformFront.ToHashSet();
-        var dots = r.Candidates.Where(c => X(c) is not null).Select(c => new SvgScatter.Dot(X(c)!.Value, c.Accuracy ?? c.SubsetAccuracy, c.AreaUm2 ?? 1,
-            $"#{c.Id} {c.Phase}: {Formats(r, c)}", front.Contains(c.Id) || uniform.Contains(c.Id) ? $"#{c.Id}" : "",
-            front.Contains(c.Id) ? SvgScatter.Standing.Front : uniform.Contains(c.Id) ? SvgScatter.Standing.WiderFront : SvgScatter.Standing.Other,
+        var dots = r.Candidates.Where(c => X(c) is not null).Select(c => new ParetoChart.Dot(X(c)!.Value, c.Accuracy ?? c.SubsetAccuracy, c.AreaUm2 ?? 1,
+            front.Contains(c.Id) || uniform.Contains(c.Id) ? $"#{c.Id}" : "",
+            front.Contains(c.Id) ? ParetoChart.Standing.Front : uniform.Contains(c.Id) ? ParetoChart.Standing.WiderFront : ParetoChart.Standing.Other,
             c.Id == r.Chosen)).ToList();
         var h = new StringBuilder("<section id=\"quant-search\"><h2>Quantization search (").Append(E($"{stage!.PointId}/{stage.StageId}")).Append(")</h2>");
         h.Append("<p>").Append(r.Candidates.Count(c => c.Phase != "uniform")).Append(" searched and ").Append(r.Candidates.Count(c => c.Phase == "uniform"))
@@ -30,7 +31,7 @@ public static class QuantSearchReport
             .Append(". Target accuracy ").Append(Figures.Format(r.Target * 100)).Append("% (float ").Append(Figures.Format(r.FloatAccuracy * 100)).Append("%).</p>");
         h.Append("<figure><figcaption>Accuracy against ").Append(E(r.Objective)).Append(" (").Append(E(r.ObjectiveUnit))
             .Append("): the line is the searched front, rings the uniform-format front, the largest marker the chosen point; marker size is area</figcaption>")
-            .Append(SvgScatter.Render(dots, $"{r.Objective} ({r.ObjectiveUnit})", "accuracy", "area", new SvgScatter.Limit(r.Target, $"target {Figures.Format(r.Target * 100)}%")))
+            .Append(ParetoChart.Svg(dots, $"{r.Objective} ({r.ObjectiveUnit})", "accuracy", "area", new ParetoChart.Limit(r.Target, $"target {Figures.Format(r.Target * 100)}%"), v => Figures.Format(v)))
             .Append("</figure>");
         h.Append("<table><tr><th class=\"l\">front</th><th>candidate</th><th>accuracy</th><th>energy (uJ)</th><th>area (um2)</th><th>latency (us)</th><th>lanes</th><th class=\"l\">integer bits / width per tensor: ")
             .Append(E(string.Join(", ", r.Tensors))).Append("</th></tr>");
