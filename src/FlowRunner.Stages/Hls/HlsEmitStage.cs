@@ -31,9 +31,6 @@ public sealed class HlsEmitStage : IStage
     /// <summary>The Verilog test bench (tb/tb_accel.v), which reads the vectors and checks every logit.</summary>
     public static readonly View Testbench = new("testbench", "tb/tb_accel.v");
 
-    /// <summary>The test vectors with the model's logits (vectors.txt).</summary>
-    public static readonly View Vectors = new("vectors", "vectors.txt");
-
     public string Kind => KindName;
 
     public string Description => "emit the accelerator (HLS C++, Verilog RTL, test vectors, schedule) for the model's formats and the lanes directive";
@@ -61,8 +58,8 @@ public sealed class HlsEmitStage : IStage
     public IReadOnlyList<ViewUse> ReadsWith(IReadOnlyDictionary<string, object?> options) =>
         options.TryGetValue("vectors_source", out var v) && v as string == "random" ? Reads : [Views.Weights, new ViewUse(Views.Dataset, false, DatasetVectors)];
 
-    /// <summary>vectors.txt (<see cref="TestVectors"/>): the inputs hls.emit checked the hardware on, with the bit-accurate logits; power measures
-    /// activity on them when the model has no dataset.</summary>
+    /// <summary>vectors.txt (<see cref="TestVectors"/>): the inputs hls.emit checked the hardware on, with the bit-accurate logits; sim.gate runs
+    /// the netlist on them and power measures activity on them when the model has no dataset.</summary>
     public static readonly View Vectors = new("vectors", "vectors.txt: inputs in the input format and the bit-accurate model's logits (flowrunner-vectors-1, read with TestVectors.Read)");
 
     public IReadOnlyList<ViewUse> Writes =>
