@@ -88,4 +88,44 @@ public sealed class OnnxLayerConventionTests
         }
         Assert.True(clipped > 0 && inside > 0, $"outputs at Clip's bounds ({clipped}) and between them ({inside}): both are compared");
     }
+
+    /// <summary>A PyTorch-style 1-D graph on an NCW input: Conv1d with stride and asymmetric pads, MaxPool1d, AveragePool1d with SAME_UPPER
+    /// (pads left out of the count), a SAME_UPPER Conv1d, Flatten (channels first), Gemm and Sigmoid.</summary>
+    private static string Graph1D()
+    {
+        var g = new GraphProto { Name = "conventions1d" };
+        g.Input.Add(Value("x", 1, 3, 20));
+        g.Output.Add(Value("y", 1, 4));
+        g.Initializer.AddRange([Tensor("w1", [4, 3, 5]), Tensor("b1", [4]), Tensor("w2", [3, 4, 3]), Tensor("b2", [3]), Tensor("wd", [4, 15]), Tensor("bd", [4])]);
+        g.Node.AddRange(
+        [
+            Node("Conv", ["x", "w1", "b1"], "c1", Ints("kernel_shape", 5), Ints("strides", 2), Ints("pads", 2, 1)), // [1,4,10]
+            Node("Relu", ["c1"], "r1"),
+            Node("MaxPool", ["r1"], "m1", Ints("kernel_shape", 2), Ints("strides", 2)), // [1,4,5]
+            Node("AveragePool", ["m1"], "a1", Ints("kernel_shape", 3), Ints("strides", 1), Text("auto_pad", "SAME_UPPER"), Int("count_include_pad", 0)), // [1,4,5]
+            Node("Conv", ["a1", "w2", "b2"], "c2", Ints("kernel_shape", 3), Text("auto_pad", "SAME_UPPER")), // [1,3,5]
+            Node("Flatten", ["c2"], "f"),
+            Node("Gemm", ["f", "wd", "bd"], "d", Int("transB", 1)),
+            Node("Sigmoid", ["d"], "y"),
+        ]);
+        var model = new ModelProto { IrVersion = 7, ProducerName = "FlowRunner tests", Graph = g };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        var file = Path.Combine(ShippedModels.TempFolder("conventions1d"), "conventions1d.onnx");
+        File.WriteAllBytes(file, model.ToByteArray());
+        return file;
+    }
+
+    [Fact]
+    public void One_dimensional_conv_and_pooling_on_ncw_equal_onnx_runtime()
+    {
+        var file = Graph1D();
+        var imported = ModelImporter.Import(file);
+        var types = imported.Spec.Layers.Select(l => l.Op?.Type ?? l.TypeName).ToList();
+        Assert.Equal(["conv1d", "relu", "maxpool1d", "avgpool1d", "conv1d", "flatten", "dense", "sigmoid"], types);
+        Assert.Equal("chw", imported.Spec.InputLayout);
+        var net = imported.Network;
+        using var ort = new OnnxReference(file);
+        foreach (var x in ShippedModels.Random(40, net.Spec.Input.Size, seed: 4))
+            OnnxRuntimeTests.Close(ort.Run(x), VectorFiles.Infer(net, [VectorFiles.ChannelsLast(x, net.Spec.Input)], InferenceMode.Float)[0], "conventions1d.onnx");
+    }
 }

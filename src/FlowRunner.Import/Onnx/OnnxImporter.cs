@@ -14,7 +14,10 @@ namespace FlowRunner.Import.Onnx;
 /// stays channels last, and a Flatten of an NCHW tensor flattens channels first (`order: chw`).</summary>
 internal sealed class OnnxImporter
 {
-    private enum Layout { Flat, Nchw, Nhwc, Input4 }
+    private enum Layout { Flat, Nchw, Nhwc, Input4, Ncw }
+
+    /// <summary>Whether the stream is channels first (NCHW, or NCW as PyTorch's Conv1d takes it).</summary>
+    private bool ChannelsFirst => _layout is Layout.Nchw or Layout.Ncw;
 
     private readonly string _file;
     private readonly Dictionary<string, Constant> _constants = [];
@@ -65,8 +68,9 @@ internal sealed class OnnxImporter
         switch (_inputDims.Length)
         {
             case 1: _layout = Layout.Flat; _b.Start(_inputDims); break;
+            case 2: _layout = Layout.Ncw; _b.InputLayout = "chw"; _b.Start([_inputDims[1], _inputDims[0]]); break; // PyTorch's Conv1d input: channels, steps
             case 3: _layout = Layout.Input4; break; // NCHW unless the graph transposes it first
-            default: throw new ImportException($"{_file}: input '{input.Name}' of rank {dims.Count}; FlowRunner takes [batch, features] or [batch, channels, height, width] ONNX inputs");
+            default: throw new ImportException($"{_file}: input '{input.Name}' of rank {dims.Count}; FlowRunner takes [batch, features], [batch, channels, steps] or [batch, channels, height, width] ONNX inputs");
         }
         foreach (var n in g.Node)
         {
@@ -159,7 +163,7 @@ internal sealed class OnnxImporter
 
     private void RequireFlat(NodeProto n)
     {
-        if (_layout is Layout.Nchw or Layout.Nhwc && !(_b.Shape.H == 1 && _b.Shape.W == 1))
+        if (_layout is Layout.Nchw or Layout.Nhwc or Layout.Ncw && !(_b.Shape.H == 1 && _b.Shape.W == 1))
             throw new ImportException($"{Where(n)}: on a {_b.Shape} tensor; FlowRunner needs it flattened first");
     }
 
@@ -228,39 +232,46 @@ internal sealed class OnnxImporter
             }
             case "Conv":
             {
-                if (_layout != Layout.Nchw) throw new ImportException($"{where}: Conv on a {_layout} tensor (expects NCHW)");
+                if (!ChannelsFirst) throw new ImportException($"{where}: Conv on a {_layout} tensor (expects NCHW or NCW)");
                 if (Int(n, "group", 1) != 1) throw new ImportException($"{where}: grouped convolution (group={Int(n, "group", 1)}) is not supported");
                 if (Ints(n, "dilations").Any(d => d != 1)) throw new ImportException($"{where}: dilated convolution is not supported");
                 var w = Const(n, 1);
-                if (w.Shape.Length != 4) throw new ImportException($"{where}: {w.Shape.Length - 2}-D convolution; FlowRunner imports 2-D ONNX Conv");
-                var (f, cin, kh, kw) = ((int)w.Shape[0], (int)w.Shape[1], (int)w.Shape[2], (int)w.Shape[3]);
+                var oneD = _layout == Layout.Ncw;
+                if (w.Shape.Length != (oneD ? 3 : 4))
+                    throw new ImportException($"{where}: {w.Shape.Length - 2}-D convolution on a {(oneD ? "1-D (NCW)" : "2-D (NCHW)")} tensor; weights and architecture do not match");
+                var (f, cin) = ((int)w.Shape[0], (int)w.Shape[1]);
+                var (kh, kw) = oneD ? (1, (int)w.Shape[2]) : ((int)w.Shape[2], (int)w.Shape[3]);
                 if (cin != _b.Shape.C) throw new ImportException($"{where}: weights for {cin} input channels, the tensor has {_b.Shape.C}; weights and architecture do not match");
-                var win = new Window(kh, kw, (int)(Ints(n, "strides").FirstOrDefault(1)), (int)(Ints(n, "strides").Skip(1).FirstOrDefault(1)), Pads(n, kh, kw, where));
+                var strides = Ints(n, "strides");
+                var win = oneD ? new Window(1, kw, 1, (int)strides.FirstOrDefault(1), Pads1D(n, kw, where))
+                    : new Window(kh, kw, (int)strides.FirstOrDefault(1), (int)strides.Skip(1).FirstOrDefault(1), Pads(n, kh, kw, where));
                 var wt = new float[w.Values.Length];
                 for (var o = 0; o < f; o++)
                     for (var c = 0; c < cin; c++)
                         for (var y = 0; y < kh; y++)
                             for (var x = 0; x < kw; x++) wt[((o * kh + y) * kw + x) * cin + c] = w.Values[((o * cin + c) * kh + y) * kw + x];
-                _b.Conv(Name(n), false, f, win, wt, OptConst(n, 2)?.Values, QuantOf(n, 1, 2), where);
+                _b.Conv(Name(n), oneD, f, win, wt, OptConst(n, 2)?.Values, QuantOf(n, 1, 2), where);
                 return;
             }
             case "MaxPool" or "AveragePool":
             {
-                if (_layout != Layout.Nchw) throw new ImportException($"{where}: pooling on a {_layout} tensor (expects NCHW)");
+                if (!ChannelsFirst) throw new ImportException($"{where}: pooling on a {_layout} tensor (expects NCHW or NCW)");
                 if (Int(n, "ceil_mode", 0) != 0) throw new ImportException($"{where}: ceil_mode=1 is not supported");
                 if (n.OpType == "AveragePool" && Int(n, "count_include_pad", 0) != 0) throw new ImportException($"{where}: count_include_pad=1 is not supported");
                 if (Ints(n, "dilations").Any(d => d != 1)) throw new ImportException($"{where}: dilated pooling is not supported");
                 var k = Ints(n, "kernel_shape");
-                if (k.Length != 2) throw new ImportException($"{where}: {k.Length}-D pooling; FlowRunner imports 2-D ONNX pooling");
+                var oneD = _layout == Layout.Ncw;
+                if (k.Length != (oneD ? 1 : 2)) throw new ImportException($"{where}: {k.Length}-D pooling on a {(oneD ? "1-D (NCW)" : "2-D (NCHW)")} tensor");
                 var s = Ints(n, "strides");
-                var win = new Window((int)k[0], (int)k[1], s.Length == 2 ? (int)s[0] : 1, s.Length == 2 ? (int)s[1] : 1, Pads(n, (int)k[0], (int)k[1], where));
-                _b.Pool(Name(n), n.OpType == "MaxPool" ? "maxpool2d" : "avgpool2d", win, where);
+                var win = oneD ? new Window(1, (int)k[0], 1, s.Length == 1 ? (int)s[0] : 1, Pads1D(n, (int)k[0], where))
+                    : new Window((int)k[0], (int)k[1], s.Length == 2 ? (int)s[0] : 1, s.Length == 2 ? (int)s[1] : 1, Pads(n, (int)k[0], (int)k[1], where));
+                _b.Pool(Name(n), (n.OpType == "MaxPool" ? "maxpool" : "avgpool") + (oneD ? "1d" : "2d"), win, where);
                 return;
             }
             case "Flatten":
             {
                 if (Int(n, "axis", 1) is not (0 or 1)) throw new ImportException($"{where}: Flatten axis {Int(n, "axis", 1)} is not supported");
-                _b.Flatten(Name(n), _layout == Layout.Nchw ? "chw" : "hwc");
+                _b.Flatten(Name(n), ChannelsFirst ? "chw" : "hwc");
                 _layout = Layout.Flat;
                 return;
             }
@@ -269,7 +280,7 @@ internal sealed class OnnxImporter
                 var shape = Const(n, 1).Values.Select(v => (long)v).ToArray();
                 if (shape.Length == 2)
                 {
-                    _b.Flatten(Name(n), _layout == Layout.Nchw ? "chw" : "hwc");
+                    _b.Flatten(Name(n), ChannelsFirst ? "chw" : "hwc");
                     _layout = Layout.Flat;
                     return;
                 }
@@ -341,6 +352,29 @@ internal sealed class OnnxImporter
                 if (p.Length == 0) return Padding.Valid;
                 if (p.Length != 4) throw new ImportException($"{where}: pads [{string.Join(",", p)}] for a 2-D window");
                 return Padding.Explicit((int)p[0], (int)p[1], (int)p[2], (int)p[3]);
+            default: throw new ImportException($"{where}: auto_pad {auto} is not supported");
+        }
+    }
+
+    /// <summary>The padding of a 1-D window along the steps: ONNX pads [begin, end], or auto_pad (SAME_UPPER puts the odd extra step at the end).</summary>
+    private Padding Pads1D(NodeProto n, int k, string where)
+    {
+        var auto = Str(n, "auto_pad", "NOTSET");
+        switch (auto)
+        {
+            case "SAME_UPPER": return Padding.Same;
+            case "VALID": return Padding.Valid;
+            case "SAME_LOWER":
+            {
+                var s = Ints(n, "strides");
+                var along = Padding.Same.Along(false, _b.Shape.W, k, s.Length == 1 ? (int)s[0] : 1);
+                return Padding.Explicit(0, along.After, 0, along.Before);
+            }
+            case "NOTSET":
+                var p = Ints(n, "pads");
+                if (p.Length == 0) return Padding.Valid;
+                if (p.Length != 2) throw new ImportException($"{where}: pads [{string.Join(",", p)}] for a 1-D window");
+                return Padding.Explicit(0, (int)p[0], 0, (int)p[1]);
             default: throw new ImportException($"{where}: auto_pad {auto} is not supported");
         }
     }
