@@ -27,14 +27,18 @@ public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report
         var accBits = s.Layers.Where(l => l.AccumBits > 0).ToDictionary(l => l.Name, l => l.AccumBits);
         var array = new MacArray(s.Lanes, s.MultipliersPerLane, accBits);
         var key = ActivityKey(c, model, net, array, count);
-        var shared = SharedActivity.TryGetValue(key, out var activity);
+        ActivityReport? activity = null;
+        var shared = key is not null && SharedActivity.TryGetValue(key, out activity);
         if (!shared)
         {
             var images = await ImagesAsync(c, model, count, ct);
             try { activity = ActivityRecorder.Record(net, images, array, c.Threads, ct); }
             catch (ArgumentException e) { throw new StageFailedException($"stage '{c.StageId}': {e.Message}"); }
-            if (SharedActivity.Count >= 256) SharedActivity.Clear();
-            SharedActivity.TryAdd(key, activity);
+            if (key is not null)
+            {
+                if (SharedActivity.Count >= 256) SharedActivity.Clear();
+                SharedActivity.TryAdd(key, activity);
+            }
         }
         var seconds = sw.Elapsed.TotalSeconds;
         var imageCount = activity!.Images;
@@ -99,8 +103,10 @@ public sealed record PowerActivity(BitAccurateNetwork Net, ActivityReport Report
     /// splits, floor-plan settings) share one measurement. The model's weights are an immutable cache entry, so their path names them.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ActivityReport> SharedActivity = new();
 
-    private static string ActivityKey(StageContext c, ModelArtifacts model, BitAccurateNetwork net, MacArray array, int count)
+    private static string? ActivityKey(StageContext c, ModelArtifacts model, BitAccurateNetwork net, MacArray array, int count)
     {
+        // Without a dataset the images are hls.emit's vectors of this point: nothing to share.
+        if (!model.HasDataset) return null;
         var seed = c.Options.Has("seed") ? c.Options.Int("seed") : c.Seed;
         var weights = new FileInfo(model.WeightsPath);
         var acc = string.Join(",", (array.AccumulatorBits ?? new Dictionary<string, int>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
