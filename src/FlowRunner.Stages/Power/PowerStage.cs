@@ -42,6 +42,7 @@ public sealed class PowerStage : IStage
         Views.Liberty.Optional("the opensta adapter: the Liberty the netlist was mapped to"),
         Views.Floorplan.Optional("die area"),
         Views.RegisterActivity.Optional("measured register rates"),
+        Views.Registers.Optional("register roles for the activity annotation and the control registers of activity.vcd (hls.emit before the register map: roles unknown)"),
     ];
 
     public IReadOnlyList<ViewUse> Writes => [Views.Activity, Views.Power];

@@ -16,6 +16,9 @@ public sealed record PowerViews(TechDescription Tech, ScheduleFile Schedule, Mem
     /// <summary>Register activity from hls.emit's RTL simulation (activity.vcd), when it simulated.</summary>
     public VcdActivity? Simulated { get; init; }
 
+    /// <summary>hls.emit's register map (registers.json), which gives each register's role; null for a run from before it was written.</summary>
+    public RegisterMapFile? Registers { get; init; }
+
     /// <summary>The memory.generate stage's folder (its Liberty views are relative to it), when one is upstream.</summary>
     public string? MemoryDirectory { get; init; }
 
@@ -38,7 +41,11 @@ public sealed record PowerViews(TechDescription Tech, ScheduleFile Schedule, Mem
             try { simulated = VcdActivity.Read(sim.ArtifactPath(Views.RegisterActivity.Name)); }
             catch (FormatException e) { throw new StageFailedException(e.Message); }
         }
-        return new PowerViews(tech, schedule, memories, synth, die, clock, model) { Simulated = simulated, MemoryDirectory = memoryStage?.Directory };
+        var registers = c.FindView(Views.Registers) is { } map ? RegisterMapFile.Read(map.ArtifactPath(Views.Registers.Name)) : null;
+        return new PowerViews(tech, schedule, memories, synth, die, clock, model)
+        {
+            Simulated = simulated, Registers = registers, MemoryDirectory = memoryStage?.Directory,
+        };
     }
 
     private static double ClockOf(StageContext c, TechDescription tech, StageOutput? synth)

@@ -17,6 +17,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(Model.ProfileRecord))]
 [JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
 [JsonSerializable(typeof(FlowRunner.Hls.Schedule.ScheduleRecord))]
+[JsonSerializable(typeof(FlowRunner.Hls.Rtl.RegisterMap))]
 [JsonSerializable(typeof(QuantSearch.SearchRecord))]
 public sealed partial class ViewJson : JsonSerializerContext
 {
