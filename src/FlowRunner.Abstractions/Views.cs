@@ -68,6 +68,9 @@ public static class Views
     /// <summary>hls.emit: the RTL folder.</summary>
     public static readonly View Rtl = new("rtl", "rtl/: the Verilog of the accelerator, its assignment modules and behavioral memories");
 
+    /// <summary>hls.emit: registers.json, the register map of the accel module with each register's role.</summary>
+    public static readonly View Registers = new("registers", "registers.json: every register of the accel module with its width and role, from the model the Verilog is printed from (read with RegisterMapFile)");
+
     /// <summary>hls.emit when it simulated the RTL: the registers' activity over the first image.</summary>
     public static readonly View RegisterActivity = new("activity_vcd", "activity.vcd: the accelerator's registers and clock over the first simulated image (read with VcdActivity)");
 

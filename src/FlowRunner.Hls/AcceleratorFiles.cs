@@ -9,7 +9,7 @@ namespace FlowRunner.Hls;
 
 /// <summary>Where the emitted files of an accelerator are, relative to the folder they were written to, and its schedule record (the stage
 /// writes it as schedule.json with the stages' record serializer).</summary>
-public sealed record EmittedFiles(IReadOnlyList<string> Rtl, string Testbench, string Cpp, string Vectors, ScheduleRecord Schedule);
+public sealed record EmittedFiles(IReadOnlyList<string> Rtl, string Testbench, string Cpp, string Vectors, ScheduleRecord Schedule, RtlModule Top);
 
 /// <summary>Writes everything hls.emit produces for an accelerator into one folder: rtl/ (accel.v, a behavioral module per memory, ROM
 /// images), tb/tb_accel.v, accel.cpp and vectors.txt, and builds the schedule record.</summary>
@@ -23,7 +23,8 @@ public static class AcceleratorFiles
         Directory.CreateDirectory(rtl);
         Directory.CreateDirectory(Path.Combine(directory, "tb"));
         var files = new List<string> { $"{RtlFolder}/accel.v" };
-        File.WriteAllText(Path.Combine(rtl, "accel.v"), AcceleratorVerilog.Top(a));
+        var top = AcceleratorVerilog.Emit(a);
+        File.WriteAllText(Path.Combine(rtl, "accel.v"), top.Verilog);
         foreach (var (module, verilog) in AcceleratorVerilog.AssignModules(a).Concat(AcceleratorVerilog.Memories(a)))
         {
             File.WriteAllText(Path.Combine(rtl, module + ".v"), verilog);
@@ -33,6 +34,6 @@ public static class AcceleratorFiles
         File.WriteAllText(Path.Combine(directory, "tb", "tb_accel.v"), TestbenchVerilog.Emit(a));
         File.WriteAllText(Path.Combine(directory, "accel.cpp"), HlsCppEmitter.Emit(a, net));
         File.WriteAllText(Path.Combine(directory, "vectors.txt"), TestVectors.Write(a.Model, vectors));
-        return new EmittedFiles(files, "tb/tb_accel.v", "accel.cpp", "vectors.txt", ScheduleReport.Of(a, files));
+        return new EmittedFiles(files, "tb/tb_accel.v", "accel.cpp", "vectors.txt", ScheduleReport.Of(a, files), top.Module);
     }
 }

@@ -22,10 +22,14 @@ public static class AcceleratorVerilog
     private const int StIdle = 0, StWin = 1, StMac = 2, StTail = 3, StOut = 4, StFlush = 5, StDone = 6;
 
     /// <summary>The top module.</summary>
-    public static string Top(Accelerator a)
+    public static string Top(Accelerator a) => Emit(a).Verilog;
+
+    /// <summary>The top module's Verilog with the module model it was printed from (its registers and their roles).</summary>
+    public static AcceleratorModule Emit(Accelerator a)
     {
         var g = new Generator(a);
-        return g.Emit();
+        var verilog = g.Emit();
+        return new AcceleratorModule(verilog, g.Module);
     }
 
     /// <summary>The assignment modules the top instantiates, a file each: accumulator to output format, and output to stored format.</summary>
@@ -73,6 +77,10 @@ public static class AcceleratorVerilog
     private sealed class Generator(Accelerator a)
     {
         private readonly StringBuilder _sb = new();
+        private readonly RtlModule _module = new("accel");
+
+        /// <summary>The registers the module declares, in order.</summary>
+        public RtlModule Module => _module;
         private readonly int L = a.Lanes;
         private readonly int WA = a.OperandBits;
         private readonly int WB = a.WeightBits;
@@ -132,6 +140,13 @@ public static class AcceleratorVerilog
 
         private void W(string line) => _sb.Append(line).Append('\n');
 
+        /// <summary>Declares registers of one width and role into the module model and prints their declaration line.</summary>
+        private void Reg(string role, int width, IEnumerable<string> names, bool signed = false, bool clocked = true) =>
+            W(RtlPrinter.Declaration(_module.Declare(role, width, names, signed, clocked)));
+
+        /// <summary>Declares one-bit registers without a range.</summary>
+        private void Bits(string role, IEnumerable<string> names) => W(RtlPrinter.Declaration(_module.Declare(role, 1, names, scalar: true)));
+
         private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
         private string Const(int width, long v) => $"{width}'d{I(v)}";
@@ -147,7 +162,7 @@ public static class AcceleratorVerilog
 
         private void LayerCase(string name, int width, Func<EngineLayer, long> value)
         {
-            W($"  reg [{width - 1}:0] {name};");
+            Reg(RegisterRoles.Constant, width, [name], clocked: false);
             W("  always @(*)");
             W("    case (layer)");
             foreach (var l in Ls) W($"      {Const(LB, l.Position)}: {name} = {Const(width, value(l))};");
@@ -177,41 +192,41 @@ public static class AcceleratorVerilog
             W("  input start,");
             W("  output done,");
             W("  input rd_en,");
-            W($"  output reg [{bus - 1}:0] rd_data");
+            W(RtlPrinter.Declaration(_module.Declare(RegisterRoles.Output, bus, ["rd_data"], clocked: false, port: true)));
             W(");");
             W($"  localparam [2:0] S_IDLE = 3'd{StIdle}, S_WIN = 3'd{StWin}, S_MAC = 3'd{StMac}, S_TAIL = 3'd{StTail}, S_OUT = 3'd{StOut}, S_FLUSH = 3'd{StFlush}, S_DONE = 3'd{StDone};");
-            W("  reg [2:0] state;");
-            W($"  reg [{LB - 1}:0] layer;");
-            W($"  reg [{xb - 1}:0] px;");
-            W($"  reg [{yb - 1}:0] py;");
-            W($"  reg [{cb - 1}:0] st;");
-            W($"  reg [{gb - 1}:0] grp;");
-            W($"  reg [{KB - 1}:0] wky;");
-            W($"  reg [{jb - 1}:0] wj;");
-            W($"  reg [{AB - 1}:0] row_a, ps_a, ls_a, raddr;");
-            W($"  reg [{OB - 1}:0] row_o, ps_o, ls_o, {string.Join(", ", Enumerable.Range(0, R).Select(k => $"off{k}"))};");
-            W("  reg rv;");
-            W($"  reg [{KB - 1}:0] rky;");
-            W($"  reg [{rb - 1}:0] romaddr;");
-            W("  reg mv, mfirst;");
-            W($"  reg [{cb - 1}:0] mc;");
-            W($"  reg [{beatsW - 1}:0] wptr;");
-            W($"  reg [{beatsR - 1}:0] rptr;");
-            W($"  reg [{pb - 1}:0] pcnt;");
-            W($"  reg [{AB - 1}:0] waddr;");
-            W($"  reg [{NB * WA - 1}:0] {string.Join(", ", Enumerable.Range(0, R).Select(k => $"rb{k}"))};");
-            if (ColumnChecks) W($"  reg [{QB - 1}:0] pxs;");
+            Reg(RegisterRoles.Control, 3, ["state"]);
+            Reg(RegisterRoles.Control, LB, ["layer"]);
+            Reg(RegisterRoles.Counter, xb, ["px"]);
+            Reg(RegisterRoles.Counter, yb, ["py"]);
+            Reg(RegisterRoles.Counter, cb, ["st"]);
+            Reg(RegisterRoles.Counter, gb, ["grp"]);
+            Reg(RegisterRoles.Counter, KB, ["wky"]);
+            Reg(RegisterRoles.Counter, jb, ["wj"]);
+            Reg(RegisterRoles.Address, AB, ["row_a", "ps_a", "ls_a", "raddr"]);
+            Reg(RegisterRoles.Address, OB, ["row_o", "ps_o", "ls_o", .. Enumerable.Range(0, R).Select(k => $"off{k}")]);
+            Bits(RegisterRoles.Control, ["rv"]);
+            Reg(RegisterRoles.Counter, KB, ["rky"]);
+            Reg(RegisterRoles.Address, rb, ["romaddr"]);
+            Bits(RegisterRoles.Control, ["mv", "mfirst"]);
+            Reg(RegisterRoles.Counter, cb, ["mc"]);
+            Reg(RegisterRoles.Counter, beatsW, ["wptr"]);
+            Reg(RegisterRoles.Counter, beatsR, ["rptr"]);
+            Reg(RegisterRoles.Counter, pb, ["pcnt"]);
+            Reg(RegisterRoles.Address, AB, ["waddr"]);
+            Reg(RegisterRoles.Window, NB * WA, Enumerable.Range(0, R).Select(k => $"rb{k}"));
+            if (ColumnChecks) Reg(RegisterRoles.Counter, QB, ["pxs"]);
             if (Pools)
             {
-                W($"  reg [{DXB - 1}:0] dx;");
-                W($"  reg [{DYB - 1}:0] dy;");
-                W($"  reg [{AB - 1}:0] pr_a, pb_a;");
-                W($"  reg [{OB - 1}:0] pr_o, pb_o;");
-                if (ColumnChecks) W($"  reg [{QB - 1}:0] pxb;");
+                Reg(RegisterRoles.Counter, DXB, ["dx"]);
+                Reg(RegisterRoles.Counter, DYB, ["dy"]);
+                Reg(RegisterRoles.Address, AB, ["pr_a", "pb_a"]);
+                Reg(RegisterRoles.Address, OB, ["pr_o", "pb_o"]);
+                if (ColumnChecks) Reg(RegisterRoles.Counter, QB, ["pxb"]);
             }
-            W($"  reg [{2 * L * WS - 1}:0] pk;");
-            for (var i = 0; i < L; i++) W($"  reg signed [{ACCW - 1}:0] acc{i};");
-            for (var k = 0; k < last.Filters; k++) W($"  reg [{wout - 1}:0] logit{k};");
+            Reg(RegisterRoles.Activation, 2 * L * WS, ["pk"]);
+            for (var i = 0; i < L; i++) Reg(RegisterRoles.Accumulator, ACCW, [$"acc{i}"], signed: true);
+            for (var k = 0; k < last.Filters; k++) Reg(RegisterRoles.Output, wout, [$"logit{k}"]);
             W("");
             W("  assign done = state == S_DONE;");
             W("  wire idle = state == S_IDLE || state == S_DONE;");
@@ -291,7 +306,7 @@ public static class AcceleratorVerilog
             W($"  wire [{OB}:0] nvalid = grp == c_groups ? c_nv : {Const(OB + 1, L)};");
             W($"  wire [{pb}:0] pfill = {{1'b0, pcnt}} + {{{{{pb - OB}{{1'b0}}}}, nvalid}};");
             W($"  wire pk_write = !is_last && ((state == S_OUT{(Pools ? " && pool_last" : "")} && pfill >= {Const(pb + 1, L)}) || (state == S_FLUSH && pcnt != {Const(pb, 0)}));");
-            W($"  reg [{L * WS - 1}:0] pk_word;");
+            Reg(RegisterRoles.Activation, L * WS, ["pk_word"], clocked: false);
             foreach (var l in Ls)
             {
                 var mw = L * l.Formats.Input.Width;
@@ -325,7 +340,7 @@ public static class AcceleratorVerilog
 
             // Incoming window word: lanes extended to WA and masked beyond the tensor.
             W("  // The word read last cycle, lanes sign- or zero-extended to the operand width, zero beyond the tensor.");
-            W($"  reg [{L * WA - 1}:0] rd_word;");
+            Reg(RegisterRoles.ReadData, L * WA, ["rd_word"], clocked: false);
             W($"  wire [{OB}:0] rd_valid = raddr > c_wlast ? {Const(OB + 1, 0)} : raddr == c_wlast ? c_nlast : {Const(OB + 1, L)};");
             W("  always @(*) begin");
             W($"    rd_word = {Const(L * WA, 0)};");
@@ -391,7 +406,7 @@ public static class AcceleratorVerilog
             for (var i = 0; i < L; i++)
                 for (var t = 0; t < Taps; t++)
                 {
-                    W($"  reg signed [{WB - 1}:0] w{i}_{t};");
+                    Reg(RegisterRoles.Weight, WB, [$"w{i}_{t}"], signed: true, clocked: false);
                 }
             W("  always @(*) begin");
             for (var i = 0; i < L; i++) for (var t = 0; t < Taps; t++) W($"    w{i}_{t} = {Const(WB, 0)};");
@@ -424,7 +439,7 @@ public static class AcceleratorVerilog
             if (biased)
             {
                 W("  // Biases at the product's LSB: the starting value of lane i's accumulator in the current layer and group.");
-                for (var i = 0; i < L; i++) W($"  reg signed [{ACCW - 1}:0] bias{i};");
+                for (var i = 0; i < L; i++) Reg(RegisterRoles.Bias, ACCW, [$"bias{i}"], signed: true, clocked: false);
                 W("  always @(*) begin");
                 for (var i = 0; i < L; i++) W($"    bias{i} = {Const(ACCW, 0)};");
                 W("    case (layer)");
@@ -452,10 +467,10 @@ public static class AcceleratorVerilog
             {
                 W("  // Running maxima of the pooled layers' outputs: a register per filter group and lane.");
                 for (var g = 0; g < PG; g++)
-                    for (var i = 0; i < L; i++) W($"  reg signed [{PW - 1}:0] pm{g}_{i};");
+                    for (var i = 0; i < L; i++) Reg(RegisterRoles.Pooling, PW, [$"pm{g}_{i}"], signed: true);
                 for (var i = 0; i < L; i++)
                 {
-                    W($"  reg signed [{PW - 1}:0] psel{i};");
+                    Reg(RegisterRoles.Pooling, PW, [$"psel{i}"], signed: true, clocked: false);
                     W("  always @(*)");
                     W("    case (grp)");
                     for (var g = 0; g < PG; g++) W($"      {Const(GB, g)}: psel{i} = pm{g}_{i};");
@@ -534,7 +549,7 @@ public static class AcceleratorVerilog
                 W("  // The maxima go back to the current group's registers after every output of a pool window.");
                 for (var i = 0; i < L; i++)
                 {
-                    W($"  reg signed [{PW - 1}:0] pnext{i};");
+                    Reg(RegisterRoles.Pooling, PW, [$"pnext{i}"], signed: true, clocked: false);
                     W("  always @(*)");
                     W("    case (layer)");
                     foreach (var l in Pooled)
@@ -558,7 +573,7 @@ public static class AcceleratorVerilog
                 W("        default: ;");
                 W("      endcase");
             }
-            W($"  reg [{L * WS - 1}:0] outv;");
+            Reg(RegisterRoles.Assigned, L * WS, ["outv"], clocked: false);
             W("  always @(*) begin");
             W($"    outv = {Const(L * WS, 0)};");
             W("    case (layer)");
@@ -576,7 +591,7 @@ public static class AcceleratorVerilog
 
             // Packer.
             W("  // Output packer: up to L values a cycle into a 2L buffer; a full word goes to the next layer's memory.");
-            W($"  reg [{2 * L * WS - 1}:0] pk_next;");
+            Reg(RegisterRoles.Activation, 2 * L * WS, ["pk_next"], clocked: false);
             W("  always @(*) begin");
             W("    pk_next = pk;");
             for (var j = 0; j < 2 * L; j++)
@@ -820,3 +835,6 @@ public static class AcceleratorVerilog
             from == to ? v : from > to ? $"{v}[{to - 1}:0]" : $"{{{{{to - from}{{1'b0}}}}, {v}}}";
     }
 }
+
+/// <summary>The generated top module: its Verilog and the model its declarations were printed from.</summary>
+public sealed record AcceleratorModule(string Verilog, RtlModule Module);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace FlowRunner.Hls.Rtl;
 
@@ -7,21 +6,17 @@ namespace FlowRunner.Hls.Rtl;
 /// for the first image only (load, compute and read-back), which the power stage turns into per-register toggle rates and duties.</summary>
 /// <remarks>Only registers are dumped, not the wide combinational nets: 5 MB and about a second for the MNIST accelerator at 8.4, 4 lanes.
 /// Compile with <c>iverilog -s tb_accel -s flowrunner_activity ...</c>.</remarks>
-public static partial class ActivityDumpVerilog
+public static class ActivityDumpVerilog
 {
     public const string Module = "flowrunner_activity";
 
-    /// <summary>The registers the generated accel.v declares (module scope), by name.</summary>
-    public static IReadOnlyList<string> Registers(string acceleratorVerilog) =>
-        RegDeclaration().Matches(acceleratorVerilog)
-            .SelectMany(m => m.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Where(n => Regex.IsMatch(n, @"^[A-Za-z_][A-Za-z0-9_]*$"))
-            .Distinct()
-            .ToList();
+    /// <summary>The registers of the accelerator's module model the dump lists: every `reg` at module scope, the output port excepted.</summary>
+    public static IReadOnlyList<string> Registers(RtlModule top) =>
+        top.Declarations.Where(d => !d.Port).SelectMany(d => d.Registers).Select(r => r.Name).ToList();
 
     /// <param name="vcdFile">The VCD path as Icarus should open it (relative to the folder vvp runs in); written into a Verilog string,
     /// which has no room for quotes, backslashes or control characters.</param>
-    public static string Emit(string acceleratorVerilog, string vcdFile)
+    public static string Emit(RtlModule top, string vcdFile)
     {
         if (vcdFile.Length == 0 || vcdFile.Any(c => c is '"' or '\\' || char.IsControl(c)))
             throw new ArgumentException($"the VCD path '{vcdFile}' cannot be written into a Verilog string (quotes, backslashes and control characters are refused)", nameof(vcdFile));
@@ -31,13 +26,10 @@ public static partial class ActivityDumpVerilog
         sb.Append("  initial begin\n");
         sb.Append($"    $dumpfile(\"{vcdFile}\");\n");
         sb.Append("    $dumpvars(0, tb_accel.clk");
-        foreach (var r in Registers(acceleratorVerilog)) sb.Append(", tb_accel.dut.").Append(r);
+        foreach (var r in Registers(top)) sb.Append(", tb_accel.dut.").Append(r);
         sb.Append(");\n  end\n");
         sb.Append("  always @(tb_accel.img) if (tb_accel.img == 1) $dumpoff;\n");
         sb.Append("endmodule\n");
         return sb.ToString();
     }
-
-    [GeneratedRegex(@"^\s*reg\s+(?:signed\s+)?(?:\[[^\]]+\]\s*)?(?<names>[A-Za-z_][A-Za-z0-9_,\s]*);", RegexOptions.Multiline)]
-    private static partial Regex RegDeclaration();
 }

@@ -64,7 +64,7 @@ public sealed class HlsEmitStage : IStage
 
     public IReadOnlyList<ViewUse> Writes =>
     [
-        Views.Schedule, Views.Rtl, Testbench, new View("hls_cpp", "accel.cpp"), Vectors,
+        Views.Schedule, Views.Rtl, Views.Registers, Testbench, new View("hls_cpp", "accel.cpp"), Vectors,
         Views.RegisterActivity.Optional("with simulate_images and Icarus installed"),
     ];
 
@@ -117,6 +117,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
         }
         var files = AcceleratorFiles.Write(a, model.Net, vectors, c.Directory);
         ScheduleFile.Write(files.Schedule, c.Directory);
+        RegisterMapFile.Write(RegisterMap.Of(files.Top), c.Directory);
         c.Log.Info($"{a.Model.Spec.Name} at {formats}: {a.Lanes} lane(s), {a.Multipliers} multipliers, {a.AccumulatorBits}-bit accumulators; " +
                    $"{a.CyclesPerInference:N0} cycles per inference ({a.LoadBeats} load, {a.ComputeCycles:N0} compute, {a.ReadBeats} read)");
         foreach (var l in a.Layers)
@@ -142,6 +143,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
         IReadOnlyList<Artifact> artifacts =
         [
             new(Views.Schedule.Name, ScheduleFile.FileName, $"cycles per layer and inference, operators, memories ({ScheduleRecord.FormatTag})"),
+            new(Views.Registers.Name, RegisterMapFile.FileName, $"every register of accel.v with its width and role ({RegisterMap.FormatTag})"),
             new(Views.Rtl.Name, AcceleratorFiles.RtlFolder, "Verilog-2005: accel.v, assignment modules, behavioral memories and ROM images"),
             new("testbench", files.Testbench, "Verilog test bench: reads vectors.txt (+vectors=FILE), checks every logit"),
             new("hls_cpp", files.Cpp, "HLS C++ with ac_fixed types, Catapult directives and a test-bench main (-DFLOWRUNNER_FLOAT: float)"),
@@ -164,7 +166,7 @@ public sealed partial class HlsEmitAdapter() : InProcessAdapter(new HlsEmitStage
         // simulation from the committed stage folder, where the temporary folder the stage ran in no longer exists.
         string Named(string file) => StagePaths.For(rtl, c.PathOf(file), c.Directory);
         // A second top module dumps the registers of the first image into activity.vcd for the power stage; it is kept for replay.sh.
-        await File.WriteAllTextAsync(c.PathOf(ActivityDumpFile), ActivityDumpVerilog.Emit(await File.ReadAllTextAsync(Path.Combine(rtl, "accel.v"), ct), Named(HlsEmitStage.ActivityFile)), ct);
+        await File.WriteAllTextAsync(c.PathOf(ActivityDumpFile), ActivityDumpVerilog.Emit(files.Top, Named(HlsEmitStage.ActivityFile)), ct);
         var sources = new List<string> { "-g2005", "-o", "tb.vvp", "-s", "tb_accel", "-s", ActivityDumpVerilog.Module, Named(files.Testbench), Named(ActivityDumpFile) };
         sources.AddRange(files.Rtl.Select(Named));
         await c.Tools.RunAsync(new ToolInvocation("iverilog", sources) { WorkingDirectory = rtl }, ct);

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using FlowRunner.Engine.Tools.Scripting;
+using FlowRunner.Hls.Rtl;
 using FlowRunner.Models.Activity;
+using FlowRunner.Stages.Hls;
 
 namespace FlowRunner.Stages.Power;
 
@@ -10,9 +11,11 @@ namespace FlowRunner.Stages.Power;
 /// cycle over the whole inference (load and read-back cycles included), what OpenSTA calls activity.
 /// <list type="bullet">
 /// <item>Flip-flops whose output net an RTL simulation measured (hls.emit's activity.vcd) get that register bit's own rate and duty.</item>
-/// <item>Other flip-flop outputs (cells with an `ff` group in the Liberty) are annotated by the name of the net they drive: a name with "acc" gets the
-/// accumulator rate; "w", "wt", "weight", "coef" or "rom" as a word gets the weight-operand rate; "x", "act", "pix", "win", "din", the window row buffers "rb0".."rb2" or the output packer "pk" the
-/// activation rate; any other flip-flop the control activity.</item>
+/// <item>Other flip-flop outputs (cells with an `ff` group in the Liberty) are annotated by the role hls.emit's register map (registers.json) gives
+/// the register their net belongs to (<see cref="RoleOf"/>): accumulators the accumulator rate, weight operands the weight-operand rate, the window
+/// row buffers and the output packer the activation rate, every other register (control, counters, addresses, constants, outputs) and a
+/// net no register of the map names the control activity. Without a register map the roles are unknown: those flip-flops are
+/// listed as "unknown", at the control activity.</item>
 /// <item>Memory black boxes' outputs get the activation rate (they feed the operands).</item>
 /// <item>Primary inputs get the control activity; OpenSTA propagates activity through the combinational logic from these.</item>
 /// </list>
@@ -29,16 +32,16 @@ public sealed record ActivityAnnotation(double AccumulatorRate, double WeightRat
     /// <summary>Flip-flop pins annotated from a simulation (hls.emit's activity.vcd) with their own rate and duty; role "measured".</summary>
     public IReadOnlyDictionary<string, RegisterActivity> Measured { get; init; } = new Dictionary<string, RegisterActivity>();
 
-    private static readonly Regex Accumulator = new("acc", RegexOptions.IgnoreCase);
-    private static readonly Regex Weight = new(@"(^|[^a-z])(w|wt|weight|weights|coef|rom)([^a-z]|$)", RegexOptions.IgnoreCase);
-    private static readonly Regex Activation = new(@"(^|[^a-z])(x|act|pix|pixel|win|window|din|rb[0-9]*|pk)([^a-z]|$)", RegexOptions.IgnoreCase);
+    /// <summary>The role of a flip-flop whose register the stage cannot tell: no register map upstream.</summary>
+    public const string Unknown = "unknown";
 
     public int AnnotatedPins => PinsByRole.Values.Sum(p => p.Count);
 
     /// <param name="measured">Register activity from an RTL simulation by net name (<see cref="VcdActivity"/>): a flip-flop whose output net
     /// it names gets its measured rate and duty instead of its role's rate.</param>
+    /// <param name="registers">hls.emit's register map, which gives each flip-flop's role; null: the roles are unknown.</param>
     public static ActivityAnnotation Build(IReadOnlyList<NetlistInstance> instances, ISet<string> flopCells, ISet<string> memoryModules,
-        ActivityReport activity, long cyclesPerInference, double controlRate, IReadOnlyDictionary<string, RegisterActivity>? measured = null)
+        ActivityReport activity, long cyclesPerInference, double controlRate, RegisterMapFile? registers, IReadOnlyDictionary<string, RegisterActivity>? measured = null)
     {
         var byPin = new Dictionary<string, RegisterActivity>(StringComparer.Ordinal);
         double cycles = Math.Max(1, cyclesPerInference);
@@ -48,7 +51,7 @@ public sealed record ActivityAnnotation(double AccumulatorRate, double WeightRat
         var acc = Rate(l => l.Accumulator.TogglesPerInference, l => (double)l.Accumulator.Bits * l.Accumulator.Units);
         var weight = Rate(l => l.OperandA.TogglesPerInference, l => (double)l.OperandA.Bits * l.OperandA.Units);
         var act = Rate(l => l.OperandB.TogglesPerInference / lanes, l => (double)l.OperandB.Bits * l.OperandB.Units / lanes);
-        var roles = new Dictionary<string, List<string>> { ["measured"] = [], ["accumulator"] = [], ["weight"] = [], ["activation"] = [], ["control"] = [], ["memory"] = [] };
+        var roles = new Dictionary<string, List<string>> { ["measured"] = [], ["accumulator"] = [], ["weight"] = [], ["activation"] = [], ["control"] = [], ["memory"] = [], [Unknown] = [] };
         foreach (var i in instances)
         {
             if (i.Name.StartsWith('\\')) continue; // escaped names do not survive Tcl lists reliably; they keep the propagated activity
@@ -66,16 +69,27 @@ public sealed record ActivityAnnotation(double AccumulatorRate, double WeightRat
                     byPin[$"{i.Name}/{pin}"] = m;
                     continue;
                 }
-                var role = RoleOf(net);
+                var role = RoleOf(net, registers);
                 roles[role].Add($"{i.Name}/{pin}");
             }
         }
         return new ActivityAnnotation(acc, weight, act, controlRate, roles.ToDictionary(r => r.Key, r => (IReadOnlyList<string>)r.Value)) { Measured = byPin };
     }
 
-    /// <summary>The role a register plays by the name of its net: accumulator, weight, activation or control.</summary>
-    public static string RoleOf(string net) =>
-        Accumulator.IsMatch(net) ? "accumulator" : Weight.IsMatch(net) ? "weight" : Activation.IsMatch(net) ? "activation" : "control";
+    /// <summary>The annotation role of a flip-flop or VCD net by the register map: accumulator, weight, activation or control; <see cref="Unknown"/>
+    /// without a map.</summary>
+    public static string RoleOf(string net, RegisterMapFile? registers) =>
+        registers is null ? Unknown : registers.Find(net) is { } r ? RoleOf(r.Role) : "control";
+
+    /// <summary>The activity a register role is annotated with: the MAC datapath's operands and accumulators by theirs, everything else at the
+    /// control activity (the read word and the assigned outputs included, as they always were).</summary>
+    public static string RoleOf(string registerRole) => registerRole switch
+    {
+        RegisterRoles.Accumulator => "accumulator",
+        RegisterRoles.Weight => "weight",
+        RegisterRoles.Window or RegisterRoles.Activation => "activation",
+        _ => "control",
+    };
 
     public double RateOf(string role) => role switch
     {

@@ -22,10 +22,13 @@ public sealed class AnalyticalPowerAdapter : PowerAdapter
         var o = c.Options;
         var control = o.Double("control_activity", 0.1);
         var simulated = views.Simulated;
-        if (!o.Has("control_activity") && simulated?.MeanRate(net => ActivityAnnotation.RoleOf(net) == "control") is { } measured)
+        var registers = views.Registers;
+        if (!o.Has("control_activity") && simulated is not null && registers is null)
+            c.Log.Warn($"activity.vcd is there but no register map (registers.json; hls.emit of an older run?): register roles are unknown, so the analytical model keeps control_activity {control}");
+        else if (!o.Has("control_activity") && simulated?.MeanRate(net => ActivityAnnotation.RoleOf(net, registers) == "control") is { } measured)
         {
             control = measured;
-            c.Log.Info($"activity.vcd ({simulated.Cycles:N0} cycles): control registers toggle {measured:F4} a bit a cycle; the analytical model uses it for control_activity");
+            c.Log.Info($"activity.vcd ({simulated.Cycles:N0} cycles): control registers (by registers.json) toggle {measured:F4} a bit a cycle; the analytical model uses it for control_activity");
         }
         var assumptions = new PowerAssumptions(control, o.Double("clock_tree_overhead", 0.5));
         var synth = views.Synth;

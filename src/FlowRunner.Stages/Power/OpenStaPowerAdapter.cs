@@ -61,7 +61,9 @@ public sealed class OpenStaPowerAdapter : PowerAdapter
         // Registers measured by hls.emit's RTL simulation (simulate_images) keep their own rates; the others get their role's.
         var vcd = views.Simulated;
         var annotation = ActivityAnnotation.Build(instances, flops, memoryCells, activity.Report,
-            schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1), vcd?.ByNet);
+            schedule.CyclesPerInference, context.Options.Double("control_activity", 0.1), views.Registers, vcd?.ByNet);
+        if (views.Registers is null)
+            context.Log.Warn($"no register map upstream (registers.json; hls.emit of an older run?): register roles are unknown, {annotation.PinsByRole[ActivityAnnotation.Unknown].Count} flip-flop outputs are annotated at the control activity as role 'unknown'");
         if (vcd is not null)
             context.Log.Info($"activity.vcd: {vcd.Cycles:N0} cycles, {vcd.ByNet.Count} register bits; {annotation.Measured.Count} flip-flops annotated with their measured rate and duty");
         var memoryInstances = instances.Where(i => memoryCells.Contains(i.Cell) && !i.Name.StartsWith('\\')).Select(i => i.Name).ToList();

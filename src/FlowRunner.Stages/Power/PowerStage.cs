@@ -48,6 +48,7 @@ public sealed class PowerStage : IStage
         Views.Floorplan.Optional("die area"),
         Views.RegisterActivity.Optional("measured register rates"),
         Views.GateActivity.Optional("the gatesim adapter: per-net toggle counts of sim.gate"),
+        Views.Registers.Optional("register roles for the activity annotation and the control registers of activity.vcd (hls.emit before the register map: roles unknown)"),
     ];
 
     public IReadOnlyList<ViewUse> Writes => [Views.Activity, Views.Power];

@@ -18,6 +18,8 @@ public sealed record PowerViews(TechDescription Tech, ScheduleFile Schedule, Mem
 
     /// <summary>synth's fmax_mhz when a synth stage upstream reports one: the latency at fmax is shown beside the chosen clock's.</summary>
     public double? FmaxMhz => Synth?.Metric("fmax_mhz") is { } f && f > 0 ? f : null;
+    /// <summary>hls.emit's register map (registers.json), which gives each register's role; null for a run from before it was written.</summary>
+    public RegisterMapFile? Registers { get; init; }
 
     /// <summary>The memory.generate stage's folder (its Liberty views are relative to it), when one is upstream.</summary>
     public string? MemoryDirectory { get; init; }
@@ -41,7 +43,11 @@ public sealed record PowerViews(TechDescription Tech, ScheduleFile Schedule, Mem
             try { simulated = VcdActivity.Read(sim.ArtifactPath(Views.RegisterActivity.Name)); }
             catch (FormatException e) { throw new StageFailedException(e.Message); }
         }
-        return new PowerViews(tech, schedule, memories, synth, die, clock, model) { Simulated = simulated, MemoryDirectory = memoryStage?.Directory };
+        var registers = c.FindView(Views.Registers) is { } map ? RegisterMapFile.Read(map.ArtifactPath(Views.Registers.Name)) : null;
+        return new PowerViews(tech, schedule, memories, synth, die, clock, model)
+        {
+            Simulated = simulated, Registers = registers, MemoryDirectory = memoryStage?.Directory,
+        };
     }
 
     /// <summary>The clock period of the `clock` option's domain (see <see cref="ClockChoice"/>).</summary>

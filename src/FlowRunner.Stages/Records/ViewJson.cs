@@ -18,6 +18,7 @@ namespace FlowRunner.Stages.Records;
 [JsonSerializable(typeof(PlaceRoute.PlaceRouteRecord))]
 [JsonSerializable(typeof(GateSim.GateActivity))]
 [JsonSerializable(typeof(FlowRunner.Hls.Schedule.ScheduleRecord))]
+[JsonSerializable(typeof(FlowRunner.Hls.Rtl.RegisterMap))]
 [JsonSerializable(typeof(QuantSearch.SearchRecord))]
 public sealed partial class ViewJson : JsonSerializerContext
 {

@@ -1,11 +1,14 @@
+using System.Text.RegularExpressions;
 using FlowRunner.Abstractions;
+using FlowRunner.Engine.Recipes;
+using FlowRunner.Engine.Tools;
+using FlowRunner.Hls.Rtl;
 using FlowRunner.Models.Activity;
 using FlowRunner.Models.Network;
+using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Memory;
 using FlowRunner.Stages.Power;
 using FlowRunner.Tech;
-
-using FlowRunner.Stages.Hls;
 
 namespace FlowRunner.Stages.Tests.Power;
 
@@ -48,6 +51,68 @@ public sealed class AnalyticalPowerTests(PowerFixture fx) : IClassFixture<PowerF
         Assert.True(M(r, "speedup_vs_software") > 1);
         Assert.Equal(M(r, "software_energy_per_inference_uj") / M(r, "energy_per_inference_uj"), M(r, "energy_ratio_vs_software"), 9);
     }
+
+    /// <summary>An hls.emit folder with the fixture's schedule, a saved Icarus VCD (a 3-bit counter `count` and a one-bit `flag`) and, when
+    /// given, a register map.</summary>
+    private StageOutput SimulatedHls(string name, RegisterMap? registers)
+    {
+        var dir = fx.Folder(name);
+        File.WriteAllText(Path.Combine(dir, ScheduleFile.FileName), PowerFixture.Schedule);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Power", "Data", "icarus-counter.vcd"), Path.Combine(dir, HlsEmitStage.ActivityFile));
+        List<Artifact> artifacts = [new(Views.Schedule.Name, ScheduleFile.FileName), new(Views.RegisterActivity.Name, HlsEmitStage.ActivityFile)];
+        if (registers is not null)
+        {
+            RegisterMapFile.Write(registers, dir);
+            artifacts.Add(new(Views.Registers.Name, RegisterMapFile.FileName));
+        }
+        return new StageOutput("hls", "hls.emit", "emit", dir, [new Metric("cycles_per_inference", 110000)], artifacts);
+    }
+
+    [Fact]
+    public async Task The_control_registers_of_activity_vcd_are_the_ones_the_register_map_says()
+    {
+        // count is a counter (control), flag an accumulator bit (not control): the control rate is count's mean, (1 + 1/2 + 1/4) / 3.
+        var map = new RegisterMap(RegisterMap.FormatTag, "accel",
+            [new RtlRegister("count", 3, false, RegisterRoles.Counter, true), new RtlRegister("flag", 1, false, RegisterRoles.Accumulator, true)]);
+        var dir = fx.Folder("power-roles");
+        var c = fx.Context("power", PowerStage.KindName, "analytical", dir, new() { ["images"] = 10L }, [SimulatedHls("hls-roles", map), fx.Memory, fx.Model]);
+        await new AnalyticalPowerAdapter().RunAsync(c, CancellationToken.None);
+        Assert.Equal(1.75 / 3, MeasuredControl(), 4);
+
+        // Without a register map (hls.emit of an older run) the roles are unknown: the log says so and the assumption stays.
+        var dir2 = fx.Folder("power-noroles");
+        var c2 = fx.Context("power", PowerStage.KindName, "analytical", dir2, new() { ["images"] = 10L }, [SimulatedHls("hls-noroles", null), fx.Memory, fx.Model]);
+        Assert.Null(PowerViews.Gather(c2).Registers);
+        await new AnalyticalPowerAdapter().RunAsync(c2, CancellationToken.None);
+        Assert.Contains(fx.Log.Warnings, l => l.Contains("register roles are unknown") && l.Contains("control_activity 0.1"));
+    }
+
+    [Fact]
+    public async Task The_register_map_of_a_simulated_accelerator_names_every_vcd_net_and_keeps_the_former_control_set()
+    {
+        var dir = fx.Folder("hls-map");
+        var c = fx.Context("hls", HlsEmitStage.KindName, "inprocess", dir, new() { ["simulate_images"] = 1L, ["vectors"] = 1L }, [fx.Model],
+            tools: new ToolRunner(dir, fx.Log, new RetrySpec(1, 0, 300), new ToolLocator()));
+        var r = await new HlsEmitAdapter().RunAsync(c, CancellationToken.None);
+        Assert.Contains(r.Artifacts, a => a.Name == Views.Registers.Name);
+        var map = RegisterMapFile.Read(Path.Combine(dir, RegisterMapFile.FileName));
+        var vcd = VcdActivity.Read(Path.Combine(dir, HlsEmitStage.ActivityFile));
+        Assert.All(vcd.ByNet.Keys, net => Assert.NotNull(map.Find(net)));
+        // The rule before the register map (regexes over the net names), kept here as the oracle: the control registers the analytical
+        // model measures in activity.vcd are the same bits, so the main job's control_activity and its power stay what they were.
+        static string Former(string net) =>
+            Regex.IsMatch(net, "acc", RegexOptions.IgnoreCase) ? "accumulator"
+            : Regex.IsMatch(net, @"(^|[^a-z])(w|wt|weight|weights|coef|rom)([^a-z]|$)", RegexOptions.IgnoreCase) ? "weight"
+            : Regex.IsMatch(net, @"(^|[^a-z])(x|act|pix|pixel|win|window|din|rb[0-9]*|pk)([^a-z]|$)", RegexOptions.IgnoreCase) ? "activation" : "control";
+        Assert.Equal(vcd.ByNet.Keys.Select(Former), vcd.ByNet.Keys.Select(n => ActivityAnnotation.RoleOf(n, map)));
+        Assert.Contains(vcd.ByNet.Keys, n => ActivityAnnotation.RoleOf(n, map) == "accumulator");
+        Assert.Contains(vcd.ByNet.Keys, n => ActivityAnnotation.RoleOf(n, map) == "control");
+    }
+
+    /// <summary>The control rate the last analytical estimate logged as measured from activity.vcd.</summary>
+    private double MeasuredControl() =>
+        double.Parse(fx.Log.Infos.Last(l => l.Contains("control registers (by registers.json) toggle")).Split(" toggle ")[1].Split(' ')[0],
+            System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task The_clock_defaults_to_the_host_cores_and_the_run_is_deterministic()

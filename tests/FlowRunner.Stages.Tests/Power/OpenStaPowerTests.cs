@@ -2,6 +2,8 @@ using System.Text.Json;
 using FlowRunner.Abstractions;
 using FlowRunner.Engine.Recipes;
 using FlowRunner.Engine.Tools;
+using FlowRunner.Hls.Rtl;
+using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Power;
 using FlowRunner.Tech;
 
@@ -64,7 +66,12 @@ public sealed class OpenStaPowerTests(PowerFixture fx) : IClassFixture<PowerFixt
         Assert.Equal(["_1_", "_2_", "_3_", "_4_", "_9_", "u_mem"], instances.Select(i => i.Name));
         var activity = new Models.Activity.ActivityReport(1, 1, 9, [new Models.Activity.LayerActivity("c", "conv2d", 100, 900, 900,
             new("weight", 8, 9, 1800, 0), new("activation", 8, 9, 3600, 0), new("accumulator", 20, 1, 500, 0), new("adder_tree", 20, 1, 400, 0))]);
-        var a = ActivityAnnotation.Build(instances, new HashSet<string> { "DFF" }, new HashSet<string> { "mem_in" }, activity, 200, 0.05);
+        var map = new RegisterMapFile("registers.json", new RegisterMap(RegisterMap.FormatTag, "accel",
+        [
+            new RtlRegister("acc", 20, true, RegisterRoles.Accumulator, true), new RtlRegister("w_q", 8, true, RegisterRoles.Weight, false),
+            new RtlRegister("x_q", 8, false, RegisterRoles.Window, true), new RtlRegister("state", 3, false, RegisterRoles.Control, true),
+        ]));
+        var a = ActivityAnnotation.Build(instances, new HashSet<string> { "DFF" }, new HashSet<string> { "mem_in" }, activity, 200, 0.05, map);
         Assert.Equal(["_1_/Q"], a.PinsByRole["accumulator"]);
         Assert.Equal(["_2_/Q"], a.PinsByRole["weight"]);
         Assert.Equal(["_3_/Q"], a.PinsByRole["activation"]);
@@ -73,6 +80,14 @@ public sealed class OpenStaPowerTests(PowerFixture fx) : IClassFixture<PowerFixt
         Assert.Equal(500.0 / (20 * 200), a.AccumulatorRate, 12);   // toggles per bit per cycle of the whole inference
         Assert.Equal(1800.0 / (72 * 200), a.WeightRate, 12);
         Assert.Contains("sta::set_power_pin_activity $p 0.125 0.5", a.ToTcl());
+
+        // Nets map to their register by base name, escaped or not; without a map the roles are unknown (at the control activity).
+        Assert.Equal("activation", ActivityAnnotation.RoleOf(@"\x_q [12]", map));
+        Assert.Equal("accumulator", ActivityAnnotation.RoleOf("acc[3]", map));
+        Assert.Equal("control", ActivityAnnotation.RoleOf("_123_", map));
+        var unknown = ActivityAnnotation.Build(instances, new HashSet<string> { "DFF" }, new HashSet<string> { "mem_in" }, activity, 200, 0.05, null);
+        Assert.Equal(["_1_/Q", "_2_/Q", "_3_/Q", "_4_/Q"], unknown.PinsByRole[ActivityAnnotation.Unknown]);
+        Assert.Equal(0.05, unknown.RateOf(ActivityAnnotation.Unknown));
     }
 
     [Fact]

@@ -39,7 +39,11 @@ public class VcdActivityTests
     [Fact]
     public void The_dump_module_lists_the_accelerators_registers_only()
     {
-        const string rtl = "module accel(input clk);\n  reg [3:0] state;\n  reg signed [7:0] acc0, acc1;\n  reg rv;\n  wire [3:0] ix0 = state;\nendmodule\n";
+        var rtl = new RtlModule("accel");
+        rtl.Declare(RegisterRoles.Output, 8, ["rd_data"], port: true);
+        rtl.Declare(RegisterRoles.Control, 4, ["state"]);
+        rtl.Declare(RegisterRoles.Accumulator, 8, ["acc0", "acc1"], signed: true);
+        rtl.Declare(RegisterRoles.Control, 1, ["rv"], scalar: true);
         Assert.Equal(["state", "acc0", "acc1", "rv"], ActivityDumpVerilog.Registers(rtl));
         var v = ActivityDumpVerilog.Emit(rtl, "activity.vcd");
         Assert.Contains("$dumpvars(0, tb_accel.clk, tb_accel.dut.state, tb_accel.dut.acc0, tb_accel.dut.acc1, tb_accel.dut.rv);", v);

@@ -1,4 +1,5 @@
 using FlowRunner.Abstractions;
+using FlowRunner.Hls.Rtl;
 using FlowRunner.Hls.Schedule;
 using FlowRunner.Stages.Hls;
 using FlowRunner.Stages.Floorplan;
@@ -72,6 +73,40 @@ public class RecordTests
         RoundTrip(new ProfileRecord(2000, [new ProfileTensor("input", "input", 1, 1), new ProfileTensor("conv1.weights", "weights", 1.6655, 2)]).ToJson(),
             j => ProfileRecord.FromJson(j).ToJson(), "\"format\": \"flowrunner-profile-1\"", "\"images\": 2000", "\"max_abs\": 1.6655", "\"int_bits\": 2",
             "\"tensor\": \"conv1.weights\"", "\"kind\": \"weights\"");
+
+    [Fact]
+    public void Register_map_round_trips_through_its_file_and_refuses_an_unknown_role()
+    {
+        var record = new RegisterMap(RegisterMap.FormatTag, "accel",
+        [
+            new RtlRegister("state", 3, false, RegisterRoles.Control, true), new RtlRegister("acc0", 20, true, RegisterRoles.Accumulator, true),
+            new RtlRegister("w0_0", 8, true, RegisterRoles.Weight, false), new RtlRegister("pk", 16, false, RegisterRoles.Activation, true),
+        ]);
+        var dir = Directory.CreateTempSubdirectory("flowrunner-registers-").FullName;
+        try
+        {
+            RegisterMapFile.Write(record, dir);
+            var file = Path.Combine(dir, RegisterMapFile.FileName);
+            var json = File.ReadAllText(file);
+            var back = RegisterMapFile.Read(file);
+            RoundTrip(json, _ => RegisterMapFile.ToJson(back.Record), "\"format\": \"flowrunner-registers-1\"", "\"module\": \"accel\"",
+                "\"name\": \"acc0\"", "\"width\": 20", "\"signed\": true", "\"role\": \"accumulator\"", "\"clocked\": false");
+            Assert.Equal(record.Registers, back.Record.Registers);
+            Assert.Equal("acc0", back.Find("acc0[3]")?.Name);
+            Assert.Equal("pk", back.Find(@"\pk [12]")?.Name);
+            Assert.Null(back.Find("_42_"));
+
+            File.WriteAllText(file, json.Replace("\"role\": \"weight\"", "\"role\": \"coefficient\""));
+            var e = Assert.Throws<StageFailedException>(() => RegisterMapFile.Read(file));
+            Assert.Contains("registers[2].role: 'coefficient' is not one of", e.Message);
+            File.WriteAllText(file, json.Replace("flowrunner-registers-1", "flowrunner-registers-0"));
+            Assert.Contains("this FlowRunner reads 'flowrunner-registers-1'", Assert.Throws<StageFailedException>(() => RegisterMapFile.Read(file)).Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 
     [Fact]
     public void Schedule_record_round_trips_through_its_file()
