@@ -35,10 +35,7 @@ public sealed class IcarusGateSimAdapter : IToolAdapter
     public async Task<StageResult> RunAsync(StageContext c, CancellationToken ct)
     {
         StageFailedException Fail(string what) => new($"stage '{c.StageId}' (sim.gate): {what}");
-        // The planner's option check again, before any work, for callers that did not plan (tests, plug-in hosts).
-        foreach (var option in Stage.Options.Where(x => x.Choices is not null && c.Options.Has(x.Key)))
-            if (Engine.Recipes.RunPlanner.Check(option, c.Options.String(option.Key)) is { } problem)
-                throw Fail($"option `{option.Key}` {problem}");
+        Services.OptionRecheck.Require(Stage, c, x => x.Choices is not null);
         var netlistStage = c.FindView(Views.Netlist) ?? throw Fail("no stage upstream wrote a netlist: sim.gate needs synth with the yosys adapter in `needs:`");
         var report = SynthReport.Read(c.ViewPath(Views.Synthesis));
         var liberty = c.FindView(Views.Liberty) is { } lib ? lib.ArtifactPath(Views.Liberty.Name) : report.Liberty;

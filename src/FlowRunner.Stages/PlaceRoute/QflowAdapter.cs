@@ -54,9 +54,7 @@ public sealed class QflowAdapter : IToolAdapter
     {
         // Cell and port names reach qflow's scripts, the BLIF and the Tcl as they are: the planner's check again, before any work, for
         // callers that did not plan (tests, plug-in hosts).
-        foreach (var option in Stage.Options.Where(x => x.PlainName && context.Options.Has(x.Key)))
-            if (Engine.Recipes.RunPlanner.Check(option, context.Options.String(option.Key)) is { } problem)
-                throw new StageFailedException($"stage '{context.StageId}': option `{option.Key}` {problem}");
+        Services.OptionRecheck.Require(Stage, context, x => x.PlainName);
         var inputs = PlaceRouteInputs.Gather(context);
         var qflow = QflowInstall.Require(context.Locator);
         string Bin(string program) => qflow.Bin(program);
