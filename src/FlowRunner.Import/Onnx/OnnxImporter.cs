@@ -243,8 +243,8 @@ internal sealed class OnnxImporter
                 var (kh, kw) = oneD ? (1, (int)w.Shape[2]) : ((int)w.Shape[2], (int)w.Shape[3]);
                 if (cin != _b.Shape.C) throw new ImportException($"{where}: weights for {cin} input channels, the tensor has {_b.Shape.C}; weights and architecture do not match");
                 var strides = Ints(n, "strides");
-                var win = oneD ? new Window(1, kw, 1, (int)strides.FirstOrDefault(1), Pads1D(n, kw, where))
-                    : new Window(kh, kw, (int)strides.FirstOrDefault(1), (int)strides.Skip(1).FirstOrDefault(1), Pads(n, kh, kw, where));
+                var win = oneD ? new Window(1, kw, 1, (int)strides.FirstOrDefault(1), Pads(n, 1, kw, true, where))
+                    : new Window(kh, kw, (int)strides.FirstOrDefault(1), (int)strides.Skip(1).FirstOrDefault(1), Pads(n, kh, kw, false, where));
                 var wt = new float[w.Values.Length];
                 for (var o = 0; o < f; o++)
                     for (var c = 0; c < cin; c++)
@@ -263,8 +263,8 @@ internal sealed class OnnxImporter
                 var oneD = _layout == Layout.Ncw;
                 if (k.Length != (oneD ? 1 : 2)) throw new ImportException($"{where}: {k.Length}-D pooling on a {(oneD ? "1-D (NCW)" : "2-D (NCHW)")} tensor");
                 var s = Ints(n, "strides");
-                var win = oneD ? new Window(1, (int)k[0], 1, s.Length == 1 ? (int)s[0] : 1, Pads1D(n, (int)k[0], where))
-                    : new Window((int)k[0], (int)k[1], s.Length == 2 ? (int)s[0] : 1, s.Length == 2 ? (int)s[1] : 1, Pads(n, (int)k[0], (int)k[1], where));
+                var win = oneD ? new Window(1, (int)k[0], 1, s.Length == 1 ? (int)s[0] : 1, Pads(n, 1, (int)k[0], true, where))
+                    : new Window((int)k[0], (int)k[1], s.Length == 2 ? (int)s[0] : 1, s.Length == 2 ? (int)s[1] : 1, Pads(n, (int)k[0], (int)k[1], false, where));
                 _b.Pool(Name(n), (n.OpType == "MaxPool" ? "maxpool" : "avgpool") + (oneD ? "1d" : "2d"), win, where);
                 return;
             }
@@ -333,33 +333,12 @@ internal sealed class OnnxImporter
         throw new ImportException($"{where}: a constant of shape [{string.Join(", ", c.Shape)}] is neither a scalar nor one value per channel ({channels})");
     }
 
-    private Padding Pads(NodeProto n, int kh, int kw, string where)
+    /// <summary>The padding of a window (1-D when <paramref name="oneD"/>: along the steps only): ONNX pads [begin..., end...], or auto_pad
+    /// (SAME_UPPER puts the odd extra row, column or step at the end, SAME_LOWER at the start).</summary>
+    private Padding Pads(NodeProto n, int kh, int kw, bool oneD, string where)
     {
         var auto = Str(n, "auto_pad", "NOTSET");
-        switch (auto)
-        {
-            case "SAME_UPPER": return Padding.Same;
-            case "VALID": return Padding.Valid;
-            case "SAME_LOWER": // the odd extra row and column at the top and left
-            {
-                var s = Ints(n, "strides");
-                var tt = Padding.Same.Along(true, _b.Shape.H, kh, s.Length == 2 ? (int)s[0] : 1);
-                var ll = Padding.Same.Along(false, _b.Shape.W, kw, s.Length == 2 ? (int)s[1] : 1);
-                return Padding.Explicit(tt.After, ll.After, tt.Before, ll.Before);
-            }
-            case "NOTSET":
-                var p = Ints(n, "pads");
-                if (p.Length == 0) return Padding.Valid;
-                if (p.Length != 4) throw new ImportException($"{where}: pads [{string.Join(",", p)}] for a 2-D window");
-                return Padding.Explicit((int)p[0], (int)p[1], (int)p[2], (int)p[3]);
-            default: throw new ImportException($"{where}: auto_pad {auto} is not supported");
-        }
-    }
-
-    /// <summary>The padding of a 1-D window along the steps: ONNX pads [begin, end], or auto_pad (SAME_UPPER puts the odd extra step at the end).</summary>
-    private Padding Pads1D(NodeProto n, int k, string where)
-    {
-        var auto = Str(n, "auto_pad", "NOTSET");
+        var dims = oneD ? 1 : 2;
         switch (auto)
         {
             case "SAME_UPPER": return Padding.Same;
@@ -367,14 +346,15 @@ internal sealed class OnnxImporter
             case "SAME_LOWER":
             {
                 var s = Ints(n, "strides");
-                var along = Padding.Same.Along(false, _b.Shape.W, k, s.Length == 1 ? (int)s[0] : 1);
-                return Padding.Explicit(0, along.After, 0, along.Before);
+                var tt = oneD ? default : Padding.Same.Along(true, _b.Shape.H, kh, s.Length == 2 ? (int)s[0] : 1);
+                var ll = Padding.Same.Along(false, _b.Shape.W, kw, s.Length == dims ? (int)s[dims - 1] : 1);
+                return Padding.Explicit(tt.After, ll.After, tt.Before, ll.Before);
             }
             case "NOTSET":
                 var p = Ints(n, "pads");
                 if (p.Length == 0) return Padding.Valid;
-                if (p.Length != 2) throw new ImportException($"{where}: pads [{string.Join(",", p)}] for a 1-D window");
-                return Padding.Explicit(0, (int)p[0], 0, (int)p[1]);
+                if (p.Length != 2 * dims) throw new ImportException($"{where}: pads [{string.Join(",", p)}] for a {dims}-D window");
+                return oneD ? Padding.Explicit(0, (int)p[0], 0, (int)p[1]) : Padding.Explicit((int)p[0], (int)p[1], (int)p[2], (int)p[3]);
             default: throw new ImportException($"{where}: auto_pad {auto} is not supported");
         }
     }
