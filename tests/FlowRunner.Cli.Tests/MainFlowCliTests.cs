@@ -46,7 +46,7 @@ public class MainFlowCliTests
         Assert.Contains("the analytical model uses it for control_activity", File.ReadAllText(Path.Combine(run, "p003", "power", "stage.log")));
         Assert.Matches(@"done\s+p003/memory compiler [0-9.]+s memory_area_um2=", r.StandardOutput);
         var report = File.ReadAllText(Path.Combine(run, "report.html"));
-        Assert.Contains("class=\"heatmap\"", report);
+        Assert.Contains("class=\"plot heatmap\"", report);
         Assert.Contains("class=\"plot scatter\"", report); // five points: a Pareto plot
         Assert.Contains("2-D Pareto front", report);
         Assert.Contains("id=\"breakdown\"", report);   // energy and power by logic, memory, clock and leakage

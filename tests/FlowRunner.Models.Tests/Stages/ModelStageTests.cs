@@ -92,9 +92,20 @@ public sealed class ModelStageTests(MnistFixture mnist) : IDisposable
         Assert.Equal(Acc("ptq", "sat", 6, 4), M(check, "accuracy"), 4);
         var svg = File.ReadAllText(sweep.ArtifactPath("heatmap"));
         Assert.StartsWith("<svg", svg);
-        Assert.Contains("class=\"heatmap\"", svg);
-        Assert.Equal(3 * 3 * 4, svg.Split("class=\"cell\"").Length - 1); // ptq sat, ptq wrap, qat sat, qat wrap
-        Assert.Contains("quantization-aware, saturate", svg);
+        Assert.Contains("class=\"plot heatmap\"", svg);
+        // ScottPlot draws in the order added: each panel's heading, then its cells' values row by row (integer bits 6, 4, 2; fractional 0, 2, 4).
+        var texts = System.Text.RegularExpressions.Regex.Matches(svg, @"<text[^>]*>\s*(.*?)\s*</text>", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        foreach (var (title, method, overflow) in new[] { ("post-training, saturate", "ptq", "sat"), ("post-training, wrap", "ptq", "wrap"),
+                     ("quantization-aware, saturate", "qat", "sat"), ("quantization-aware, wrap", "qat", "wrap") })
+        {
+            var at = texts.IndexOf(title);
+            Assert.True(at >= 0, $"no panel '{title}' in the heat-map");
+            var expected = new[] { 6, 4, 2 }.SelectMany(i => new[] { 0, 2, 4 }.Select(f =>
+                rows.SingleOrDefault(r => r[0] == method && r[1] == overflow && r[2] == $"{i}" && r[3] == $"{f}") is { } row
+                    ? $"{double.Parse(row[^1], System.Globalization.CultureInfo.InvariantCulture) * 100:F0}" : "–")).ToList();
+            Assert.Equal(expected, texts.Skip(at + 1).Take(9).ToList());
+        }
         Assert.Equal(20, M(sweep, "sweep_points"));
         Assert.True(M(sweep, "best_accuracy_within_8_bits") >= Acc("ptq", "sat", 4, 4) - 1e-4); // the CSV rounds to 4 places
 
