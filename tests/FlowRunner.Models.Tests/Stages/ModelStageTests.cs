@@ -94,8 +94,7 @@ public sealed class ModelStageTests(MnistFixture mnist) : IDisposable
         Assert.StartsWith("<svg", svg);
         Assert.Contains("class=\"plot heatmap\"", svg);
         // ScottPlot draws in the order added: each panel's heading, then its cells' values row by row (integer bits 6, 4, 2; fractional 0, 2, 4).
-        var texts = System.Text.RegularExpressions.Regex.Matches(svg, @"<text[^>]*>\s*(.*?)\s*</text>", System.Text.RegularExpressions.RegexOptions.Singleline)
-            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        var texts = FlowRunner.Stages.Tests.RunReport.ChartMarkers.Texts(svg).Select(System.Net.WebUtility.HtmlDecode).ToList();
         foreach (var (title, method, overflow) in new[] { ("post-training, saturate", "ptq", "sat"), ("post-training, wrap", "ptq", "wrap"),
                      ("quantization-aware, saturate", "qat", "sat"), ("quantization-aware, wrap", "qat", "wrap") })
         {
